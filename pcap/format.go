@@ -1,0 +1,122 @@
+package pcap
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+// Magic numbers, as read in the file's own byte order.
+const (
+	MagicMicroseconds uint32 = 0xa1b2c3d4 // standard, µs timestamps
+	MagicNanoseconds  uint32 = 0xa1b23c4d // ns timestamps
+	MagicModified     uint32 = 0xa1b2cd34 // Kuznetzov's patched libpcap, µs, 24-byte records
+)
+
+// Sizes of the fixed headers.
+const (
+	FileHeaderLen           = 24
+	RecordHeaderLen         = 16
+	ModifiedRecordHeaderLen = 24
+)
+
+// Precision is the unit of the sub-second part of record timestamps.
+type Precision uint8
+
+// Timestamp precisions.
+const (
+	Microsecond Precision = iota
+	Nanosecond
+)
+
+func (p Precision) String() string {
+	if p == Nanosecond {
+		return "nanoseconds"
+	}
+	return "microseconds"
+}
+
+// Link-type field bits (draft-ietf-opsawg-pcap, libpcap's pcap-common.h).
+const (
+	linkTypeMask       = 0x03ffffff // LT_LINKTYPE
+	linkTypeFCSPresent = 0x04000000 // LT_FCS_LENGTH_PRESENT
+	linkTypeFCSShift   = 28         // LT_FCS_LENGTH: 16-bit words of FCS
+)
+
+// FileHeader is the 24-byte global header.
+type FileHeader struct {
+	ByteOrder binary.ByteOrder
+	Precision Precision
+	// Modified is true for the 0xa1b2cd34 magic.
+	Modified     bool
+	VersionMajor uint16
+	VersionMinor uint16
+	// ThisZone and SigFigs are historical fields, normally zero.
+	ThisZone int32
+	SigFigs  uint32
+	SnapLen  uint32
+	LinkType linktype.LinkType
+	// FCSLen is the number of FCS bytes at the end of every packet when
+	// the header says so, or -1 when it does not.
+	FCSLen int
+	// LinkTypeReserved holds bits 16-25 of the link-type field, which
+	// should be zero; kept so a file can be rewritten unchanged.
+	LinkTypeReserved uint16
+}
+
+// Magic returns the magic number that encodes h's precision and variant.
+func (h *FileHeader) Magic() uint32 {
+	switch {
+	case h.Modified:
+		return MagicModified
+	case h.Precision == Nanosecond:
+		return MagicNanoseconds
+	}
+	return MagicMicroseconds
+}
+
+// LinkTypeField returns the 32-bit link-type field with its FCS bits.
+func (h *FileHeader) LinkTypeField() uint32 {
+	v := uint32(h.LinkType) | uint32(h.LinkTypeReserved)<<16
+	if h.FCSLen >= 0 {
+		v |= linkTypeFCSPresent | uint32(h.FCSLen/2)<<linkTypeFCSShift
+	}
+	return v
+}
+
+func (h *FileHeader) recordHeaderLen() int {
+	if h.Modified {
+		return ModifiedRecordHeaderLen
+	}
+	return RecordHeaderLen
+}
+
+// Sentinel errors; the errors returned wrap them in a *FormatError.
+var (
+	ErrNotPcap         = errors.New("pcap: not a pcap file (unknown magic number)")
+	ErrVersion         = errors.New("pcap: unsupported file format version")
+	ErrTruncated       = errors.New("pcap: file ends in the middle of a record")
+	ErrCaptureLength   = errors.New("pcap: capture length too large")
+	ErrTimestampRange  = errors.New("pcap: timestamp outside what the format can hold")
+	ErrWriteAfterClose = errors.New("pcap: write after close")
+	ErrLinkTypeRange   = errors.New("pcap: link type field has bits outside the valid range")
+)
+
+// FormatError describes malformed input: where it is and what was wrong.
+type FormatError struct {
+	Offset int64 // byte offset of the start of the offending header
+	Record int   // 0-based packet index, or -1 for the file header
+	Msg    string
+	Err    error // a sentinel above
+}
+
+func (e *FormatError) Error() string {
+	if e.Record < 0 {
+		return fmt.Sprintf("pcap: file header at offset %d: %s", e.Offset, e.Msg)
+	}
+	return fmt.Sprintf("pcap: record %d at offset %d: %s", e.Record, e.Offset, e.Msg)
+}
+
+func (e *FormatError) Unwrap() error { return e.Err }

@@ -1,0 +1,348 @@
+package pcap
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+// DefaultBufferSize is the read and write buffer size: large enough that
+// nearly every record is returned straight from the buffer without a copy.
+const DefaultBufferSize = 1 << 20
+
+// Record is one packet record.
+type Record struct {
+	Timestamp time.Time
+	// Length is the original length on the wire.
+	Length int
+	// Data holds the captured bytes; len(Data) is the capture length.
+	Data []byte
+
+	// Fields present only in the modified (0xa1b2cd34) format.
+	InterfaceIndex int32
+	Protocol       uint16
+	PacketType     uint8
+}
+
+// ReaderOptions tune a Reader. The zero value gives the defaults.
+type ReaderOptions struct {
+	// MaxPacketSize is the largest capture length accepted; larger ones
+	// are reported as ErrCaptureLength. 0 means the link type's default
+	// (linktype.LinkType.MaxPacketSize).
+	MaxPacketSize int
+	// BufferSize is the read buffer size; 0 means DefaultBufferSize.
+	BufferSize int
+}
+
+type lengthSwap uint8
+
+const (
+	notSwapped lengthSwap = iota
+	maybeSwapped
+	swapped
+)
+
+// Reader reads packet records from a pcap file.
+type Reader struct {
+	r         *bufio.Reader
+	hdr       FileHeader
+	order     binary.ByteOrder
+	hdrLen    int
+	fracScale int64 // nanoseconds per unit of the sub-second field
+	maxPacket int
+	swap      lengthSwap
+	offset    int64 // offset of the next record
+	index     int   // index of the next record
+	rec       Record
+	big       []byte // holds records larger than the read buffer
+	err       error  // sticky error, returned by every later call
+}
+
+// NewReader reads the file header from r and returns a Reader positioned at
+// the first record.
+func NewReader(r io.Reader) (*Reader, error) {
+	return NewReaderOptions(r, ReaderOptions{})
+}
+
+// NewReaderOptions is NewReader with options.
+func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
+	size := opts.BufferSize
+	if size <= 0 {
+		size = DefaultBufferSize
+	}
+	br := bufio.NewReaderSize(r, size)
+	raw, err := br.Peek(FileHeaderLen)
+	if err != nil {
+		if len(raw) >= 4 {
+			if _, _, ok := detectMagic(raw); ok {
+				return nil, &FormatError{Offset: 0, Record: -1, Err: ErrTruncated,
+					Msg: fmt.Sprintf("file header is %d bytes, need %d", len(raw), FileHeaderLen)}
+			}
+		}
+		if err == io.EOF || err == bufio.ErrBufferFull || len(raw) < 4 {
+			return nil, &FormatError{Offset: 0, Record: -1, Err: ErrNotPcap,
+				Msg: fmt.Sprintf("file is %d bytes, too short for a pcap header", len(raw))}
+		}
+		return nil, err
+	}
+	hdr, err := ParseFileHeader(raw)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := br.Discard(FileHeaderLen); err != nil {
+		return nil, err
+	}
+	rd := &Reader{
+		r:         br,
+		hdr:       hdr,
+		order:     hdr.ByteOrder,
+		hdrLen:    hdr.recordHeaderLen(),
+		fracScale: 1000,
+		maxPacket: opts.MaxPacketSize,
+		offset:    FileHeaderLen,
+	}
+	if hdr.Precision == Nanosecond {
+		rd.fracScale = 1
+	}
+	if rd.maxPacket <= 0 {
+		rd.maxPacket = hdr.LinkType.MaxPacketSize()
+	}
+	switch {
+	case hdr.VersionMajor == 543:
+		rd.swap = swapped
+	case hdr.VersionMinor < 3:
+		rd.swap = swapped
+	case hdr.VersionMinor == 3:
+		rd.swap = maybeSwapped
+	}
+	return rd, nil
+}
+
+func detectMagic(b []byte) (binary.ByteOrder, uint32, bool) {
+	le := binary.LittleEndian.Uint32(b)
+	switch le {
+	case MagicMicroseconds, MagicNanoseconds, MagicModified:
+		return binary.LittleEndian, le, true
+	}
+	be := binary.BigEndian.Uint32(b)
+	switch be {
+	case MagicMicroseconds, MagicNanoseconds, MagicModified:
+		return binary.BigEndian, be, true
+	}
+	return nil, 0, false
+}
+
+// IsPcap reports whether b starts with a pcap magic number in either byte order.
+func IsPcap(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	_, _, ok := detectMagic(b)
+	return ok
+}
+
+// ParseFileHeader decodes a 24-byte file header, accepting the versions
+// libpcap accepts.
+func ParseFileHeader(b []byte) (FileHeader, error) {
+	if len(b) < FileHeaderLen {
+		return FileHeader{}, &FormatError{Record: -1, Err: ErrTruncated,
+			Msg: fmt.Sprintf("file header is %d bytes, need %d", len(b), FileHeaderLen)}
+	}
+	order, magic, ok := detectMagic(b)
+	if !ok {
+		return FileHeader{}, &FormatError{Record: -1, Err: ErrNotPcap,
+			Msg: fmt.Sprintf("unknown magic number 0x%08x", binary.BigEndian.Uint32(b))}
+	}
+	h := FileHeader{
+		ByteOrder:    order,
+		Modified:     magic == MagicModified,
+		VersionMajor: order.Uint16(b[4:]),
+		VersionMinor: order.Uint16(b[6:]),
+		ThisZone:     int32(order.Uint32(b[8:])),
+		SigFigs:      order.Uint32(b[12:]),
+		SnapLen:      order.Uint32(b[16:]),
+		FCSLen:       -1,
+	}
+	if magic == MagicNanoseconds {
+		h.Precision = Nanosecond
+	}
+	lt := order.Uint32(b[20:])
+	h.LinkType = linktype.LinkType(lt & 0xffff)
+	h.LinkTypeReserved = uint16(lt >> 16 & (linkTypeMask >> 16))
+	if lt&linkTypeFCSPresent != 0 {
+		h.FCSLen = int(lt>>linkTypeFCSShift) * 2
+	}
+	switch {
+	case h.VersionMajor < 2:
+		return h, &FormatError{Record: -1, Err: ErrVersion,
+			Msg: fmt.Sprintf("archaic pcap file format version %d.%d", h.VersionMajor, h.VersionMinor)}
+	case h.VersionMajor == 2 && h.VersionMinor <= 4, h.VersionMajor == 543 && h.VersionMinor == 0:
+	default:
+		return h, &FormatError{Record: -1, Err: ErrVersion,
+			Msg: fmt.Sprintf("unsupported pcap file format version %d.%d", h.VersionMajor, h.VersionMinor)}
+	}
+	return h, nil
+}
+
+// Header returns the file header.
+func (r *Reader) Header() FileHeader { return r.hdr }
+
+// LinkType returns the file's link type in gopacket's representation, which
+// cannot hold values above 255; use Header().LinkType for those.
+func (r *Reader) LinkType() layers.LinkType {
+	lt, _ := r.hdr.LinkType.Layers()
+	return lt
+}
+
+// Offset returns the byte offset of the next record.
+func (r *Reader) Offset() int64 { return r.offset }
+
+// Index returns the number of records read so far.
+func (r *Reader) Index() int { return r.index }
+
+func (r *Reader) fail(off int64, sentinel error, format string, args ...any) error {
+	r.err = &FormatError{Offset: off, Record: r.index, Err: sentinel, Msg: fmt.Sprintf(format, args...)}
+	return r.err
+}
+
+// ReadPacket returns the next record, or io.EOF after the last one. The
+// record and its Data are valid until the next call; nothing is copied when
+// the record fits in the read buffer.
+func (r *Reader) ReadPacket() (*Record, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	start := r.offset
+	hb, err := r.r.Peek(r.hdrLen)
+	if err != nil {
+		if len(hb) == 0 && err == io.EOF {
+			r.err = io.EOF
+			return nil, io.EOF
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, r.fail(start, ErrTruncated,
+				"file ends inside the record header: %d of %d bytes present", len(hb), r.hdrLen)
+		}
+		r.err = err
+		return nil, err
+	}
+	o := r.order
+	sec := o.Uint32(hb[0:])
+	frac := o.Uint32(hb[4:])
+	capLen := o.Uint32(hb[8:])
+	origLen := o.Uint32(hb[12:])
+	rec := &r.rec
+	if r.hdr.Modified {
+		rec.InterfaceIndex = int32(o.Uint32(hb[16:]))
+		rec.Protocol = o.Uint16(hb[20:])
+		rec.PacketType = hb[22]
+	}
+	switch r.swap {
+	case maybeSwapped:
+		if capLen <= origLen {
+			break
+		}
+		fallthrough
+	case swapped:
+		capLen, origLen = origLen, capLen
+	}
+	if uint64(capLen) > uint64(r.maxPacket) {
+		return nil, r.fail(start, ErrCaptureLength,
+			"capture length %d exceeds the maximum of %d for link type %s", capLen, r.maxPacket, r.hdr.LinkType)
+	}
+	n := int(capLen)
+	total := r.hdrLen + n
+	if total <= r.r.Size() {
+		b, err := r.r.Peek(total)
+		if err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil, r.fail(start, ErrTruncated,
+					"file ends inside the packet data: %d of %d captured bytes present", len(b)-r.hdrLen, n)
+			}
+			r.err = err
+			return nil, err
+		}
+		rec.Data = b[r.hdrLen:total:total]
+		if _, err := r.r.Discard(total); err != nil {
+			r.err = err
+			return nil, err
+		}
+	} else {
+		if _, err := r.r.Discard(r.hdrLen); err != nil {
+			r.err = err
+			return nil, err
+		}
+		got, err := readGrowing(r.r, r.big[:0], n)
+		r.big = got
+		if err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil, r.fail(start, ErrTruncated,
+					"file ends inside the packet data: %d of %d captured bytes present", len(got), n)
+			}
+			r.err = err
+			return nil, err
+		}
+		rec.Data = got
+	}
+	rec.Timestamp = time.Unix(int64(sec), int64(frac)*r.fracScale)
+	rec.Length = int(origLen)
+	r.offset += int64(total)
+	r.index++
+	return rec, nil
+}
+
+// readGrowing appends n bytes from r to buf, growing buf only as data
+// arrives so that a lying length field cannot force a huge allocation.
+func readGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
+	const chunk = 1 << 20
+	for len(buf) < n {
+		want := min(n-len(buf), chunk)
+		if cap(buf)-len(buf) < want {
+			grown := make([]byte, len(buf), min(n, max(2*cap(buf), len(buf)+want)))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := io.ReadFull(r, buf[len(buf):len(buf)+want])
+		buf = buf[:len(buf)+m]
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// ZeroCopyReadPacketData implements gopacket.ZeroCopyPacketDataSource: data
+// is valid until the next call.
+func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	rec, err := r.ReadPacket()
+	if err != nil {
+		return nil, gopacket.CaptureInfo{}, err
+	}
+	return rec.Data, gopacket.CaptureInfo{
+		Timestamp:      rec.Timestamp,
+		CaptureLength:  len(rec.Data),
+		Length:         rec.Length,
+		InterfaceIndex: int(rec.InterfaceIndex),
+	}, nil
+}
+
+// ReadPacketData implements gopacket.PacketDataSource; data is a fresh copy.
+func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := r.ZeroCopyReadPacketData()
+	if err != nil {
+		return nil, ci, err
+	}
+	return append([]byte(nil), data...), ci, nil
+}
+
+// IsTruncated reports whether err means the input ended in the middle of a
+// header or record.
+func IsTruncated(err error) bool { return errors.Is(err, ErrTruncated) }
