@@ -35,6 +35,7 @@ const (
 	PFLog      LinkType = 117 // OpenBSD pflog
 	Radiotap   LinkType = 127 // 802.11 with radiotap header
 	USBLinux   LinkType = 189 // Linux USB with 48-byte header
+	SunATM     LinkType = 123 // Sun raw ATM with a 4-byte pseudo-header
 	PPI        LinkType = 192 // Per-Packet Information
 	USBMmapped LinkType = 220 // Linux USB with 64-byte header
 	IPv4       LinkType = 228 // raw IPv4

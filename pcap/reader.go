@@ -56,7 +56,7 @@ type Reader struct {
 	hdr       FileHeader
 	order     binary.ByteOrder
 	hdrLen    int
-	fracScale int64 // nanoseconds per unit of the sub-second field
+	fracScale uint32 // nanoseconds per unit of the sub-second field
 	maxPacket int
 	swap      lengthSwap
 	offset    int64 // offset of the next record
@@ -292,7 +292,10 @@ func (r *Reader) ReadPacket() (*Record, error) {
 		}
 		rec.Data = got
 	}
-	rec.Timestamp = time.Unix(int64(sec), int64(frac)*r.fracScale)
+	// libpcap and Wireshark both turn microseconds into nanoseconds in
+	// 32-bit arithmetic, so an out-of-range microsecond field (>= 4295 s)
+	// wraps; do the same so that every reader agrees on such files.
+	rec.Timestamp = time.Unix(int64(sec), int64(frac*r.fracScale))
 	rec.Length = int(origLen)
 	r.offset += int64(total)
 	r.index++
@@ -300,17 +303,16 @@ func (r *Reader) ReadPacket() (*Record, error) {
 }
 
 // readGrowing appends n bytes from r to buf, growing buf only as data
-// arrives so that a lying length field cannot force a huge allocation.
+// arrives (doubling from 64 KiB) so that a lying length field cannot force
+// an allocation larger than twice the data actually present.
 func readGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
-	const chunk = 1 << 20
 	for len(buf) < n {
-		want := min(n-len(buf), chunk)
-		if cap(buf)-len(buf) < want {
-			grown := make([]byte, len(buf), min(n, max(2*cap(buf), len(buf)+want)))
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(n, max(2*cap(buf), 64<<10)))
 			copy(grown, buf)
 			buf = grown
 		}
-		m, err := io.ReadFull(r, buf[len(buf):len(buf)+want])
+		m, err := io.ReadFull(r, buf[len(buf):min(n, cap(buf))])
 		buf = buf[:len(buf)+m]
 		if err != nil {
 			return buf, err

@@ -32,7 +32,7 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 	if hdr.VersionMajor == 0 && hdr.VersionMinor == 0 {
 		hdr.VersionMajor, hdr.VersionMinor = 2, 4
 	}
-	if hdr.FCSLen > 30 || hdr.FCSLen%2 != 0 {
+	if hdr.FCSLen > 30 || (hdr.FCSLen > 0 && hdr.FCSLen%2 != 0) {
 		return nil, fmt.Errorf("pcap: FCS length %d bytes cannot be encoded (even, at most 30)", hdr.FCSLen)
 	}
 	wr := &Writer{w: bufio.NewWriterSize(w, size), hdr: hdr, order: hdr.ByteOrder}
