@@ -227,7 +227,6 @@ func undoSnaplenCut(hdr FileHeader, ours, theirs []Record) []Record {
 	return fixed
 }
 
-
 // undoSunATMRewrite accepts wiretap's copy of a SunATM record when it
 // differs from ours only in the first pseudo-header byte (flags and type).
 func undoSunATMRewrite(ours, theirs []Record) []Record {
