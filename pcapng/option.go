@@ -1,0 +1,339 @@
+package pcapng
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Option codes valid in every block (section 3.5).
+const (
+	OptEndOfOpt      uint16 = 0     // opt_endofopt
+	OptComment       uint16 = 1     // opt_comment: UTF-8 text
+	OptCustomString  uint16 = 2988  // opt_custom: PEN + UTF-8 string, may be copied
+	OptCustomBinary  uint16 = 2989  // opt_custom: PEN + binary, may be copied
+	OptCustomString2 uint16 = 19372 // opt_custom: PEN + UTF-8 string, must not be copied
+	OptCustomBinary2 uint16 = 19373 // opt_custom: PEN + binary, must not be copied
+)
+
+// Section header options.
+const (
+	OptSHBHardware uint16 = 2 // shb_hardware
+	OptSHBOS       uint16 = 3 // shb_os
+	OptSHBUserAppl uint16 = 4 // shb_userappl
+)
+
+// Interface description options.
+const (
+	OptIfName        uint16 = 2  // if_name
+	OptIfDescription uint16 = 3  // if_description
+	OptIfIPv4Addr    uint16 = 4  // if_IPv4addr: address and netmask
+	OptIfIPv6Addr    uint16 = 5  // if_IPv6addr: address and prefix length
+	OptIfMACAddr     uint16 = 6  // if_MACaddr
+	OptIfEUIAddr     uint16 = 7  // if_EUIaddr
+	OptIfSpeed       uint16 = 8  // if_speed: u64 bits per second
+	OptIfTsresol     uint16 = 9  // if_tsresol: u8
+	OptIfTzone       uint16 = 10 // if_tzone: i32
+	OptIfFilter      uint16 = 11 // if_filter: type byte + filter
+	OptIfOS          uint16 = 12 // if_os
+	OptIfFCSLen      uint16 = 13 // if_fcslen: u8
+	OptIfTsoffset    uint16 = 14 // if_tsoffset: i64 seconds
+	OptIfHardware    uint16 = 15 // if_hardware
+	OptIfTxSpeed     uint16 = 16 // if_txspeed: u64
+	OptIfRxSpeed     uint16 = 17 // if_rxspeed: u64
+	OptIfIANATzname  uint16 = 18 // if_iana_tzname
+)
+
+// Enhanced packet options (and their obsolete packet block equivalents).
+const (
+	OptEPBFlags     uint16 = 2 // epb_flags: u32
+	OptEPBHash      uint16 = 3 // epb_hash: algorithm byte + hash
+	OptEPBDropCount uint16 = 4 // epb_dropcount: u64
+	OptEPBPacketID  uint16 = 5 // epb_packetid: u64
+	OptEPBQueue     uint16 = 6 // epb_queue: u32
+	OptEPBVerdict   uint16 = 7 // epb_verdict: type byte + verdict
+)
+
+// Name resolution block options.
+const (
+	OptNSDNSName    uint16 = 2 // ns_dnsname
+	OptNSDNSIP4Addr uint16 = 3 // ns_dnsIP4addr
+	OptNSDNSIP6Addr uint16 = 4 // ns_dnsIP6addr
+)
+
+// Interface statistics options.
+const (
+	OptISBStartTime    uint16 = 2 // isb_starttime: u32 high, u32 low
+	OptISBEndTime      uint16 = 3 // isb_endtime: u32 high, u32 low
+	OptISBIfRecv       uint16 = 4 // isb_ifrecv: u64
+	OptISBIfDrop       uint16 = 5 // isb_ifdrop: u64
+	OptISBFilterAccept uint16 = 6 // isb_filteraccept: u64
+	OptISBOSDrop       uint16 = 7 // isb_osdrop: u64
+	OptISBUsrDeliv     uint16 = 8 // isb_usrdeliv: u64
+)
+
+// Option is one option as stored in a block: its code and its value, which is
+// in the byte order of the block's section.
+type Option struct {
+	Code  uint16
+	Value []byte
+	// pad holds the padding bytes read after the value, which the spec
+	// says should be zero but which a byte-identical rewrite must keep.
+	pad [3]byte
+}
+
+// OptionList is the options part of a block. It keeps everything needed to
+// write the options back byte for byte: their order, whether the list was
+// closed by opt_endofopt, and any bytes after that marker.
+type OptionList struct {
+	// Options are the block's options in file order, unknown ones included.
+	Options []Option
+	// EndOfOptions records an opt_endofopt marker after the last option.
+	EndOfOptions bool
+	// Trailer holds bytes after the end-of-options marker up to the block
+	// trailer, kept verbatim. It is normally empty.
+	Trailer []byte
+	// endLen is the length field of the end-of-options marker (normally 0).
+	endLen uint16
+}
+
+// Find returns the value of the first option with the given code.
+func (l *OptionList) Find(code uint16) ([]byte, bool) {
+	for i := range l.Options {
+		if l.Options[i].Code == code {
+			return l.Options[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// Add appends an option.
+func (l *OptionList) Add(code uint16, value []byte) {
+	l.Options = append(l.Options, Option{Code: code, Value: value})
+}
+
+// AddString appends an option holding text.
+func (l *OptionList) AddString(code uint16, s string) { l.Add(code, []byte(s)) }
+
+// Comments returns the opt_comment values in order.
+func (l *OptionList) Comments() []string { return l.strings(OptComment) }
+
+func (l *OptionList) strings(code uint16) []string {
+	var out []string
+	for _, o := range l.Options {
+		if o.Code == code {
+			out = append(out, string(o.Value))
+		}
+	}
+	return out
+}
+
+func (l *OptionList) str(code uint16) string {
+	v, _ := l.Find(code)
+	return string(v)
+}
+
+// CustomOption is a decoded opt_custom option.
+type CustomOption struct {
+	Code uint16
+	// PEN is the IANA private enterprise number that defines the data.
+	PEN uint32
+	// Data is the value after the PEN.
+	Data []byte
+	// Copyable is false for codes 19372 and 19373, which must not be
+	// copied to a file with modified packets.
+	Copyable bool
+}
+
+// CustomOptions returns the opt_custom options; o is the block's byte order.
+func (l *OptionList) CustomOptions(o binary.ByteOrder) []CustomOption {
+	var out []CustomOption
+	for _, opt := range l.Options {
+		switch opt.Code {
+		case OptCustomString, OptCustomBinary, OptCustomString2, OptCustomBinary2:
+			if len(opt.Value) < 4 {
+				continue
+			}
+			out = append(out, CustomOption{Code: opt.Code, PEN: o.Uint32(opt.Value), Data: opt.Value[4:],
+				Copyable: opt.Code == OptCustomString || opt.Code == OptCustomBinary})
+		}
+	}
+	return out
+}
+
+func (l *OptionList) reset() {
+	l.Options = l.Options[:0]
+	l.EndOfOptions = false
+	l.Trailer = nil
+	l.endLen = 0
+}
+
+func (l OptionList) clone() OptionList {
+	c := l
+	if l.Options != nil {
+		c.Options = make([]Option, len(l.Options))
+		for i, o := range l.Options {
+			o.Value = cloneBytes(o.Value)
+			c.Options[i] = o
+		}
+	}
+	c.Trailer = cloneBytes(l.Trailer)
+	return c
+}
+
+func cloneBytes(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append(make([]byte, 0, len(b)), b...)
+}
+
+// optionError locates a problem inside an options area: rel is its offset
+// from the start of the area.
+type optionError struct {
+	rel int
+	msg string
+}
+
+// parse decodes an options area. Values point into b.
+func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
+	l.reset()
+	pos := 0
+	for pos < len(b) {
+		if len(b)-pos < 4 {
+			return &optionError{pos, fmt.Sprintf("%d bytes left in the block, too few for an option header", len(b)-pos)}
+		}
+		code := o.Uint16(b[pos:])
+		n := int(o.Uint16(b[pos+2:]))
+		if code == OptEndOfOpt {
+			l.EndOfOptions = true
+			l.endLen = uint16(n)
+			if pos+4 < len(b) {
+				l.Trailer = b[pos+4:]
+			}
+			return nil
+		}
+		padded := pad4(n)
+		if padded > len(b)-pos-4 {
+			return &optionError{pos, fmt.Sprintf("option %d has length %d but only %d bytes are left in the block",
+				code, n, len(b)-pos-4)}
+		}
+		opt := Option{Code: code, Value: b[pos+4 : pos+4+n : pos+4+n]}
+		copy(opt.pad[:], b[pos+4+n:pos+4+padded])
+		l.Options = append(l.Options, opt)
+		pos += 4 + padded
+	}
+	return nil
+}
+
+func (l *OptionList) encodedLen() int {
+	n := 0
+	for _, opt := range l.Options {
+		n += 4 + pad4(len(opt.Value))
+	}
+	if l.EndOfOptions {
+		n += 4 + len(l.Trailer)
+	}
+	return n
+}
+
+func (l *OptionList) validate() error {
+	for _, opt := range l.Options {
+		if len(opt.Value) > 0xffff {
+			return fmt.Errorf("pcapng: option %d value is %d bytes, more than 65535", opt.Code, len(opt.Value))
+		}
+		if opt.Code == OptEndOfOpt {
+			return fmt.Errorf("pcapng: option code 0 (opt_endofopt) in an option list; set EndOfOptions instead")
+		}
+	}
+	if len(l.Trailer) > 0 && !l.EndOfOptions {
+		return fmt.Errorf("pcapng: option trailer without an end-of-options marker")
+	}
+	return nil
+}
+
+func (l *OptionList) appendTo(dst []byte, o byteOrder) []byte {
+	for _, opt := range l.Options {
+		dst = o.AppendUint16(dst, opt.Code)
+		dst = o.AppendUint16(dst, uint16(len(opt.Value)))
+		dst = append(dst, opt.Value...)
+		dst = append(dst, opt.pad[:pad4(len(opt.Value))-len(opt.Value)]...)
+	}
+	if l.EndOfOptions {
+		dst = o.AppendUint16(dst, OptEndOfOpt)
+		dst = o.AppendUint16(dst, l.endLen)
+		dst = append(dst, l.Trailer...)
+	}
+	return dst
+}
+
+// Typed decoders shared by the block accessors. A value of the wrong size is
+// reported as absent, as Wireshark ignores such options.
+
+func (l *OptionList) u8(code uint16) (uint8, bool) {
+	v, ok := l.Find(code)
+	if !ok || len(v) != 1 {
+		return 0, false
+	}
+	return v[0], true
+}
+
+func (l *OptionList) u32(code uint16, o binary.ByteOrder) (uint32, bool) {
+	v, ok := l.Find(code)
+	if !ok || len(v) != 4 {
+		return 0, false
+	}
+	return o.Uint32(v), true
+}
+
+func (l *OptionList) u64(code uint16, o binary.ByteOrder) (uint64, bool) {
+	v, ok := l.Find(code)
+	if !ok || len(v) != 8 {
+		return 0, false
+	}
+	return o.Uint64(v), true
+}
+
+// splitNames splits a list of zero-terminated strings.
+func splitNames(b []byte) []string {
+	var out []string
+	for len(b) > 0 {
+		i := 0
+		for i < len(b) && b[i] != 0 {
+			i++
+		}
+		if i > 0 {
+			out = append(out, string(b[:i]))
+		}
+		if i == len(b) {
+			break
+		}
+		b = b[i+1:]
+	}
+	return out
+}
+
+// IPv4Prefix is an if_IPv4addr value: an address and its netmask.
+type IPv4Prefix struct {
+	Addr    netip.Addr
+	Netmask netip.Addr
+}
+
+// IPv6Prefix is an if_IPv6addr value.
+type IPv6Prefix = netip.Prefix
+
+// Filter is an if_filter value: a type byte (0 = libpcap filter string, 1 =
+// BPF program) and the filter itself.
+type Filter struct {
+	Type uint8
+	Data []byte
+}
+
+// String returns the filter text for type 0 filters.
+func (f Filter) String() string {
+	if f.Type == 0 {
+		return strings.TrimRight(string(f.Data), "\x00")
+	}
+	return fmt.Sprintf("filter type %d (%d bytes)", f.Type, len(f.Data))
+}
