@@ -1,0 +1,49 @@
+// Package live captures packets from network interfaces and injects frames
+// into them without cgo and without libpcap.
+//
+// On Linux it uses AF_PACKET sockets (through github.com/mdlayher/packet for
+// the socket itself, the kernel BPF filter, promiscuous mode and the kernel
+// counters) and reads them the way libpcap does: either through a
+// TPACKET_V3 ring mapped into the process (the default, and the fast path) or
+// with one recvmsg(2) per packet carrying SO_TIMESTAMPNS and PACKET_AUXDATA
+// control messages (the latency path, used in immediate mode). Either way
+// every packet gets the kernel's nanosecond timestamp, its original length
+// (even when a snap length or the filter cut it short), its direction, the
+// index of the interface it crossed and, when the driver stripped it, its
+// VLAN tag put back into the frame. On other systems every function returns
+// [ErrUnsupported].
+//
+// A [Handle] is a [convert.Reader]: ReadPacket returns a *convert.Packet whose
+// Data is valid until the next call, with an epb_flags option giving the
+// direction and reception type, so a capture can be stored by any
+// convert.Writer:
+//
+//	h, err := live.Open("eth0", &live.Config{SnapLen: 262144})
+//	...
+//	defer h.Close()
+//	for p, err := range convert.All(h) { ... }
+//
+// Capturing on the pseudo-interface "any" gives LINUX_SLL2 packets whose
+// cooked header carries the index of the real interface, as libpcap does.
+// Other interfaces are captured with their own link-layer header, the
+// ARPHRD_* hardware type mapped to a LINKTYPE_* value as libpcap maps it
+// ([LinkTypeForARPHRD]); types libpcap does not know are captured in
+// cooked mode (LINUX_SLL).
+//
+// # Privileges
+//
+// Opening a capture needs CAP_NET_RAW; promiscuous mode also needs
+// CAP_NET_ADMIN on some kernels. Root is not required: a binary given
+// those capabilities with
+//
+//	setcap cap_net_raw,cap_net_admin+ep ./pcaptool
+//
+// can capture as an ordinary user. Listing interfaces needs no privilege.
+//
+// # Closing and timeouts
+//
+// Close may be called from another goroutine to stop a blocked ReadPacket,
+// which then returns io.EOF: a capture ended by a signal looks like the end
+// of a file to convert.Copy. SetReadDeadline bounds one ReadPacket so a
+// caller can flush its output periodically while no packets arrive.
+package live

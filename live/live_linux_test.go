@@ -1,0 +1,529 @@
+//go:build linux
+
+package live_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/live/internal/netns"
+	"github.com/pcaptool/pcaptool/pcap"
+	"golang.org/x/net/bpf"
+)
+
+// testEtherType is IEEE 802's "local experimental" EtherType 1, so the test
+// frames can never be mistaken for real traffic.
+const testEtherType = 0x88b5
+
+// frame builds an Ethernet frame of n bytes carrying seq, from src to dst.
+func frame(dst, src net.HardwareAddr, etherType uint16, seq uint32, n int) []byte {
+	b := make([]byte, n)
+	copy(b[0:6], dst)
+	copy(b[6:12], src)
+	binary.BigEndian.PutUint16(b[12:], etherType)
+	binary.BigEndian.PutUint32(b[14:], seq)
+	for i := 18; i < n; i++ {
+		b[i] = byte(i*7 + int(seq))
+	}
+	return b
+}
+
+// vlanFrame builds an 802.1Q-tagged frame.
+func vlanFrame(dst, src net.HardwareAddr, vid uint16, seq uint32, n int) []byte {
+	b := frame(dst, src, 0x8100, seq, n)
+	binary.BigEndian.PutUint16(b[14:], vid)
+	binary.BigEndian.PutUint16(b[16:], testEtherType)
+	binary.BigEndian.PutUint32(b[18:], seq)
+	return b
+}
+
+type env struct {
+	p          *netns.Pair
+	macA, macB net.HardwareAddr
+	idxB       int
+	inj        *live.Injector
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := &env{p: netns.NewPair(t)}
+	err := netns.Do(e.p.A, func() error {
+		ifi, err := net.InterfaceByName(e.p.VethA)
+		if err != nil {
+			return err
+		}
+		e.macA = ifi.HardwareAddr
+		e.inj, err = live.OpenInjector(e.p.VethA)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.inj.Close() })
+	err = netns.Do(e.p.B, func() error {
+		ifi, err := net.InterfaceByName(e.p.VethB)
+		if err != nil {
+			return err
+		}
+		e.macB, e.idxB = ifi.HardwareAddr, ifi.Index
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *env) open(t *testing.T, ns, dev string, cfg *live.Config) *live.Handle {
+	t.Helper()
+	var h *live.Handle
+	err := netns.Do(ns, func() error {
+		var err error
+		h, err = live.Open(dev, cfg)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
+// readN reads n packets, failing after a timeout.
+func readN(t *testing.T, h *live.Handle, n int) []*convert.Packet {
+	t.Helper()
+	var out []*convert.Packet
+	deadline := time.Now().Add(5 * time.Second)
+	for len(out) < n {
+		h.SetReadDeadline(deadline)
+		p, err := h.ReadPacket()
+		if err != nil {
+			t.Fatalf("after %d of %d packets: %v", len(out), n, err)
+		}
+		out = append(out, p.Clone())
+	}
+	h.SetReadDeadline(time.Time{})
+	return out
+}
+
+// expectNone checks that nothing more arrives within d.
+func expectNone(t *testing.T, h *live.Handle, d time.Duration) {
+	t.Helper()
+	h.SetReadDeadline(time.Now().Add(d))
+	p, err := h.ReadPacket()
+	if err == nil {
+		t.Fatalf("unexpected extra packet of %d bytes: % x", p.Length, p.Data[:min(len(p.Data), 32)])
+	}
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("ReadPacket: %v, want a deadline error", err)
+	}
+	h.SetReadDeadline(time.Time{})
+}
+
+func epbFlags(p *convert.Packet) uint32 {
+	v := convert.FindOption(p.Options, convert.OptPacketFlags)
+	if len(v) != 4 {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(v)
+}
+
+var methods = []struct {
+	name string
+	cfg  live.Config
+}{
+	{"ring", live.Config{Method: live.MethodRing, Timeout: 5 * time.Millisecond}},
+	{"recvmsg", live.Config{Method: live.MethodRecvmsg}},
+	{"immediate", live.Config{Immediate: true}},
+}
+
+// TestCaptureVeth sends frames of every size from namespace A and checks
+// that a capture in B gets each one whole, in order, with its length,
+// direction and a kernel timestamp taken while it was sent.
+func TestCaptureVeth(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			if h.LinkType() != linktype.Ethernet {
+				t.Fatalf("link type %v, want EN10MB", h.LinkType())
+			}
+			var sent [][]byte
+			before := time.Now()
+			for i, n := range []int{60, 61, 64, 100, 500, 1000, 1400, 1514} {
+				f := frame(e.macB, e.macA, testEtherType, uint32(i), n)
+				if err := e.inj.WritePacketData(f); err != nil {
+					t.Fatal(err)
+				}
+				sent = append(sent, f)
+			}
+			after := time.Now()
+			got := readN(t, h, len(sent))
+			for i, p := range got {
+				if !bytes.Equal(p.Data, sent[i]) || p.Length != len(sent[i]) {
+					t.Errorf("packet %d: got %d/%d bytes % x..., want %d", i, len(p.Data), p.Length, p.Data[:16], len(sent[i]))
+				}
+				if p.Timestamp.Before(before.Add(-time.Millisecond)) || p.Timestamp.After(after.Add(time.Millisecond)) {
+					t.Errorf("packet %d: timestamp %v outside [%v, %v]", i, p.Timestamp, before, after)
+				}
+				if f := epbFlags(p); f != 1|1<<2 {
+					t.Errorf("packet %d: epb_flags %#x, want inbound unicast (0x5)", i, f)
+				}
+			}
+			if info := h.Info(); info.IfIndex != e.idxB || info.Type != live.PacketHost || info.Protocol != testEtherType {
+				t.Errorf("Info() = %+v", info)
+			}
+			expectNone(t, h, 50*time.Millisecond)
+			st, err := h.Stats()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Received != uint64(len(sent)) || st.Dropped != 0 {
+				t.Errorf("stats %+v, want %d received, 0 dropped", st, len(sent))
+			}
+		})
+	}
+}
+
+// TestSnapLen checks that a short snap length cuts the data but keeps the
+// original length, with and without a VLAN tag to put back.
+func TestSnapLen(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			cfg.SnapLen = 40
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			f := frame(e.macB, e.macA, testEtherType, 1, 1000)
+			v := vlanFrame(e.macB, e.macA, 42, 2, 800)
+			for _, b := range [][]byte{f, v} {
+				if err := e.inj.WritePacketData(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := readN(t, h, 2)
+			for i, want := range [][]byte{f, v} {
+				if !bytes.Equal(got[i].Data, want[:40]) || got[i].Length != len(want) {
+					t.Errorf("packet %d: got %d of %d bytes % x, want 40 of %d % x", i, len(got[i].Data), got[i].Length, got[i].Data, len(want), want[:40])
+				}
+			}
+		})
+	}
+}
+
+// TestVLANReinserted sends 802.1Q frames, which the receiving side's
+// kernel untags; the capture must put the tag back as libpcap does.
+func TestVLANReinserted(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			want := vlanFrame(e.macB, e.macA, 0x2005, 7, 300)
+			if err := e.inj.WritePacketData(want); err != nil {
+				t.Fatal(err)
+			}
+			got := readN(t, h, 1)[0]
+			if !bytes.Equal(got.Data, want) || got.Length != len(want) {
+				t.Fatalf("got % x\nwant % x", got.Data[:24], want[:24])
+			}
+			if info := h.Info(); !info.VLAN || info.VLANTCI != 0x2005 {
+				t.Errorf("Info() = %+v, want VLAN tci 0x2005", info)
+			}
+		})
+	}
+}
+
+// TestAnyDevice captures on "any": LINUX_SLL2 with the real interface's
+// index, hardware type, packet type and source address in the header.
+func TestAnyDevice(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			h := e.open(t, e.p.B, live.AnyDevice, &cfg)
+			if h.LinkType() != linktype.LinuxSLL2 {
+				t.Fatalf("link type %v", h.LinkType())
+			}
+			f := frame(e.macB, e.macA, testEtherType, 3, 200)
+			if err := e.inj.WritePacketData(f); err != nil {
+				t.Fatal(err)
+			}
+			var p *convert.Packet
+			for {
+				p = readN(t, h, 1)[0]
+				if binary.BigEndian.Uint16(p.Data[0:]) == testEtherType {
+					break
+				}
+			}
+			want := make([]byte, 20)
+			binary.BigEndian.PutUint16(want[0:], testEtherType)
+			binary.BigEndian.PutUint32(want[4:], uint32(e.idxB))
+			binary.BigEndian.PutUint16(want[8:], 1) // ARPHRD_ETHER
+			want[10] = 0                            // PACKET_HOST
+			want[11] = 6
+			copy(want[12:], e.macA)
+			want = append(want, f[14:]...)
+			if !bytes.Equal(p.Data, want) || p.Length != len(want) {
+				t.Fatalf("got  % x\nwant % x", p.Data[:32], want[:32])
+			}
+			if name := h.Interfaces()[0].Name(); name != "any" {
+				t.Errorf("interface name %q", name)
+			}
+		})
+	}
+}
+
+// TestFilterAndDirection attaches a kernel filter that accepts only frames
+// whose sequence number is even and checks both what arrives and the kernel
+// counters; it also captures the sending side, where frames are outgoing.
+func TestFilterAndDirection(t *testing.T) {
+	e := newEnv(t)
+	prog, err := bpf.Assemble([]bpf.Instruction{
+		bpf.LoadAbsolute{Off: 12, Size: 2},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: testEtherType, SkipTrue: 3},
+		bpf.LoadAbsolute{Off: 17, Size: 1},
+		bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: 1, SkipTrue: 1},
+		bpf.RetConstant{Val: 262144},
+		bpf.RetConstant{Val: 0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			cfg.Filter = prog
+			cfg.FilterText = "even test frames"
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			out := cfg
+			out.Direction = live.DirectionOut
+			hOut := e.open(t, e.p.A, e.p.VethA, &out)
+			in := cfg
+			in.Direction = live.DirectionIn
+			hIn := e.open(t, e.p.A, e.p.VethA, &in)
+			const n = 100
+			for i := range n {
+				if err := e.inj.WritePacketData(frame(e.macB, e.macA, testEtherType, uint32(i), 80)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := readN(t, h, n/2)
+			for i, p := range got {
+				if seq := binary.BigEndian.Uint32(p.Data[14:]); seq != uint32(2*i) {
+					t.Fatalf("packet %d has sequence %d, want %d", i, seq, 2*i)
+				}
+			}
+			expectNone(t, h, 50*time.Millisecond)
+			st, _ := h.Stats()
+			if st.Received != n/2 || st.Dropped != 0 {
+				t.Errorf("stats %+v, want %d received (the filter rejects the rest)", st, n/2)
+			}
+			outs := readN(t, hOut, n/2)
+			if f := epbFlags(outs[0]); f != 2 {
+				t.Errorf("outgoing epb_flags %#x, want 2", f)
+			}
+			if hOut.Info().Type != live.PacketOutgoing {
+				t.Errorf("outgoing packet type %v", hOut.Info().Type)
+			}
+			expectNone(t, hOut, 20*time.Millisecond)
+			expectNone(t, hIn, 20*time.Millisecond)
+			filter := convert.FindOption(h.Interfaces()[0].Options, live.OptInterfaceFilter)
+			if string(filter) != "\x00even test frames" {
+				t.Errorf("if_filter option %q", filter)
+			}
+		})
+	}
+}
+
+// TestBreak stops a ReadPacket blocked in another goroutine.
+func TestBreak(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			done := make(chan error, 1)
+			go func() {
+				_, err := h.ReadPacket()
+				done <- err
+			}()
+			time.Sleep(20 * time.Millisecond)
+			h.Break()
+			select {
+			case err := <-done:
+				if err != io.EOF {
+					t.Fatalf("ReadPacket after Break: %v, want io.EOF", err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("Break did not stop ReadPacket")
+			}
+		})
+	}
+}
+
+// TestKernelDrops fills a small buffer without reading and checks that the
+// kernel counts the packets it had to drop.
+func TestKernelDrops(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods[:2] {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			cfg.BufferSize = 64 << 10
+			cfg.SnapLen = 2048
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			const n = 2000
+			for i := range n {
+				if err := e.inj.WritePacketData(frame(e.macB, e.macA, testEtherType, uint32(i), 1400)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+			st, err := h.Stats()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Received != n || st.Dropped == 0 || st.Dropped >= n {
+				t.Fatalf("stats %+v: want %d received, some but not all dropped", st, n)
+			}
+			read := 0
+			for {
+				h.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+				if _, err := h.ReadPacket(); err != nil {
+					break
+				}
+				read++
+			}
+			if uint64(read) != st.Received-st.Dropped {
+				t.Errorf("read %d packets, want received-dropped = %d", read, st.Received-st.Dropped)
+			}
+		})
+	}
+}
+
+// TestAgreesWithTcpdump captures the same frames with tcpdump -w and with
+// each method, and compares bytes, lengths and timestamps.
+func TestAgreesWithTcpdump(t *testing.T) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		if os.Getenv("PCAPTOOL_REQUIRE_ORACLES") == "1" {
+			t.Fatal("tcpdump not installed")
+		}
+		t.Skip("tcpdump not installed")
+	}
+	e := newEnv(t)
+	file := filepath.Join(t.TempDir(), "tcpdump.pcap")
+	cmd := netns.Exec(e.p.B, tcpdump, "-i", e.p.VethB, "-U", "--immediate-mode", "-B", "65536", "-w", file, "--time-stamp-precision=nano", "ether proto 0x88b5 or vlan")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var handles []*live.Handle
+	for _, m := range methods {
+		cfg := m.cfg
+		handles = append(handles, e.open(t, e.p.B, e.p.VethB, &cfg))
+	}
+	// tcpdump is ready once it says it is listening.
+	for i := 0; !bytes.Contains(stderr.Bytes(), []byte("listening on")); i++ {
+		if i > 200 {
+			t.Fatalf("tcpdump did not start: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var sent [][]byte
+	for i := range 300 {
+		var f []byte
+		if i%10 == 9 {
+			f = vlanFrame(e.macB, e.macA, uint16(i), uint32(i), 60+i*4)
+		} else {
+			f = frame(e.macB, e.macA, testEtherType, uint32(i), 60+(i*37)%1455)
+		}
+		if err := e.inj.WritePacketData(f); err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, f)
+	}
+	time.Sleep(100 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcap.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []*pcap.Record
+	for {
+		rec, err := r.ReadPacket()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := *rec
+		c.Data = bytes.Clone(rec.Data)
+		want = append(want, &c)
+	}
+	if len(want) != len(sent) {
+		t.Fatalf("tcpdump captured %d packets, %d were sent; stderr: %s", len(want), len(sent), stderr.String())
+	}
+	for mi, h := range handles {
+		got := readN(t, h, len(sent))
+		var maxSkew time.Duration
+		for i, p := range got {
+			if !bytes.Equal(p.Data, want[i].Data) || p.Length != want[i].Length {
+				t.Fatalf("%s: packet %d differs from tcpdump's: %d/%d bytes vs %d/%d", methods[mi].name, i, len(p.Data), p.Length, len(want[i].Data), want[i].Length)
+			}
+			maxSkew = max(maxSkew, p.Timestamp.Sub(want[i].Timestamp).Abs())
+		}
+		if maxSkew > 20*time.Millisecond {
+			t.Errorf("%s: timestamps differ from tcpdump's by up to %v", methods[mi].name, maxSkew)
+		}
+		t.Logf("%s: %d packets identical to tcpdump's, timestamps within %v", methods[mi].name, len(got), maxSkew)
+	}
+}
+
+// TestReadPacketAllocs proves the read path allocates nothing per packet.
+func TestReadPacketAllocs(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range methods[:2] {
+		t.Run(m.name, func(t *testing.T) {
+			cfg := m.cfg
+			cfg.BufferSize = 8 << 20
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			f := frame(e.macB, e.macA, testEtherType, 0, 200)
+			for range 400 {
+				if err := e.inj.WritePacketData(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			readN(t, h, 10)
+			time.Sleep(20 * time.Millisecond)
+			allocs := testing.AllocsPerRun(300, func() {
+				if _, err := h.ReadPacket(); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%v allocations per ReadPacket, want 0", allocs)
+			}
+		})
+	}
+}

@@ -1,0 +1,73 @@
+//go:build !linux
+
+package live
+
+import (
+	"time"
+
+	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+// Interfaces returns ErrUnsupported on this system.
+func Interfaces() ([]Interface, error) { return nil, ErrUnsupported }
+
+// InterfaceByName returns ErrUnsupported on this system.
+func InterfaceByName(string) (*Interface, error) { return nil, ErrUnsupported }
+
+// Handle is an open live capture; it cannot be opened on this system.
+type Handle struct{}
+
+// Open returns ErrUnsupported on this system.
+func Open(string, *Config) (*Handle, error) { return nil, ErrUnsupported }
+
+// LinkType returns 0.
+func (*Handle) LinkType() linktype.LinkType { return 0 }
+
+// SnapLen returns 0.
+func (*Handle) SnapLen() int { return 0 }
+
+// Method returns MethodAuto.
+func (*Handle) Method() Method { return MethodAuto }
+
+// Interfaces returns nil.
+func (*Handle) Interfaces() []convert.Interface { return nil }
+
+// Info returns the zero Info.
+func (*Handle) Info() Info { return Info{} }
+
+// SetReadDeadline returns ErrUnsupported.
+func (*Handle) SetReadDeadline(time.Time) error { return ErrUnsupported }
+
+// Break does nothing.
+func (*Handle) Break() {}
+
+// ReadPacket returns ErrUnsupported.
+func (*Handle) ReadPacket() (*convert.Packet, error) { return nil, ErrUnsupported }
+
+// Stats returns ErrUnsupported.
+func (*Handle) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
+
+// WritePacketData returns ErrUnsupported.
+func (*Handle) WritePacketData([]byte) error { return ErrUnsupported }
+
+// Close returns nil.
+func (*Handle) Close() error { return nil }
+
+// Injector sends frames on one interface; it cannot be opened on this system.
+type Injector struct{}
+
+// OpenInjector returns ErrUnsupported on this system.
+func OpenInjector(string) (*Injector, error) { return nil, ErrUnsupported }
+
+// LinkType returns 0.
+func (*Injector) LinkType() linktype.LinkType { return 0 }
+
+// MTU returns 0.
+func (*Injector) MTU() int { return 0 }
+
+// WritePacketData returns ErrUnsupported.
+func (*Injector) WritePacketData([]byte) error { return ErrUnsupported }
+
+// Close returns nil.
+func (*Injector) Close() error { return nil }
