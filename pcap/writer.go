@@ -86,8 +86,13 @@ func (w *Writer) WriteRecord(rec *Record) error {
 	o := w.order
 	o.PutUint32(b[0:], uint32(sec))
 	o.PutUint32(b[4:], frac)
-	o.PutUint32(b[8:], uint32(len(rec.Data)))
-	o.PutUint32(b[12:], uint32(length))
+	capField, lenField := uint32(len(rec.Data)), uint32(length)
+	if w.hdr.VersionMajor == 543 || (w.hdr.VersionMajor == 2 && w.hdr.VersionMinor < 3) {
+		// Files older than 2.3 store the two lengths the other way round.
+		capField, lenField = lenField, capField
+	}
+	o.PutUint32(b[8:], capField)
+	o.PutUint32(b[12:], lenField)
 	if w.hdr.Modified {
 		o.PutUint32(b[16:], uint32(rec.InterfaceIndex))
 		o.PutUint16(b[20:], rec.Protocol)
