@@ -1,0 +1,348 @@
+package capfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+
+	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pcapng"
+)
+
+// ErrMixedLinkTypes reports an attempt to write interfaces of different link
+// types to a pcap file, which has room for one.
+var ErrMixedLinkTypes = errors.New("capfile: pcap files hold a single link type; write pcapng to keep several")
+
+// WriterOptions tune Create.
+type WriterOptions struct {
+	// Format of the output; FormatAuto picks it from the file name and
+	// falls back to pcapng.
+	Format Format
+	// Compression of the output; CompressionAuto picks it from the name.
+	Compression Compression
+	// Resolution of stored timestamps. For pcap, Microsecond or
+	// Nanosecond; 0 follows the first interface (nanoseconds when it is
+	// finer than microseconds). For pcapng, 0 keeps each interface's own
+	// resolution and any other value rewrites every interface to it.
+	Resolution convert.Resolution
+	// ByteOrder of the output; nil means little-endian.
+	ByteOrder binary.ByteOrder
+	// Section describes the pcapng section header (ignored for pcap).
+	Section pcapng.WriterOptions
+	// InPlace writes the destination directly instead of through a
+	// temporary file renamed on Close: live capture uses it so that the
+	// file can be read while it grows.
+	InPlace bool
+}
+
+// Writer writes a capture file. It implements convert.Writer. Close commits
+// the file; Abort, or a failed Close, leaves the destination untouched.
+type Writer struct {
+	name    string
+	temp    string // temporary file renamed to name on Close; "" when writing in place or to stdout
+	file    *os.File
+	out     io.Writer
+	closers []io.Closer
+	opts    WriterOptions
+	format  Format
+
+	pcap     *pcap.Writer
+	pcapng   *pcapng.PacketWriter
+	ifaces   []convert.Interface
+	raw      bool // made by CreateRaw: bytes come through Write
+	finished bool
+}
+
+var pending = struct {
+	sync.Mutex
+	writers map[*Writer]struct{}
+}{writers: map[*Writer]struct{}{}}
+
+// AbortAll removes the temporary files of every Writer not yet closed. A
+// command's signal handler calls it before exiting.
+func AbortAll() {
+	pending.Lock()
+	ws := make([]*Writer, 0, len(pending.writers))
+	for w := range pending.writers {
+		ws = append(ws, w)
+	}
+	pending.Unlock()
+	for _, w := range ws {
+		w.Abort()
+	}
+}
+
+// Create prepares to write a capture file named name ("-" for standard
+// output).
+func Create(name string, opts WriterOptions) (*Writer, error) {
+	w, err := create(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	if w.format == Pcapng {
+		so := opts.Section
+		if so.ByteOrder == nil {
+			so.ByteOrder = opts.ByteOrder
+		}
+		pw, err := pcapng.NewPacketWriter(w.out, so)
+		if err != nil {
+			w.Abort()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		w.pcapng = pw
+	}
+	return w, nil
+}
+
+// CreateRaw prepares the named output like Create (temporary file,
+// compression) but writes no format of its own: the caller writes the bytes
+// of a whole capture file through the Writer's Write method, as a
+// block-by-block pcapng copy does. Close commits it.
+func CreateRaw(name string, opts WriterOptions) (*Writer, error) {
+	w, err := create(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	w.raw = true
+	return w, nil
+}
+
+func create(name string, opts WriterOptions) (*Writer, error) {
+	format, comp := FromName(name)
+	if opts.Format != FormatAuto {
+		format = opts.Format
+	}
+	if format == FormatAuto {
+		format = Pcapng
+	}
+	if opts.Compression != CompressionAuto {
+		comp = opts.Compression
+	}
+	w := &Writer{name: name, opts: opts, format: format}
+	switch {
+	case name == "-":
+		w.out = os.Stdout
+	case opts.InPlace:
+		f, err := os.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		w.file, w.out = f, f
+	default:
+		dir, base := filepath.Split(name)
+		if dir == "" {
+			dir = "."
+		}
+		f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+		if err != nil {
+			return nil, err
+		}
+		if err := f.Chmod(0o644); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, err
+		}
+		w.file, w.out, w.temp = f, f, f.Name()
+		pending.Lock()
+		pending.writers[w] = struct{}{}
+		pending.Unlock()
+	}
+	if err := w.wrapCompression(comp); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Write writes raw bytes to an output made by CreateRaw.
+func (w *Writer) Write(b []byte) (int, error) {
+	if !w.raw {
+		return 0, fmt.Errorf("%s: capfile: Write on a Writer not made by CreateRaw", w.name)
+	}
+	return w.out.Write(b)
+}
+
+func (w *Writer) wrapCompression(c Compression) error {
+	switch c {
+	case Gzip:
+		zw := gzip.NewWriter(w.out)
+		w.closers = append(w.closers, zw)
+		w.out = zw
+	case Zstd:
+		zw, err := zstd.NewWriter(w.out)
+		if err != nil {
+			return err
+		}
+		w.closers = append(w.closers, zw)
+		w.out = zw
+	case LZ4:
+		zw := lz4.NewWriter(w.out)
+		w.closers = append(w.closers, zw)
+		w.out = zw
+	}
+	return nil
+}
+
+// Format returns the format being written.
+func (w *Writer) Format() Format { return w.format }
+
+// Name returns the destination name.
+func (w *Writer) Name() string { return w.name }
+
+// AddInterface declares the next interface.
+func (w *Writer) AddInterface(ifc convert.Interface) error {
+	if w.format == Pcapng {
+		if w.opts.Resolution != 0 {
+			ifc.Resolution = w.opts.Resolution
+		}
+		w.ifaces = append(w.ifaces, ifc)
+		return w.wrap(w.pcapng.AddInterface(ifc))
+	}
+	if len(w.ifaces) > 0 {
+		first := &w.ifaces[0]
+		if ifc.LinkType != first.LinkType {
+			return fmt.Errorf("%s: %w (interface %d is %s, interface 0 is %s)", w.name, ErrMixedLinkTypes,
+				len(w.ifaces), ifc.LinkType, first.LinkType)
+		}
+		w.ifaces = append(w.ifaces, ifc)
+		return nil
+	}
+	w.ifaces = append(w.ifaces, ifc)
+	return w.startPcap(ifc)
+}
+
+func (w *Writer) startPcap(ifc convert.Interface) error {
+	hdr := pcap.FileHeader{
+		ByteOrder: w.opts.ByteOrder,
+		SnapLen:   ifc.SnapLen,
+		LinkType:  ifc.LinkType,
+		FCSLen:    -1,
+	}
+	if hdr.SnapLen == 0 {
+		hdr.SnapLen = uint32(ifc.LinkType.MaxPacketSize())
+	}
+	if ifc.FCSLen >= 0 && ifc.FCSLen <= 30 && ifc.FCSLen%2 == 0 {
+		hdr.FCSLen = ifc.FCSLen
+	}
+	switch res := w.opts.Resolution; {
+	case res == convert.Nanosecond:
+		hdr.Precision = pcap.Nanosecond
+	case res == convert.Microsecond:
+		hdr.Precision = pcap.Microsecond
+	case res != 0:
+		return fmt.Errorf("%s: pcap stores microseconds or nanoseconds, not %s", w.name, res)
+	default:
+		if ups, ok := ifc.Resolution.UnitsPerSecond(); !ok || ups > 1_000_000 {
+			hdr.Precision = pcap.Nanosecond
+		}
+	}
+	pw, err := pcap.NewWriter(w.out, hdr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.name, err)
+	}
+	w.pcap = pw
+	return nil
+}
+
+// WritePacket writes one packet.
+func (w *Writer) WritePacket(p *convert.Packet) error {
+	if w.pcapng != nil {
+		return w.wrap(w.pcapng.WritePacket(p))
+	}
+	if w.pcap == nil {
+		return fmt.Errorf("%s: %w", w.name, convert.ErrInterfaceIndex)
+	}
+	return w.wrap(w.pcap.WritePacket(p.Timestamp, p.Length, p.Data))
+}
+
+func (w *Writer) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", w.name, err)
+}
+
+// Flush pushes buffered packets to the file (or compressor).
+func (w *Writer) Flush() error {
+	switch {
+	case w.pcapng != nil:
+		return w.wrap(w.pcapng.Flush())
+	case w.pcap != nil:
+		return w.wrap(w.pcap.Flush())
+	}
+	return nil
+}
+
+// Close flushes everything, closes the file and renames it into place.
+// After a failed Close the destination is untouched and the temporary file
+// is removed.
+func (w *Writer) Close() error {
+	if w.finished {
+		return nil
+	}
+	if w.format == Pcap && w.pcap == nil && !w.raw {
+		// No interface was ever described: still write a valid, empty
+		// file, as editcap does for an input without packets.
+		if err := w.startPcap(convert.Interface{LinkType: 1, FCSLen: -1}); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	err := w.Flush()
+	for i := len(w.closers) - 1; i >= 0; i-- {
+		if cerr := w.closers[i].Close(); cerr != nil && err == nil {
+			err = w.wrap(cerr)
+		}
+	}
+	w.closers = nil
+	if w.file != nil {
+		if cerr := w.file.Close(); cerr != nil && err == nil {
+			err = w.wrap(cerr)
+		}
+		w.file = nil
+	}
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	w.finished = true
+	if w.temp != "" {
+		pending.Lock()
+		delete(pending.writers, w)
+		pending.Unlock()
+		if err := os.Rename(w.temp, w.name); err != nil {
+			os.Remove(w.temp)
+			return err
+		}
+	}
+	return nil
+}
+
+// Abort discards the output: the temporary file is removed and the
+// destination left as it was. It is safe to call after Close (it does
+// nothing then) and more than once.
+func (w *Writer) Abort() {
+	if w.finished {
+		return
+	}
+	w.finished = true
+	if w.file != nil {
+		w.file.Close()
+		w.file = nil
+	}
+	if w.temp != "" {
+		os.Remove(w.temp)
+		pending.Lock()
+		delete(pending.writers, w)
+		pending.Unlock()
+	}
+}
