@@ -1,0 +1,423 @@
+package filter
+
+import (
+	"encoding/binary"
+	"errors"
+	"unsafe"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+// DefaultSnaplen is the value a matching program returns, tcpdump's
+// default snapshot length.
+const DefaultSnaplen = 262144
+
+// Sentinel errors.
+var (
+	// ErrRejectsAll is returned (wrapped in a *SyntaxError) for an
+	// expression that can match no packet, which libpcap refuses too.
+	ErrRejectsAll = errors.New("filter: expression rejects all packets")
+	// ErrLinkType reports a link type the compiler has no code for.
+	ErrLinkType = errors.New("filter: link type not supported")
+	// ErrProgram reports a program that is not valid classic BPF.
+	ErrProgram = errors.New("filter: invalid BPF program")
+)
+
+// Options tune compilation. The zero value compiles as tcpdump -r does
+// for a file written on this host.
+type Options struct {
+	// Snaplen is what the program returns for a matching packet; 0 means
+	// DefaultSnaplen.
+	Snaplen uint32
+	// NullByteOrder is the byte order of the 4-byte address family in
+	// DLT_NULL headers: the byte order of the capture file. nil means
+	// this host's order, as libpcap assumes for a file it does not swap.
+	NullByteOrder binary.ByteOrder
+	// Live compiles for a live capture rather than a file: DLT_NULL/LOOP
+	// "ip6" then tests only Linux's AF_INET6 instead of the three values
+	// found in files.
+	Live bool
+	// Netmask is the network mask "ip broadcast" uses; tcpdump passes 0
+	// when reading files.
+	Netmask uint32
+}
+
+func hostOrder() binary.ByteOrder {
+	x := uint16(1)
+	if *(*byte)(unsafe.Pointer(&x)) == 1 {
+		return binary.LittleEndian
+	}
+	return binary.BigEndian
+}
+
+func (o *Options) nullOrder() binary.ByteOrder {
+	if o.NullByteOrder != nil {
+		return o.NullByteOrder
+	}
+	return hostOrder()
+}
+
+// Supported reports whether Compile generates code for link type lt.
+func Supported(lt linktype.LinkType) bool {
+	switch lt {
+	case linktype.Ethernet, linktype.Null, linktype.Loop, linktype.Raw, linktype.IPv4,
+		linktype.IPv6, linktype.LinuxSLL, linktype.LinuxSLL2:
+		return true
+	}
+	return false
+}
+
+// Compile compiles a pcap-filter expression for packets of link type lt
+// into an optimized classic BPF program that returns snaplen for
+// matching packets and 0 for the others. Errors are *SyntaxError values
+// that give the offset in expr they refer to.
+func Compile(expr string, lt linktype.LinkType, snaplen uint32) ([]bpf.Instruction, error) {
+	return CompileOptions(expr, lt, Options{Snaplen: snaplen})
+}
+
+// CompileOptions is Compile with options.
+func CompileOptions(expr string, lt linktype.LinkType, opts Options) ([]bpf.Instruction, error) {
+	root, err := Parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	return compileNode(expr, root, lt, opts)
+}
+
+func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (prog []bpf.Instruction, err error) {
+	if !Supported(lt) {
+		return nil, &linkTypeError{lt}
+	}
+	if opts.Snaplen == 0 {
+		opts.Snaplen = DefaultSnaplen
+	}
+	c := &compiler{expr: expr, opts: opts}
+	defer func() {
+		if r := recover(); r != nil {
+			ce, ok := r.(compileError)
+			if !ok {
+				panic(r)
+			}
+			prog, err = nil, ce.err
+		}
+	}()
+	c.initLinkType(lt)
+	var entry *block
+	if root == nil {
+		entry = c.retBlock(opts.Snaplen)
+	} else {
+		f := c.gen(root)
+		patch(f.t, c.retBlock(opts.Snaplen))
+		patch(f.f, c.retBlock(0))
+		entry = f.head
+	}
+	entry = optimize(entry)
+	if entry.ret && entry.retOp == opRET|retK && entry.retK == 0 {
+		return nil, &SyntaxError{Expr: expr, Pos: 0, Msg: "expression rejects all packets", Err: ErrRejectsAll}
+	}
+	return emit(entry)
+}
+
+type linkTypeError struct{ lt linktype.LinkType }
+
+func (e *linkTypeError) Error() string {
+	return "filter: link type " + e.lt.Name() + " is not supported (supported: EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP)"
+}
+
+func (e *linkTypeError) Unwrap() error { return ErrLinkType }
+
+// aval is a compiled arithmetic expression: statements that leave its
+// value in A, or a constant, plus the protocol tests its packet accesses
+// need (libpcap's struct arth).
+type aval struct {
+	isConst bool
+	k       uint32
+	stmts   []bpf.RawInstruction
+	usesX   bool
+	cond    *frag
+	// firstImm is set when libpcap's first statement for this expression
+	// is "ld #firstK": libpcap rejects a division by zero or a long shift
+	// by looking at that statement alone.
+	firstImm bool
+	firstK   uint32
+}
+
+func (v *aval) code() []bpf.RawInstruction {
+	if v.isConst {
+		return []bpf.RawInstruction{stmt(opLD|mIMM, v.k)}
+	}
+	return v.stmts
+}
+
+func (c *compiler) allocReg() uint32 {
+	for range memWords {
+		if !c.regUsed[c.curReg] {
+			c.regUsed[c.curReg] = true
+			return uint32(c.curReg)
+		}
+		c.curReg = (c.curReg + 1) % memWords
+	}
+	c.fail("too many registers needed to evaluate expression")
+	return 0
+}
+
+func (c *compiler) freeReg(r uint32) { c.regUsed[r] = false }
+
+// loadXThenA returns statements leaving b in X and a in A.
+func (c *compiler) loadXThenA(a, b *aval) []bpf.RawInstruction {
+	s := append([]bpf.RawInstruction{}, b.code()...)
+	if a.isConst || !a.usesX {
+		s = append(s, stmt(opMISC|miscTAX, 0))
+		return append(s, a.code()...)
+	}
+	r := c.allocReg()
+	s = append(s, stmt(opST, r))
+	s = append(s, a.stmts...)
+	s = append(s, stmt(opLDX|mMEM, r))
+	c.freeReg(r)
+	return s
+}
+
+var aluOps = map[string]uint16{"+": aluADD, "-": aluSUB, "*": aluMUL, "/": aluDIV, "%": aluMOD,
+	"&": aluAND, "|": aluOR, "^": aluXOR, "<<": aluLSH, ">>": aluRSH}
+
+func foldALU(op uint16, a, b uint32) uint32 {
+	switch op {
+	case aluADD:
+		return a + b
+	case aluSUB:
+		return a - b
+	case aluMUL:
+		return a * b
+	case aluDIV:
+		return a / b
+	case aluMOD:
+		return a % b
+	case aluAND:
+		return a & b
+	case aluOR:
+		return a | b
+	case aluXOR:
+		return a ^ b
+	case aluLSH:
+		if b < 32 {
+			return a << b
+		}
+		return 0
+	case aluRSH:
+		if b < 32 {
+			return a >> b
+		}
+		return 0
+	}
+	return 0
+}
+
+func (c *compiler) arith(e Arith) *aval {
+	c.pos = e.Pos()
+	switch e := e.(type) {
+	case *Number:
+		return &aval{isConst: true, k: e.Value, firstImm: true, firstK: e.Value}
+	case *Length:
+		return &aval{stmts: []bpf.RawInstruction{stmt(opLD|mLEN|szW, 0)}}
+	case *Negate:
+		v := c.arith(e.X)
+		if v.isConst {
+			return &aval{isConst: true, k: -v.k, cond: v.cond, firstImm: v.firstImm, firstK: v.firstK}
+		}
+		v.stmts = append(v.stmts, stmt(opALU|aluNEG, 0))
+		return v
+	case *Load:
+		return c.load(e)
+	case *ArithBinary:
+		a := c.arith(e.X)
+		b := c.arith(e.Y)
+		c.pos = e.Y.Pos()
+		return c.binop(aluOps[e.Op], a, b)
+	}
+	c.fail("unknown arithmetic node %T", e)
+	return nil
+}
+
+func (c *compiler) binop(op uint16, a, b *aval) *aval {
+	if b.firstImm {
+		switch {
+		case op == aluDIV && b.firstK == 0:
+			c.fail("division by zero")
+		case op == aluMOD && b.firstK == 0:
+			c.fail("modulus by zero")
+		case (op == aluLSH || op == aluRSH) && b.firstK > 31:
+			c.fail("shift by more than 31 bits")
+		}
+	}
+	// The right operand's protocol tests are dropped, as libpcap's
+	// gen_arth does.
+	r := &aval{cond: a.cond, firstImm: a.firstImm, firstK: a.firstK}
+	switch {
+	case a.isConst && b.isConst:
+		if b.k == 0 && op == aluDIV {
+			c.fail("division by zero")
+		}
+		if b.k == 0 && op == aluMOD {
+			c.fail("modulus by zero")
+		}
+		r.isConst, r.k = true, foldALU(op, a.k, b.k)
+		return r
+	case b.isConst:
+		if b.k == 0 {
+			switch op {
+			case aluADD, aluSUB, aluLSH, aluRSH, aluOR, aluXOR:
+				r.stmts, r.usesX = a.stmts, a.usesX
+				return r
+			case aluMUL, aluAND:
+				r.isConst, r.k = true, 0
+				return r
+			case aluDIV:
+				c.fail("division by zero")
+			case aluMOD:
+				c.fail("modulus by zero")
+			}
+		}
+		if (op == aluLSH || op == aluRSH) && b.k > 31 {
+			c.fail("shift by more than 31 bits")
+		}
+		r.stmts = append(append([]bpf.RawInstruction{}, a.stmts...), stmt(opALU|op|srcK, b.k))
+		r.usesX = a.usesX
+		return r
+	case a.isConst && a.k == 0:
+		switch op {
+		case aluADD, aluOR, aluXOR:
+			r.stmts, r.usesX = b.stmts, b.usesX
+			return r
+		case aluMUL, aluDIV, aluMOD, aluAND, aluLSH, aluRSH:
+			r.isConst, r.k = true, 0
+			return r
+		}
+	}
+	r.stmts = append(c.loadXThenA(a, b), stmt(opALU|op|srcX, 0))
+	r.usesX = true
+	return r
+}
+
+func (c *compiler) load(e *Load) *aval {
+	idx := c.arith(e.Index)
+	c.pos = e.At
+	var sz uint16
+	switch e.Size {
+	case 1:
+		sz = szB
+	case 2:
+		sz = szH
+	case 4:
+		sz = szW
+	default:
+		c.fail("data size must be 1, 2, or 4")
+	}
+	r := &aval{firstImm: idx.firstImm, firstK: idx.firstK, usesX: true}
+	// base is the offset the index is relative to; tran selects the
+	// variable-length IPv4 header.
+	var base uint32
+	tran := false
+	switch e.Proto {
+	case ProtoRadio:
+		c.fail("radio information not present in capture")
+	case ProtoLink:
+		base = c.offLinkHdr
+		r.cond = idx.cond
+	case ProtoIP, ProtoARP, ProtoRARP, ProtoAtalk, ProtoDecnet, ProtoSCA, ProtoLAT, ProtoMOPRC,
+		ProtoMOPDL, ProtoIPv6:
+		base = c.offLinkPl + c.offNl
+		b := c.protoAbbrev(e.Proto)
+		if idx.cond != nil {
+			b = and(idx.cond, b)
+		}
+		r.cond = b
+	case ProtoSCTP, ProtoTCP, ProtoUDP, ProtoICMP, ProtoIGMP, ProtoIGRP, ProtoPIM, ProtoVRRP, ProtoCARP:
+		base = c.offLinkPl + c.offNl
+		tran = true
+		b := and(c.protoAbbrev(e.Proto), c.ipFrag())
+		if idx.cond != nil {
+			b = and(idx.cond, b)
+		}
+		r.cond = and(c.protoAbbrev(ProtoIP), b)
+	case ProtoICMPv6:
+		base = c.offLinkPl + c.offNl + 40
+		b := c.protoAbbrev(ProtoIPv6)
+		if idx.cond != nil {
+			b = and(idx.cond, b)
+		}
+		r.cond = and(b, c.cmp(orLinkPl, 6, szB, ipProtoICMP6))
+	default:
+		c.fail("unsupported index operation")
+	}
+	switch {
+	case idx.isConst && !tran:
+		r.stmts = []bpf.RawInstruction{stmt(opLD|mABS|sz, base+idx.k)}
+		r.usesX = false
+	case idx.isConst:
+		r.stmts = []bpf.RawInstruction{stmt(opLDX|mMSH|szB, base), stmt(opLD|mIND|sz, base+idx.k)}
+	case !tran:
+		r.stmts = append(append([]bpf.RawInstruction{}, idx.stmts...), stmt(opMISC|miscTAX, 0), stmt(opLD|mIND|sz, base))
+	default:
+		r.stmts = append(append([]bpf.RawInstruction{}, idx.stmts...),
+			stmt(opLDX|mMSH|szB, base), stmt(opALU|aluADD|srcX, 0), stmt(opMISC|miscTAX, 0), stmt(opLD|mIND|sz, base))
+	}
+	return r
+}
+
+func (c *compiler) relation(n *Relation) *frag {
+	a0 := c.arith(n.X)
+	a1 := c.arith(n.Y)
+	c.pos = n.At
+	var jtype uint16
+	reversed := false
+	switch n.Op {
+	case RelGT:
+		jtype = jmpJGT
+	case RelGE:
+		jtype = jmpJGE
+	case RelEQ:
+		jtype = jmpJEQ
+	case RelLE:
+		jtype, reversed = jmpJGT, true
+	case RelLT:
+		jtype, reversed = jmpJGE, true
+	case RelNE:
+		jtype, reversed = jmpJEQ, true
+	}
+	var b *frag
+	switch {
+	case a1.isConst:
+		b = c.newBlock(a0.code(), opJMP|jtype|srcK, a1.k)
+	case a0.isConst:
+		// k OP a1 becomes a test of a1 against k.
+		switch jtype {
+		case jmpJEQ:
+			b = c.newBlock(a1.code(), opJMP|jmpJEQ|srcK, a0.k)
+		case jmpJGT: // k > a1  ==  !(a1 >= k)
+			b = not(c.newBlock(a1.code(), opJMP|jmpJGE|srcK, a0.k))
+		case jmpJGE: // k >= a1  ==  !(a1 > k)
+			b = not(c.newBlock(a1.code(), opJMP|jmpJGT|srcK, a0.k))
+		}
+	default:
+		b = c.newBlock(c.loadXThenA(a0, a1), opJMP|jtype|srcX, 0)
+	}
+	if reversed {
+		b = not(b)
+	}
+	var cond *frag
+	switch {
+	case a0.cond != nil && a1.cond != nil:
+		cond = and(a0.cond, a1.cond)
+	case a0.cond != nil:
+		cond = a0.cond
+	default:
+		cond = a1.cond
+	}
+	if cond != nil {
+		b = and(cond, b)
+	}
+	return b
+}

@@ -1,0 +1,1533 @@
+package filter
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+// Classic BPF opcode fields (linux/filter.h, pcap/bpf.h).
+const (
+	opLD   = 0x00
+	opLDX  = 0x01
+	opST   = 0x02
+	opSTX  = 0x03
+	opALU  = 0x04
+	opJMP  = 0x05
+	opRET  = 0x06
+	opMISC = 0x07
+
+	szW = 0x00
+	szH = 0x08
+	szB = 0x10
+
+	mIMM = 0x00
+	mABS = 0x20
+	mIND = 0x40
+	mMEM = 0x60
+	mLEN = 0x80
+	mMSH = 0xa0
+
+	aluADD = 0x00
+	aluSUB = 0x10
+	aluMUL = 0x20
+	aluDIV = 0x30
+	aluOR  = 0x40
+	aluAND = 0x50
+	aluLSH = 0x60
+	aluRSH = 0x70
+	aluNEG = 0x80
+	aluMOD = 0x90
+	aluXOR = 0xa0
+
+	jmpJA   = 0x00
+	jmpJEQ  = 0x10
+	jmpJGT  = 0x20
+	jmpJGE  = 0x30
+	jmpJSET = 0x40
+
+	srcK = 0x00
+	srcX = 0x08
+
+	retK = 0x00
+	retA = 0x10
+
+	miscTAX = 0x00
+	miscTXA = 0x80
+
+	memWords = 16
+)
+
+func stmt(op uint16, k uint32) bpf.RawInstruction { return bpf.RawInstruction{Op: op, K: k} }
+
+// block is a basic block: straight-line statements, then either a
+// conditional jump on A (jop, k) to jt or jf, or a return.
+type block struct {
+	id    int
+	stmts []bpf.RawInstruction
+	jop   uint16 // opJMP|cond|src
+	k     uint32
+	jt    *block
+	jf    *block
+	ret   bool
+	retOp uint16 // opRET|retK or opRET|retA
+	retK  uint32
+}
+
+// exit is an unresolved branch of a block: its true or its false edge.
+type exit struct {
+	b    *block
+	true bool
+}
+
+// frag is a boolean expression under construction: an entry block and the
+// branches still to be resolved when it is true and when it is false.
+type frag struct {
+	head *block
+	t, f []exit
+}
+
+func patch(list []exit, target *block) {
+	for _, e := range list {
+		if e.true {
+			e.b.jt = target
+		} else {
+			e.b.jf = target
+		}
+	}
+}
+
+func and(a, b *frag) *frag {
+	patch(a.t, b.head)
+	return &frag{head: a.head, t: b.t, f: append(append([]exit{}, a.f...), b.f...)}
+}
+
+func or(a, b *frag) *frag {
+	patch(a.f, b.head)
+	return &frag{head: a.head, t: append(append([]exit{}, a.t...), b.t...), f: b.f}
+}
+
+func not(a *frag) *frag { return &frag{head: a.head, t: a.f, f: a.t} }
+
+// compileError carries a compile-time error up to Compile; it never
+// escapes the package.
+type compileError struct{ err *SyntaxError }
+
+// offrel says what an offset is relative to, as libpcap's e_offrel.
+type offrel int
+
+const (
+	orPacket offrel = iota
+	orLinkHdr
+	orPrevLinkHdr
+	orLLC
+	orPrevMPLSHdr
+	orLinkPl
+	orLinkPlNoSNAP
+	orLinkType
+	orTranIPv4
+	orTranIPv6
+)
+
+// compiler holds the state of one compilation: the link-layer offsets,
+// which "vlan", "mpls" and "pppoes" move for everything after them.
+type compiler struct {
+	expr     string
+	opts     Options
+	outer    linktype.LinkType
+	linktype linktype.LinkType
+	pos      int
+
+	offLinkHdr  uint32
+	offPrevLink uint32
+	offLinkType uint32
+	linkTypeSet bool // false where libpcap has OFFSET_NOT_SET
+	offLinkPl   uint32
+	offNl       uint32
+	offNlNoSNAP uint32
+	labelDepth  int
+	vlanDepth   int
+
+	nblocks int
+	regUsed [memWords]bool
+	curReg  int
+}
+
+func (c *compiler) fail(format string, args ...any) {
+	panic(compileError{&SyntaxError{Expr: c.expr, Pos: c.pos, Msg: fmt.Sprintf(format, args...)}})
+}
+
+func (c *compiler) initLinkType(lt linktype.LinkType) {
+	c.outer, c.linktype = lt, lt
+	c.linkTypeSet = true
+	switch lt {
+	case linktype.Ethernet:
+		c.offLinkType, c.offLinkPl, c.offNl, c.offNlNoSNAP = 12, 14, 0, 3
+	case linktype.Null, linktype.Loop:
+		c.offLinkType, c.offLinkPl = 0, 4
+	case linktype.Raw, linktype.IPv4, linktype.IPv6:
+		c.linkTypeSet = false
+		c.offLinkPl = 0
+	case linktype.LinuxSLL:
+		c.offLinkType, c.offLinkPl = 14, 16
+	case linktype.LinuxSLL2:
+		c.offLinkType, c.offLinkPl = 0, 20
+	default:
+		c.fail("link type %s (%d) is not supported by the filter compiler", lt.Name(), uint16(lt))
+	}
+}
+
+func (c *compiler) newBlock(stmts []bpf.RawInstruction, jop uint16, k uint32) *frag {
+	c.nblocks++
+	b := &block{id: c.nblocks, stmts: stmts, jop: jop, k: k}
+	return &frag{head: b, t: []exit{{b, true}}, f: []exit{{b, false}}}
+}
+
+func (c *compiler) retBlock(k uint32) *block {
+	c.nblocks++
+	return &block{id: c.nblocks, ret: true, retOp: opRET | retK, retK: k}
+}
+
+func sizeCode(size uint32) uint16 {
+	switch size {
+	case 1:
+		return szB
+	case 2:
+		return szH
+	}
+	return szW
+}
+
+// loadA returns the statements that load size bytes at offset relative
+// to rel into A.
+func (c *compiler) loadA(rel offrel, off uint32, size uint16) []bpf.RawInstruction {
+	abs := func(base uint32) []bpf.RawInstruction {
+		return []bpf.RawInstruction{stmt(opLD|mABS|size, base+off)}
+	}
+	switch rel {
+	case orPacket:
+		return abs(0)
+	case orLinkHdr:
+		return abs(c.offLinkHdr)
+	case orPrevLinkHdr:
+		return abs(c.offPrevLink)
+	case orLLC:
+		return abs(c.offLinkPl)
+	case orPrevMPLSHdr:
+		return abs(c.offLinkPl + c.offNl - 4)
+	case orLinkPl:
+		return abs(c.offLinkPl + c.offNl)
+	case orLinkPlNoSNAP:
+		return abs(c.offLinkPl + c.offNlNoSNAP)
+	case orLinkType:
+		return abs(c.offLinkType)
+	case orTranIPv4:
+		return []bpf.RawInstruction{
+			stmt(opLDX|mMSH|szB, c.offLinkPl+c.offNl),
+			stmt(opLD|mIND|size, c.offLinkPl+c.offNl+off),
+		}
+	case orTranIPv6:
+		return abs(c.offLinkPl + c.offNl + 40)
+	}
+	panic("filter: bad offrel")
+}
+
+func (c *compiler) ncmp(rel offrel, off uint32, size uint16, mask uint32, jtype uint16, reverse bool, v uint32) *frag {
+	s := c.loadA(rel, off, size)
+	if mask != 0xffffffff {
+		s = append(s, stmt(opALU|aluAND|srcK, mask))
+	}
+	b := c.newBlock(s, opJMP|jtype|srcK, v)
+	if reverse && (jtype == jmpJGT || jtype == jmpJGE) {
+		b = not(b)
+	}
+	return b
+}
+
+func (c *compiler) cmp(rel offrel, off uint32, size uint16, v uint32) *frag {
+	return c.ncmp(rel, off, size, 0xffffffff, jmpJEQ, false, v)
+}
+func (c *compiler) cmpGT(rel offrel, off uint32, size uint16, v uint32) *frag {
+	return c.ncmp(rel, off, size, 0xffffffff, jmpJGT, false, v)
+}
+func (c *compiler) cmpGE(rel offrel, off uint32, size uint16, v uint32) *frag {
+	return c.ncmp(rel, off, size, 0xffffffff, jmpJGE, false, v)
+}
+func (c *compiler) cmpLT(rel offrel, off uint32, size uint16, v uint32) *frag {
+	return c.ncmp(rel, off, size, 0xffffffff, jmpJGE, true, v)
+}
+func (c *compiler) cmpLE(rel offrel, off uint32, size uint16, v uint32) *frag {
+	return c.ncmp(rel, off, size, 0xffffffff, jmpJGT, true, v)
+}
+func (c *compiler) mcmp(rel offrel, off uint32, size uint16, v, mask uint32) *frag {
+	return c.ncmp(rel, off, size, mask, jmpJEQ, false, v)
+}
+
+// bcmp compares len(v) bytes at off with v, last word first, as libpcap's
+// gen_bcmp.
+func (c *compiler) bcmp(rel offrel, off uint32, v []byte) *frag {
+	var b *frag
+	size := uint32(len(v))
+	add := func(t *frag) {
+		if b != nil {
+			t = and(b, t)
+		}
+		b = t
+	}
+	for size >= 4 {
+		add(c.cmp(rel, off+size-4, szW, binary.BigEndian.Uint32(v[size-4:])))
+		size -= 4
+	}
+	for size >= 2 {
+		add(c.cmp(rel, off+size-2, szH, uint32(binary.BigEndian.Uint16(v[size-2:]))))
+		size -= 2
+	}
+	if size > 0 {
+		add(c.cmp(rel, off, szB, uint32(v[0])))
+	}
+	return b
+}
+
+func (c *compiler) uncond(rsense bool) *frag {
+	k := uint32(1)
+	if rsense {
+		k = 0
+	}
+	return c.newBlock([]bpf.RawInstruction{stmt(opLD|mIMM, k)}, opJMP|jmpJEQ|srcK, 0)
+}
+
+func (c *compiler) genTrue() *frag  { return c.uncond(true) }
+func (c *compiler) genFalse() *frag { return c.uncond(false) }
+
+func (c *compiler) snap(orgcode, ptype uint32) *frag {
+	return c.bcmp(orLLC, 0, []byte{llcSAPSNAP, llcSAPSNAP, 0x03,
+		byte(orgcode >> 16), byte(orgcode >> 8), byte(orgcode), byte(ptype >> 8), byte(ptype)})
+}
+
+func (c *compiler) etherLinkType(p uint32) *frag {
+	switch p {
+	case llcSAPISONS, llcSAPIP, llcSAPNetBEUI:
+		b0 := not(c.cmpGT(orLinkType, 0, szH, etherMTU))
+		b1 := c.cmp(orLLC, 0, szH, p<<8|p)
+		return and(b0, b1)
+	case llcSAPIPX:
+		b0 := c.cmp(orLLC, 0, szB, llcSAPIPX)
+		b1 := c.cmp(orLLC, 0, szH, 0xffff)
+		b1 = or(b0, b1)
+		b0 = c.snap(0, etherTypeIPX)
+		b1 = or(b0, b1)
+		b0 = not(c.cmpGT(orLinkType, 0, szH, etherMTU))
+		b1 = and(b0, b1)
+		b0 = c.cmp(orLinkType, 0, szH, etherTypeIPX)
+		return or(b0, b1)
+	case etherTypeAtalk, etherTypeAARP:
+		b0 := not(c.cmpGT(orLinkType, 0, szH, etherMTU))
+		var b1 *frag
+		if p == etherTypeAtalk {
+			b1 = c.snap(0x080007, etherTypeAtalk)
+		} else {
+			b1 = c.snap(0, etherTypeAARP)
+		}
+		b1 = and(b0, b1)
+		b0 = c.cmp(orLinkType, 0, szH, p)
+		return or(b0, b1)
+	}
+	if p <= etherMTU {
+		b0 := not(c.cmpGT(orLinkType, 0, szH, etherMTU))
+		b1 := c.cmp(orLinkType, 2, szB, p)
+		return and(b0, b1)
+	}
+	return c.cmp(orLinkType, 0, szH, p)
+}
+
+func (c *compiler) sllLinkType(p uint32) *frag {
+	switch p {
+	case llcSAPISONS, llcSAPIP, llcSAPNetBEUI:
+		b0 := c.cmp(orLinkType, 0, szH, sllP8022)
+		b1 := c.cmp(orLLC, 0, szH, p<<8|p)
+		return and(b0, b1)
+	case llcSAPIPX:
+		b0 := c.cmp(orLLC, 0, szB, llcSAPIPX)
+		b1 := c.snap(0, etherTypeIPX)
+		b1 = or(b0, b1)
+		b0 = c.cmp(orLinkType, 0, szH, sllP8022)
+		b1 = and(b0, b1)
+		b0 = c.cmp(orLinkType, 0, szH, sllP8023)
+		b1 = or(b0, b1)
+		b0 = c.cmp(orLinkType, 0, szH, etherTypeIPX)
+		return or(b0, b1)
+	case etherTypeAtalk, etherTypeAARP:
+		b0 := c.cmp(orLinkType, 0, szH, sllP8022)
+		var b1 *frag
+		if p == etherTypeAtalk {
+			b1 = c.snap(0x080007, etherTypeAtalk)
+		} else {
+			b1 = c.snap(0, etherTypeAARP)
+		}
+		b1 = and(b0, b1)
+		b0 = c.cmp(orLinkType, 0, szH, p)
+		return or(b0, b1)
+	}
+	if p <= etherMTU {
+		b0 := c.cmp(orLinkType, 0, szH, sllP8022)
+		b1 := c.cmp(orLinkHdr, c.offLinkPl, szB, p)
+		return and(b0, b1)
+	}
+	return c.cmp(orLinkType, 0, szH, p)
+}
+
+// loopbackLinkType tests the 4-byte address family of DLT_NULL (in the
+// byte order of the capturing host) or DLT_LOOP (network order).
+func (c *compiler) loopbackLinkType(af uint32) *frag {
+	if c.linktype == linktype.Null {
+		var b [4]byte
+		c.opts.nullOrder().PutUint32(b[:], af)
+		af = binary.BigEndian.Uint32(b[:])
+	}
+	return c.cmp(orLinkHdr, 0, szW, af)
+}
+
+func etherTypeToPPP(p uint32) uint32 {
+	switch p {
+	case etherTypeIP:
+		return pppIP
+	case etherTypeIPv6:
+		return pppIPv6
+	case etherTypeDN:
+		return pppDECnet
+	case etherTypeAtalk:
+		return pppApple
+	case etherTypeNS:
+		return pppNS
+	case llcSAPISONS:
+		return pppOSI
+	case llcSAP8021D:
+		return pppBRPDU
+	case llcSAPIPX:
+		return pppIPX
+	}
+	return p
+}
+
+// linkType tests that the packet carries protocol p: an Ethernet type
+// above 1500, an LLC SAP at or below.
+func (c *compiler) linkType(p uint32) *frag {
+	if c.labelDepth > 0 {
+		return c.mplsLinkType(p)
+	}
+	switch c.linktype {
+	case linktype.Ethernet:
+		return c.etherLinkType(p)
+	case linktype.LinuxSLL:
+		return c.sllLinkType(p)
+	case linktype.Raw:
+		switch p {
+		case etherTypeIP:
+			return c.mcmp(orLinkHdr, 0, szB, 0x40, 0xf0)
+		case etherTypeIPv6:
+			return c.mcmp(orLinkHdr, 0, szB, 0x60, 0xf0)
+		}
+		return c.genFalse()
+	case linktype.IPv4:
+		if p == etherTypeIP {
+			return c.genTrue()
+		}
+		return c.genFalse()
+	case linktype.IPv6:
+		if p == etherTypeIPv6 {
+			return c.genTrue()
+		}
+		return c.genFalse()
+	case linktype.PPP:
+		return c.cmp(orLinkType, 0, szH, etherTypeToPPP(p))
+	case linktype.Null, linktype.Loop:
+		switch p {
+		case etherTypeIP:
+			return c.loopbackLinkType(2)
+		case etherTypeIPv6:
+			if c.opts.Live {
+				return c.loopbackLinkType(10)
+			}
+			// A capture file may come from any OS; test each one's
+			// AF_INET6 (BSD, FreeBSD, Darwin).
+			b0 := c.loopbackLinkType(24)
+			b1 := c.loopbackLinkType(28)
+			b1 = or(b0, b1)
+			b0 = c.loopbackLinkType(30)
+			return or(b0, b1)
+		}
+		return c.genFalse()
+	}
+	// LINUX_SLL2 and any other type with a 16-bit protocol field.
+	return c.cmp(orLinkType, 0, szH, p)
+}
+
+func (c *compiler) mplsLinkType(p uint32) *frag {
+	switch p {
+	case etherTypeIP:
+		b0 := c.mcmp(orLinkPl, ^uint32(1), szB, 0x01, 0x01)
+		b1 := c.mcmp(orLinkPl, 0, szB, 0x40, 0xf0)
+		return and(b0, b1)
+	case etherTypeIPv6:
+		b0 := c.mcmp(orLinkPl, ^uint32(1), szB, 0x01, 0x01)
+		b1 := c.mcmp(orLinkPl, 0, szB, 0x60, 0xf0)
+		return and(b0, b1)
+	}
+	c.fail("unsupported protocol over mpls")
+	return nil
+}
+
+func (c *compiler) llcInternal() *frag {
+	if c.linktype == linktype.Ethernet {
+		b0 := not(c.cmpGT(orLinkType, 0, szH, etherMTU))
+		b1 := not(c.cmp(orLLC, 0, szH, 0xffff))
+		return and(b0, b1)
+	}
+	c.fail("'llc' not supported for %s", c.linktype.Description())
+	return nil
+}
+
+func (c *compiler) llcNamed(name string) *frag {
+	b0 := c.llcInternal()
+	var b1 *frag
+	switch strings.ToLower(name) {
+	case "":
+		return b0
+	case "i":
+		s := c.loadA(orLLC, 2, szB)
+		b1 = not(c.newBlock(s, opJMP|jmpJSET|srcK, 0x01))
+	case "s":
+		b1 = c.mcmp(orLLC, 2, szB, 0x01, 0x03)
+	case "u":
+		b1 = c.mcmp(orLLC, 2, szB, 0x03, 0x03)
+	default:
+		sSub := map[string]uint32{"rr": 0x01, "rnr": 0x05, "rej": 0x09}
+		uSub := map[string]uint32{"ui": 0x03, "ua": 0x63, "disc": 0x43, "dm": 0x0f, "sabme": 0x6f,
+			"test": 0xe3, "xid": 0xaf, "frmr": 0x87}
+		if v, ok := sSub[strings.ToLower(name)]; ok {
+			b1 = c.mcmp(orLLC, 2, szB, v, 0x0f)
+		} else if v, ok := uSub[strings.ToLower(name)]; ok {
+			b1 = c.mcmp(orLLC, 2, szB, v, 0xef)
+		} else {
+			c.fail("unknown LLC type name %q", name)
+		}
+	}
+	return and(b0, b1)
+}
+
+func (c *compiler) hostop(addr, mask uint32, dir Dir, proto uint32, srcOff, dstOff uint32) *frag {
+	var off uint32
+	switch dir {
+	case DirSrc:
+		off = srcOff
+	case DirDst:
+		off = dstOff
+	case DirAnd:
+		b0 := c.hostop(addr, mask, DirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop(addr, mask, DirDst, proto, srcOff, dstOff)
+		return and(b0, b1)
+	case DirDefault, DirOr:
+		b0 := c.hostop(addr, mask, DirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop(addr, mask, DirDst, proto, srcOff, dstOff)
+		return or(b0, b1)
+	default:
+		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
+	}
+	b0 := c.linkType(proto)
+	b1 := c.mcmp(orLinkPl, off, szW, addr, mask)
+	return and(b0, b1)
+}
+
+func (c *compiler) hostop6(addr, mask [16]byte, dir Dir, proto uint32, srcOff, dstOff uint32) *frag {
+	var off uint32
+	switch dir {
+	case DirSrc:
+		off = srcOff
+	case DirDst:
+		off = dstOff
+	case DirAnd:
+		b0 := c.hostop6(addr, mask, DirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop6(addr, mask, DirDst, proto, srcOff, dstOff)
+		return and(b0, b1)
+	case DirDefault, DirOr:
+		b0 := c.hostop6(addr, mask, DirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop6(addr, mask, DirDst, proto, srcOff, dstOff)
+		return or(b0, b1)
+	default:
+		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
+	}
+	w := func(b [16]byte, i int) uint32 { return binary.BigEndian.Uint32(b[4*i:]) }
+	b1 := c.mcmp(orLinkPl, off+12, szW, w(addr, 3), w(mask, 3))
+	b0 := c.mcmp(orLinkPl, off+8, szW, w(addr, 2), w(mask, 2))
+	b1 = and(b0, b1)
+	b0 = c.mcmp(orLinkPl, off+4, szW, w(addr, 1), w(mask, 1))
+	b1 = and(b0, b1)
+	b0 = c.mcmp(orLinkPl, off, szW, w(addr, 0), w(mask, 0))
+	b1 = and(b0, b1)
+	b0 = c.linkType(etherTypeIPv6)
+	return and(b0, b1)
+}
+
+func (c *compiler) ehostop(eaddr []byte, dir Dir) *frag {
+	switch dir {
+	case DirSrc:
+		return c.bcmp(orLinkHdr, 6, eaddr)
+	case DirDst:
+		return c.bcmp(orLinkHdr, 0, eaddr)
+	case DirAnd:
+		b0 := c.ehostop(eaddr, DirSrc)
+		b1 := c.ehostop(eaddr, DirDst)
+		return and(b0, b1)
+	case DirDefault, DirOr:
+		b0 := c.ehostop(eaddr, DirSrc)
+		b1 := c.ehostop(eaddr, DirDst)
+		return or(b0, b1)
+	}
+	c.fail("'%s' is only supported on 802.11 with 802.11 headers", dir)
+	return nil
+}
+
+// protoModifierName is how libpcap's error messages name a qualifier.
+func protoModifierName(p Proto) string { return "'" + p.String() + "'" }
+
+func (c *compiler) host(addr, mask uint32, proto Proto, dir Dir, typ Addr) *frag {
+	typestr := "host"
+	if typ == AddrNet {
+		typestr = "net"
+	}
+	switch proto {
+	case ProtoDefault:
+		b0 := c.host(addr, mask, ProtoIP, dir, typ)
+		if c.labelDepth == 0 {
+			b1 := c.host(addr, mask, ProtoARP, dir, typ)
+			b1 = or(b0, b1)
+			b0 = c.host(addr, mask, ProtoRARP, dir, typ)
+			b0 = or(b1, b0)
+		}
+		return b0
+	case ProtoLink:
+		c.fail("link-layer modifier applied to %s", typestr)
+	case ProtoIP:
+		return c.hostop(addr, mask, dir, etherTypeIP, 12, 16)
+	case ProtoRARP:
+		return c.hostop(addr, mask, dir, etherTypeRevARP, 14, 24)
+	case ProtoARP:
+		return c.hostop(addr, mask, dir, etherTypeARP, 14, 24)
+	case ProtoIPv6:
+		c.fail("'ip6' modifier applied to ip host")
+	case ProtoAtalk, ProtoLAT, ProtoSCA, ProtoMOPRC, ProtoMOPDL, ProtoAARP, ProtoISO, ProtoIPX:
+		c.fail("%s host filtering not implemented", strings.ToUpper(proto.String()))
+	case ProtoDecnet:
+		c.fail("DECnet host filtering is not supported by pcaptool")
+	}
+	c.fail("%s modifier applied to %s", protoModifierName(proto), typestr)
+	return nil
+}
+
+func (c *compiler) host6(addr, mask [16]byte, proto Proto, dir Dir, typ Addr) *frag {
+	typestr := "host"
+	if typ == AddrNet {
+		typestr = "net"
+	}
+	switch proto {
+	case ProtoDefault, ProtoIPv6:
+		return c.hostop6(addr, mask, dir, etherTypeIPv6, 8, 24)
+	case ProtoLink:
+		c.fail("link-layer modifier applied to ip6 %s", typestr)
+	}
+	c.fail("%s modifier applied to ip6 %s", protoModifierName(proto), typestr)
+	return nil
+}
+
+func (c *compiler) ipFrag() *frag {
+	s := c.loadA(orLinkPl, 6, szH)
+	return not(c.newBlock(s, opJMP|jmpJSET|srcK, 0x1fff))
+}
+
+func (c *compiler) portAtom(off uint32, v uint32) *frag  { return c.cmp(orTranIPv4, off, szH, v) }
+func (c *compiler) portAtom6(off uint32, v uint32) *frag { return c.cmp(orTranIPv6, off, szH, v) }
+
+func (c *compiler) dirPair(dir Dir, what string, atom func(off uint32) *frag) *frag {
+	switch dir {
+	case DirSrc:
+		return atom(0)
+	case DirDst:
+		return atom(2)
+	case DirAnd:
+		tmp := atom(0)
+		return and(tmp, atom(2))
+	case DirDefault, DirOr:
+		tmp := atom(0)
+		return or(tmp, atom(2))
+	}
+	c.fail("'%s' is not a valid qualifier for %s", dir, what)
+	return nil
+}
+
+func (c *compiler) portOp(port, proto uint32, dir Dir) *frag {
+	tmp := c.cmp(orLinkPl, 9, szB, proto)
+	b0 := and(tmp, c.ipFrag())
+	b1 := c.dirPair(dir, "ports", func(off uint32) *frag { return c.portAtom(off, port) })
+	return and(b0, b1)
+}
+
+func (c *compiler) port(port uint32, ipProto int, dir Dir) *frag {
+	b0 := c.linkType(etherTypeIP)
+	var b1 *frag
+	if ipProto == protoUndef {
+		tmp := c.portOp(port, ipProtoTCP, dir)
+		b1 = or(tmp, c.portOp(port, ipProtoUDP, dir))
+		b1 = or(c.portOp(port, ipProtoSCTP, dir), b1)
+	} else {
+		b1 = c.portOp(port, uint32(ipProto), dir)
+	}
+	return and(b0, b1)
+}
+
+func (c *compiler) portOp6(port, proto uint32, dir Dir) *frag {
+	b0 := c.cmp(orLinkPl, 6, szB, proto)
+	b1 := c.dirPair(dir, "ports", func(off uint32) *frag { return c.portAtom6(off, port) })
+	return and(b0, b1)
+}
+
+func (c *compiler) port6(port uint32, ipProto int, dir Dir) *frag {
+	b0 := c.linkType(etherTypeIPv6)
+	var b1 *frag
+	if ipProto == protoUndef {
+		tmp := c.portOp6(port, ipProtoTCP, dir)
+		b1 = or(tmp, c.portOp6(port, ipProtoUDP, dir))
+		b1 = or(c.portOp6(port, ipProtoSCTP, dir), b1)
+	} else {
+		b1 = c.portOp6(port, uint32(ipProto), dir)
+	}
+	return and(b0, b1)
+}
+
+func (c *compiler) portRangeAtom(rel offrel, off, v1, v2 uint32) *frag {
+	if v1 > v2 {
+		v1, v2 = v2, v1
+	}
+	b1 := c.cmpGE(rel, off, szH, v1)
+	b2 := c.cmpLE(rel, off, szH, v2)
+	return and(b1, b2)
+}
+
+func (c *compiler) portRangeOp(p1, p2, proto uint32, dir Dir) *frag {
+	tmp := c.cmp(orLinkPl, 9, szB, proto)
+	b0 := and(tmp, c.ipFrag())
+	b1 := c.dirPair(dir, "port ranges", func(off uint32) *frag { return c.portRangeAtom(orTranIPv4, off, p1, p2) })
+	return and(b0, b1)
+}
+
+func (c *compiler) portRange(p1, p2 uint32, ipProto int, dir Dir) *frag {
+	b0 := c.linkType(etherTypeIP)
+	var b1 *frag
+	if ipProto == protoUndef {
+		tmp := c.portRangeOp(p1, p2, ipProtoTCP, dir)
+		b1 = or(tmp, c.portRangeOp(p1, p2, ipProtoUDP, dir))
+		b1 = or(c.portRangeOp(p1, p2, ipProtoSCTP, dir), b1)
+	} else {
+		b1 = c.portRangeOp(p1, p2, uint32(ipProto), dir)
+	}
+	return and(b0, b1)
+}
+
+func (c *compiler) portRangeOp6(p1, p2, proto uint32, dir Dir) *frag {
+	b0 := c.cmp(orLinkPl, 6, szB, proto)
+	b1 := c.dirPair(dir, "port ranges", func(off uint32) *frag { return c.portRangeAtom(orTranIPv6, off, p1, p2) })
+	return and(b0, b1)
+}
+
+func (c *compiler) portRange6(p1, p2 uint32, ipProto int, dir Dir) *frag {
+	b0 := c.linkType(etherTypeIPv6)
+	var b1 *frag
+	if ipProto == protoUndef {
+		tmp := c.portRangeOp6(p1, p2, ipProtoTCP, dir)
+		b1 = or(tmp, c.portRangeOp6(p1, p2, ipProtoUDP, dir))
+		b1 = or(c.portRangeOp6(p1, p2, ipProtoSCTP, dir), b1)
+	} else {
+		b1 = c.portRangeOp6(p1, p2, uint32(ipProto), dir)
+	}
+	return and(b0, b1)
+}
+
+func (c *compiler) protoAbbrev(p Proto) *frag {
+	switch p {
+	case ProtoSCTP:
+		return c.proto(ipProtoSCTP, ProtoDefault, DirDefault)
+	case ProtoTCP:
+		return c.proto(ipProtoTCP, ProtoDefault, DirDefault)
+	case ProtoUDP:
+		return c.proto(ipProtoUDP, ProtoDefault, DirDefault)
+	case ProtoICMP:
+		return c.proto(1, ProtoIP, DirDefault)
+	case ProtoIGMP:
+		return c.proto(2, ProtoIP, DirDefault)
+	case ProtoIGRP:
+		return c.proto(9, ProtoIP, DirDefault)
+	case ProtoPIM:
+		return c.proto(103, ProtoDefault, DirDefault)
+	case ProtoVRRP, ProtoCARP:
+		return c.proto(112, ProtoIP, DirDefault)
+	case ProtoIP:
+		return c.linkType(etherTypeIP)
+	case ProtoARP:
+		return c.linkType(etherTypeARP)
+	case ProtoRARP:
+		return c.linkType(etherTypeRevARP)
+	case ProtoLink:
+		c.fail("link layer applied in wrong context")
+	case ProtoAtalk:
+		return c.linkType(etherTypeAtalk)
+	case ProtoAARP:
+		return c.linkType(etherTypeAARP)
+	case ProtoDecnet:
+		return c.linkType(etherTypeDN)
+	case ProtoSCA:
+		return c.linkType(etherTypeSCA)
+	case ProtoLAT:
+		return c.linkType(etherTypeLAT)
+	case ProtoMOPDL:
+		return c.linkType(etherTypeMOPDL)
+	case ProtoMOPRC:
+		return c.linkType(etherTypeMOPRC)
+	case ProtoIPv6:
+		return c.linkType(etherTypeIPv6)
+	case ProtoICMPv6:
+		return c.proto(ipProtoICMP6, ProtoIPv6, DirDefault)
+	case ProtoAH:
+		return c.proto(51, ProtoDefault, DirDefault)
+	case ProtoESP:
+		return c.proto(50, ProtoDefault, DirDefault)
+	case ProtoISO:
+		return c.linkType(llcSAPISONS)
+	case ProtoESIS:
+		return c.proto(isoESIS, ProtoISO, DirDefault)
+	case ProtoISIS:
+		return c.proto(isoISIS, ProtoISO, DirDefault)
+	case ProtoISISL1:
+		return c.isisAny(isisL1LANIIH, isisPTPIIH, isisL1LSP, isisL1CSNP, isisL1PSNP)
+	case ProtoISISL2:
+		return c.isisAny(isisL2LANIIH, isisPTPIIH, isisL2LSP, isisL2CSNP, isisL2PSNP)
+	case ProtoISISIIH:
+		return c.isisAny(isisL1LANIIH, isisL2LANIIH, isisPTPIIH)
+	case ProtoISISLSP:
+		return c.isisAny(isisL1LSP, isisL2LSP)
+	case ProtoISISSNP:
+		return c.isisAny(isisL1CSNP, isisL2CSNP, isisL1PSNP, isisL2PSNP)
+	case ProtoISISCSNP:
+		return c.isisAny(isisL1CSNP, isisL2CSNP)
+	case ProtoISISPSNP:
+		return c.isisAny(isisL1PSNP, isisL2PSNP)
+	case ProtoCLNP:
+		return c.proto(isoCLNP, ProtoISO, DirDefault)
+	case ProtoSTP:
+		return c.linkType(llcSAP8021D)
+	case ProtoIPX:
+		return c.linkType(llcSAPIPX)
+	case ProtoNetBEUI:
+		return c.linkType(llcSAPNetBEUI)
+	case ProtoRadio:
+		c.fail("'radio' is not a valid protocol type")
+	}
+	c.fail("unknown protocol qualifier")
+	return nil
+}
+
+// isisAny ORs IS-IS PDU types in libpcap's order: the first two, then
+// each further one in front.
+func (c *compiler) isisAny(types ...uint32) *frag {
+	b0 := c.proto(types[0], ProtoISIS, DirDefault)
+	b1 := c.proto(types[1], ProtoISIS, DirDefault)
+	b1 = or(b0, b1)
+	for _, t := range types[2:] {
+		b0 = c.proto(t, ProtoISIS, DirDefault)
+		b1 = or(b0, b1)
+	}
+	return b1
+}
+
+func (c *compiler) proto(v uint32, proto Proto, dir Dir) *frag {
+	if dir != DirDefault {
+		c.fail("direction applied to 'proto'")
+	}
+	switch proto {
+	case ProtoDefault:
+		b0 := c.proto(v, ProtoIP, dir)
+		b1 := c.proto(v, ProtoIPv6, dir)
+		return or(b0, b1)
+	case ProtoLink:
+		return c.linkType(v)
+	case ProtoIP:
+		b0 := c.linkType(etherTypeIP)
+		b1 := c.cmp(orLinkPl, 9, szB, v)
+		return and(b0, b1)
+	case ProtoIPv6:
+		b0 := c.linkType(etherTypeIPv6)
+		b2 := c.cmp(orLinkPl, 6, szB, ipProtoFrag)
+		b1 := c.cmp(orLinkPl, 40, szB, v)
+		b1 = and(b2, b1)
+		b2 = c.cmp(orLinkPl, 6, szB, v)
+		b1 = or(b2, b1)
+		return and(b0, b1)
+	case ProtoISO:
+		b0 := c.linkType(llcSAPISONS)
+		b1 := c.cmp(orLinkPlNoSNAP, 0, szB, v)
+		return and(b0, b1)
+	case ProtoISIS:
+		b0 := c.proto(isoISIS, ProtoISO, DirDefault)
+		b1 := c.cmp(orLinkPlNoSNAP, 4, szB, v)
+		return and(b0, b1)
+	case ProtoARP:
+		c.fail("arp does not encapsulate another protocol")
+	case ProtoRARP:
+		c.fail("rarp does not encapsulate another protocol")
+	case ProtoAtalk:
+		c.fail("AppleTalk encapsulation is not specifiable")
+	case ProtoDecnet:
+		c.fail("DECNET encapsulation is not specifiable")
+	case ProtoLAT, ProtoSCA, ProtoMOPRC, ProtoMOPDL:
+		c.fail("%s does not encapsulate another protocol", strings.ToUpper(proto.String()))
+	case ProtoCLNP:
+		c.fail("'clnp proto' is not supported")
+	}
+	c.fail("'%s proto' is bogus", proto)
+	return nil
+}
+
+// atoin parses a dotted, possibly partial IPv4 address exactly as
+// libpcap's __pcap_atoin, returning the number of bits given or -1.
+func atoin(s string) (uint32, int) {
+	var addr uint32
+	n := 0
+	i := 0
+	for {
+		var v uint32
+		for i < len(s) && s[i] != '.' {
+			if v > 25 {
+				return 0, -1
+			}
+			v = v*10 + uint32(s[i]) - '0'
+			i++
+		}
+		if v > 255 {
+			return 0, -1
+		}
+		addr = addr<<8 | v&0xff
+		n += 8
+		if i >= len(s) {
+			return addr, n
+		}
+		i++
+	}
+}
+
+func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
+	vlen := 32
+	if hasS {
+		if q.Proto == ProtoDecnet {
+			c.fail("DECnet addresses are not supported by pcaptool")
+		}
+		v, vlen = atoin(s)
+		if vlen < 0 {
+			c.fail("invalid IPv4 address '%s'", s)
+		}
+	}
+	switch q.Addr {
+	case AddrDefault, AddrHost, AddrNet:
+		if q.Proto == ProtoDecnet {
+			c.fail("DECnet host filtering is not supported by pcaptool")
+		}
+		if q.Proto == ProtoLink {
+			c.fail("illegal link layer address")
+		}
+		mask := uint32(0xffffffff)
+		if !hasS && q.Addr == AddrNet {
+			for v != 0 && v&0xff000000 == 0 {
+				v <<= 8
+				mask <<= 8
+			}
+		} else {
+			v = shl(v, 32-vlen)
+			mask = shl(mask, 32-vlen)
+		}
+		return c.host(v, mask, q.Proto, q.Dir, q.Addr)
+	case AddrPort, AddrPortrange:
+		var ipProto int
+		switch q.Proto {
+		case ProtoUDP:
+			ipProto = ipProtoUDP
+		case ProtoTCP:
+			ipProto = ipProtoTCP
+		case ProtoSCTP:
+			ipProto = ipProtoSCTP
+		case ProtoDefault:
+			ipProto = protoUndef
+		default:
+			c.fail("illegal qualifier of '%s'", q.Addr)
+		}
+		if v > 65535 {
+			c.fail("illegal port number %d > 65535", v)
+		}
+		if q.Addr == AddrPort {
+			b := c.port(v, ipProto, q.Dir)
+			return or(c.port6(v, ipProto, q.Dir), b)
+		}
+		b := c.portRange(v, v, ipProto, q.Dir)
+		return or(c.portRange6(v, v, ipProto, q.Dir), b)
+	case AddrGateway:
+		c.fail("'gateway' requires a name")
+	case AddrProto:
+		return c.proto(v, q.Proto, q.Dir)
+	case AddrProtochain:
+		c.fail("'protochain' is not supported by pcaptool")
+	}
+	c.fail("syntax error in filter expression")
+	return nil
+}
+
+func shl(v uint32, n int) uint32 {
+	if n >= 32 {
+		return 0
+	}
+	return v << uint(n)
+}
+
+func (c *compiler) mcode(s1, s2 string, masklen uint32, q Qualifier) *frag {
+	n, nlen := atoin(s1)
+	if nlen < 0 {
+		c.fail("invalid IPv4 address '%s'", s1)
+	}
+	n = shl(n, 32-nlen)
+	var m uint32
+	if s2 != "" {
+		mv, mlen := atoin(s2)
+		if mlen < 0 {
+			c.fail("invalid IPv4 address '%s'", s2)
+		}
+		m = shl(mv, 32-mlen)
+		if n&^m != 0 {
+			c.fail("non-network bits set in \"%s mask %s\"", s1, s2)
+		}
+	} else {
+		if masklen > 32 {
+			c.fail("mask length must be <= 32")
+		}
+		if masklen != 0 {
+			m = 0xffffffff << (32 - masklen)
+		}
+		if n&^m != 0 {
+			c.fail("non-network bits set in \"%s/%d\"", s1, masklen)
+		}
+	}
+	if q.Addr != AddrNet {
+		c.fail("Mask syntax for networks only")
+	}
+	return c.host(n, m, q.Proto, q.Dir, q.Addr)
+}
+
+func (c *compiler) mcode6(s string, masklen uint32, q Qualifier) *frag {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is6() {
+		c.fail("invalid ip6 address %s", s)
+	}
+	if masklen > 128 {
+		c.fail("mask length must be <= 128")
+	}
+	var mask [16]byte
+	for i := uint32(0); i < masklen/8; i++ {
+		mask[i] = 0xff
+	}
+	if masklen%8 != 0 {
+		mask[masklen/8] = byte(0xff << (8 - masklen%8))
+	}
+	addr := a.As16()
+	for i := range addr {
+		if addr[i]&^mask[i] != 0 {
+			c.fail("non-network bits set in \"%s/%d\"", s, masklen)
+		}
+	}
+	switch q.Addr {
+	case AddrDefault, AddrHost:
+		if masklen != 128 {
+			c.fail("Mask syntax for networks only")
+		}
+		fallthrough
+	case AddrNet:
+		return c.host6(addr, mask, q.Proto, q.Dir, q.Addr)
+	}
+	c.fail("invalid qualifier against IPv6 address")
+	return nil
+}
+
+// parseMAC converts the scanner's MAC forms (xx:xx:..., xx-xx-...,
+// xx.xx..., xxxx.xxxx.xxxx, xxxxxxxxxxxx) into six bytes.
+func parseMAC(s string) []byte {
+	var out []byte
+	var digits []byte
+	flush := func() {
+		if len(digits) == 0 {
+			return
+		}
+		for len(digits) > 0 {
+			n := 2
+			if len(digits)%2 == 1 {
+				n = 1
+			}
+			v, _ := strconv.ParseUint(string(digits[:n]), 16, 8)
+			out = append(out, byte(v))
+			digits = digits[n:]
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ':', '-', '.':
+			if len(digits) == 1 || len(digits) == 2 {
+				v, _ := strconv.ParseUint(string(digits), 16, 8)
+				out = append(out, byte(v))
+				digits = nil
+			} else {
+				flush()
+			}
+		default:
+			digits = append(digits, s[i])
+		}
+	}
+	if len(digits) == 1 || len(digits) == 2 {
+		v, _ := strconv.ParseUint(string(digits), 16, 8)
+		out = append(out, byte(v))
+	} else {
+		flush()
+	}
+	return out
+}
+
+func (c *compiler) ecode(s string, q Qualifier) *frag {
+	if (q.Addr == AddrHost || q.Addr == AddrDefault) && q.Proto == ProtoLink {
+		e := parseMAC(s)
+		if len(e) != 6 {
+			c.fail("bogus ethernet address %s", s)
+		}
+		if c.linktype != linktype.Ethernet {
+			c.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+		}
+		return c.ehostop(e, q.Dir)
+	}
+	c.fail("ethernet address used in non-ether expression")
+	return nil
+}
+
+// lookupPort resolves a service name as pcap_nametoport: the TCP port if
+// the name has one, else the UDP port; the protocol is left undefined
+// when both exist with the same number.
+func lookupPort(name string) (port, proto int, ok bool) {
+	s, found := services[name]
+	if !found {
+		return 0, 0, false
+	}
+	switch {
+	case s.tcp >= 0 && s.udp >= 0:
+		if s.tcp == s.udp {
+			return s.tcp, protoUndef, true
+		}
+		return s.tcp, ipProtoTCP, true
+	case s.tcp >= 0:
+		return s.tcp, ipProtoTCP, true
+	case s.udp >= 0:
+		return s.udp, ipProtoUDP, true
+	}
+	return 0, 0, false
+}
+
+// scanfDashInts mimics sscanf(name, "%d-%d"): two optionally signed
+// decimal integers separated by '-', trailing text ignored.
+func scanfDashInts(s string) (int, int, bool) {
+	num := func(s string) (int, string, bool) {
+		s = strings.TrimLeft(s, " \t\n")
+		i := 0
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i {
+			return 0, s, false
+		}
+		v, err := strconv.ParseInt(s[:j], 10, 64)
+		if err != nil {
+			return 0, s, false
+		}
+		return int(int32(v)), s[j:], true
+	}
+	a, rest, ok := num(s)
+	if !ok || !strings.HasPrefix(rest, "-") {
+		return 0, 0, false
+	}
+	b, _, ok := num(rest[1:])
+	if !ok {
+		return 0, 0, false
+	}
+	return a, b, true
+}
+
+func (c *compiler) checkPortProto(proto Proto, realProto *int, what, name string) {
+	names := map[int]string{ipProtoTCP: "tcp", ipProtoUDP: "udp", ipProtoSCTP: "sctp"}
+	want := map[Proto]int{ProtoUDP: ipProtoUDP, ProtoTCP: ipProtoTCP, ProtoSCTP: ipProtoSCTP}
+	w, ok := want[proto]
+	if !ok {
+		return
+	}
+	if *realProto != protoUndef && *realProto != w {
+		c.fail("%s '%s' is %s", what, name, names[*realProto])
+	}
+	*realProto = w
+}
+
+func (c *compiler) scode(name string, q Qualifier) *frag {
+	switch q.Addr {
+	case AddrNet:
+		c.fail("network names are not resolved by pcaptool; use a numeric network instead of '%s'", name)
+	case AddrDefault, AddrHost:
+		if q.Proto == ProtoLink {
+			c.fail("ethernet host names are not resolved by pcaptool; use a MAC address instead of '%s'", name)
+		}
+		c.fail("host names are not resolved by pcaptool; use a numeric address instead of '%s'", name)
+	case AddrPort:
+		if q.Proto != ProtoDefault && q.Proto != ProtoUDP && q.Proto != ProtoTCP && q.Proto != ProtoSCTP {
+			c.fail("illegal qualifier of 'port'")
+		}
+		port, realProto, ok := lookupPort(name)
+		if !ok {
+			c.fail("unknown port '%s'", name)
+		}
+		c.checkPortProto(q.Proto, &realProto, "port", name)
+		b := c.port(uint32(port), realProto, q.Dir)
+		return or(c.port6(uint32(port), realProto, q.Dir), b)
+	case AddrPortrange:
+		if q.Proto != ProtoDefault && q.Proto != ProtoUDP && q.Proto != ProtoTCP && q.Proto != ProtoSCTP {
+			c.fail("illegal qualifier of 'portrange'")
+		}
+		p1, p2, ok := scanfDashInts(name)
+		realProto := protoUndef
+		if !ok {
+			i := strings.IndexByte(name, '-')
+			if i < 0 {
+				c.fail("unknown port in range '%s'", name)
+			}
+			var pr1, pr2 int
+			var ok1, ok2 bool
+			p1, pr1, ok1 = lookupPort(name[:i])
+			p2, pr2, ok2 = lookupPort(name[i+1:])
+			if !ok1 || !ok2 {
+				c.fail("unknown port in range '%s'", name)
+			}
+			realProto = pr2
+			if pr1 != pr2 {
+				realProto = protoUndef
+			}
+		}
+		c.checkPortProto(q.Proto, &realProto, "port in range", name)
+		for _, p := range []int{p1, p2} {
+			if p < 0 {
+				c.fail("illegal port number %d < 0", p)
+			}
+			if p > 65535 {
+				c.fail("illegal port number %d > 65535", p)
+			}
+		}
+		b := c.portRange(uint32(p1), uint32(p2), realProto, q.Dir)
+		return or(c.portRange6(uint32(p1), uint32(p2), realProto, q.Dir), b)
+	case AddrGateway:
+		c.fail("'gateway' is not supported by pcaptool")
+	case AddrProto:
+		v := c.lookupProto(name, q.Proto)
+		return c.proto(v, q.Proto, q.Dir)
+	case AddrProtochain:
+		c.fail("'protochain' is not supported by pcaptool")
+	}
+	c.fail("syntax error in filter expression")
+	return nil
+}
+
+func (c *compiler) lookupProto(name string, proto Proto) uint32 {
+	switch proto {
+	case ProtoDefault, ProtoIP, ProtoIPv6:
+		if v, ok := ipProtoNames[name]; ok {
+			return v
+		}
+		c.fail("unknown ip proto '%s'", name)
+	case ProtoLink:
+		if v, ok := etherProtoNames[name]; ok {
+			return v
+		}
+		if v, ok := llcNames[name]; ok {
+			return v
+		}
+		c.fail("unknown ether proto '%s'", name)
+	case ProtoISO:
+		switch name {
+		case "esis":
+			return isoESIS
+		case "isis":
+			return isoISIS
+		case "clnp":
+			return isoCLNP
+		}
+		c.fail("unknown osi proto '%s'", name)
+	}
+	c.fail("unknown protocol: %s", name)
+	return 0
+}
+
+func (c *compiler) broadcast(proto Proto) *frag {
+	switch proto {
+	case ProtoDefault, ProtoLink:
+		if c.linktype == linktype.Ethernet {
+			return c.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
+		}
+		c.fail("not a broadcast link")
+	case ProtoIP:
+		// tcpdump passes a netmask of 0 when reading files, so every
+		// host bit is tested.
+		hostmask := ^c.opts.Netmask
+		b0 := c.linkType(etherTypeIP)
+		b1 := c.mcmp(orLinkPl, 16, szW, 0, hostmask)
+		b2 := c.mcmp(orLinkPl, 16, szW, hostmask, hostmask)
+		b2 = or(b1, b2)
+		return and(b0, b2)
+	}
+	c.fail("only link-layer/IP broadcast filters supported")
+	return nil
+}
+
+func (c *compiler) multicast(proto Proto) *frag {
+	switch proto {
+	case ProtoDefault, ProtoLink:
+		if c.linktype == linktype.Ethernet {
+			s := c.loadA(orLinkHdr, 0, szB)
+			return c.newBlock(s, opJMP|jmpJSET|srcK, 1)
+		}
+	case ProtoIP:
+		b0 := c.linkType(etherTypeIP)
+		b1 := c.cmpGE(orLinkPl, 16, szB, 224)
+		return and(b0, b1)
+	case ProtoIPv6:
+		b0 := c.linkType(etherTypeIPv6)
+		b1 := c.cmp(orLinkPl, 24, szB, 255)
+		return and(b0, b1)
+	}
+	c.fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
+	return nil
+}
+
+func (c *compiler) vlan(num uint32, has bool) *frag {
+	if c.labelDepth > 0 {
+		c.fail("no VLAN match after MPLS")
+	}
+	if c.linktype != linktype.Ethernet {
+		c.fail("no VLAN support for %s", c.linktype.Description())
+	}
+	b0 := c.linkType(etherType8021Q)
+	b1 := c.linkType(etherType8021AD)
+	b1 = or(b0, b1)
+	b0 = b1
+	b1 = c.linkType(etherType8021QinQ)
+	b0 = or(b0, b1)
+	if has {
+		if num > 0x0fff {
+			c.fail("VLAN tag %d greater than maximum %d", num, 0x0fff)
+		}
+		b1 = c.mcmp(orLinkPl, 0, szH, num, 0x0fff)
+		b0 = and(b0, b1)
+	}
+	c.offLinkPl += 4
+	c.offLinkType += 4
+	c.vlanDepth++
+	return b0
+}
+
+func (c *compiler) mpls(label uint32, has bool) *frag {
+	var b0 *frag
+	if c.labelDepth > 0 {
+		b0 = c.mcmp(orPrevMPLSHdr, 2, szB, 0, 0x01)
+	} else {
+		if c.linktype != linktype.Ethernet {
+			c.fail("no MPLS support for %s", c.linktype.Description())
+		}
+		b0 = c.linkType(etherTypeMPLS)
+	}
+	if has {
+		if label > 0xfffff {
+			c.fail("MPLS label %d greater than maximum %d", label, 0xfffff)
+		}
+		b1 := c.mcmp(orLinkPl, 0, szW, label<<12, 0xfffff000)
+		b0 = and(b0, b1)
+	}
+	c.offNlNoSNAP += 4
+	c.offNl += 4
+	c.labelDepth++
+	return b0
+}
+
+func (c *compiler) pppoes(sess uint32, has bool) *frag {
+	b0 := c.linkType(etherTypePPPoES)
+	if has {
+		if sess > 0xffff {
+			c.fail("PPPoE session number %d greater than maximum %d", sess, 0xffff)
+		}
+		b1 := c.mcmp(orLinkPl, 0, szW, sess, 0x0000ffff)
+		b0 = and(b0, b1)
+	}
+	// What follows is a PPP frame 6 bytes past the PPPoE header.
+	c.offPrevLink = c.offLinkHdr
+	c.linktype = linktype.PPP
+	c.offLinkHdr = c.offLinkPl + c.offNl + 6
+	c.offLinkType = c.offLinkHdr
+	c.linkTypeSet = true
+	c.offLinkPl = c.offLinkHdr + 2
+	c.offNl = 0
+	c.offNlNoSNAP = 0
+	return b0
+}
+
+func (c *compiler) inbound(out bool) *frag {
+	var b *frag
+	switch c.linktype {
+	case linktype.LinuxSLL:
+		b = c.cmp(orLinkHdr, 0, szH, sllOutgoing)
+	case linktype.LinuxSLL2:
+		b = c.cmp(orLinkHdr, 10, szB, sllOutgoing)
+	default:
+		c.fail("inbound/outbound not supported on %s when reading savefiles", c.linktype.Description())
+	}
+	if !out {
+		b = not(b)
+	}
+	return b
+}
+
+func (c *compiler) ifindex(idx uint32) *frag {
+	if c.linktype != linktype.LinuxSLL2 {
+		c.fail("ifindex not supported on %s when reading savefiles", c.linktype.Description())
+	}
+	return c.cmp(orLinkHdr, 4, szW, idx)
+}
+
+func (c *compiler) byteop(op byte, idx, val uint32) *frag {
+	switch op {
+	case '=':
+		return c.cmp(orLinkHdr, idx, szB, val)
+	case '<':
+		return c.cmpLT(orLinkHdr, idx, szB, val)
+	case '>':
+		return c.cmpGT(orLinkHdr, idx, szB, val)
+	}
+	// As in libpcap 1.10, "byte N & M" and "byte N | M" operate on
+	// whatever A holds, without loading byte N.
+	alu := uint16(aluAND)
+	if op == '|' {
+		alu = aluOR
+	}
+	return not(c.newBlock([]bpf.RawInstruction{stmt(opALU|alu|srcK, val)}, opJMP|jmpJEQ|srcK, 0))
+}
+
+func (c *compiler) lenCmp(jtype uint16, n uint32) *frag {
+	return c.newBlock([]bpf.RawInstruction{stmt(opLD|mLEN|szW, 0)}, opJMP|jtype|srcK, n)
+}
+
+// gen compiles a node.
+func (c *compiler) gen(n Node) *frag {
+	c.pos = n.Pos()
+	switch n := n.(type) {
+	case *Binary:
+		x := c.gen(n.X)
+		y := c.gen(n.Y)
+		if n.Op == OpAnd {
+			return and(x, y)
+		}
+		return or(x, y)
+	case *Not:
+		return not(c.gen(n.X))
+	case *ProtoAbbrev:
+		return c.protoAbbrev(n.Proto)
+	case *Primitive:
+		return c.primitive(n)
+	case *Special:
+		return c.special(n)
+	case *Relation:
+		return c.relation(n)
+	}
+	c.fail("unknown node %T", n)
+	return nil
+}
+
+func (c *compiler) primitive(n *Primitive) *frag {
+	q := n.Qual
+	switch n.Kind {
+	case ValueName:
+		return c.scode(n.Value, q)
+	case ValueNum:
+		return c.ncode("", false, n.Num, q)
+	case ValueIPv4:
+		switch {
+		case n.HasMaskLen:
+			return c.mcode(n.Value, "", n.MaskLen, q)
+		case n.Mask != "":
+			return c.mcode(n.Value, n.Mask, 0, q)
+		}
+		return c.ncode(n.Value, true, 0, q)
+	case ValueIPv6:
+		ml := uint32(128)
+		if n.HasMaskLen {
+			ml = n.MaskLen
+		}
+		return c.mcode6(n.Value, ml, q)
+	case ValueMAC:
+		return c.ecode(n.Value, q)
+	case ValueARCnet:
+		c.fail("ARCnet addresses are supported only on ARCnet link types")
+	}
+	c.fail("unknown identifier")
+	return nil
+}
+
+func (c *compiler) special(n *Special) *frag {
+	switch n.Kind {
+	case SpecialBroadcast:
+		return c.broadcast(n.Proto)
+	case SpecialMulticast:
+		return c.multicast(n.Proto)
+	case SpecialLess:
+		return not(c.lenCmp(jmpJGT, n.Num))
+	case SpecialGreater:
+		return c.lenCmp(jmpJGE, n.Num)
+	case SpecialByte:
+		return c.byteop(n.ByteOp, n.Num, n.Value)
+	case SpecialInbound:
+		return c.inbound(false)
+	case SpecialOutbound:
+		return c.inbound(true)
+	case SpecialIfindex:
+		return c.ifindex(n.Num)
+	case SpecialVLAN:
+		return c.vlan(n.Num, n.HasNum)
+	case SpecialMPLS:
+		return c.mpls(n.Num, n.HasNum)
+	case SpecialPPPoED:
+		return c.linkType(etherTypePPPoED)
+	case SpecialPPPoES:
+		return c.pppoes(n.Num, n.HasNum)
+	case SpecialLLC:
+		return c.llcNamed(n.Name)
+	}
+	c.fail("unknown primitive")
+	return nil
+}

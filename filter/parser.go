@@ -1,0 +1,699 @@
+package filter
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SyntaxError reports an expression that cannot be parsed or compiled,
+// with the byte offset in the expression it refers to.
+type SyntaxError struct {
+	Expr string // the expression
+	Pos  int    // byte offset of the offending token
+	Msg  string
+	// Err is a sentinel the error wraps (ErrRejectsAll), or nil.
+	Err error
+}
+
+// Unwrap returns the wrapped sentinel, if any.
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("filter: %s at offset %d", e.Msg, e.Pos)
+}
+
+// Caret returns the expression and a second line with a caret under the
+// offending position, for command-line diagnostics.
+func (e *SyntaxError) Caret() string {
+	pos := min(max(e.Pos, 0), len(e.Expr))
+	return e.Expr + "\n" + strings.Repeat(" ", pos) + "^"
+}
+
+type parser struct {
+	expr string
+	toks []token
+	i    int
+	// far is the furthest error seen, reported when every alternative fails.
+	far *SyntaxError
+}
+
+// Parse parses a pcap-filter expression (see pcap-filter(7)) into a tree.
+// An empty expression parses to nil, which matches every packet.
+func Parse(expr string) (Node, error) {
+	p := &parser{expr: expr, toks: lex(expr)}
+	if p.tok().kind == tEOF {
+		return nil, nil
+	}
+	n, _, err := p.parseExpr(qualErr)
+	if err == nil && p.tok().kind != tEOF {
+		err = p.unexpected()
+	}
+	if err != nil {
+		return nil, p.furthest(err)
+	}
+	return n, nil
+}
+
+func (p *parser) tok() token { return p.toks[p.i] }
+
+func (p *parser) peek(n int) token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) errorf(pos int, format string, args ...any) *SyntaxError {
+	e := &SyntaxError{Expr: p.expr, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	if p.far == nil || e.Pos > p.far.Pos {
+		p.far = e
+	}
+	return e
+}
+
+func (p *parser) unexpected() *SyntaxError {
+	t := p.tok()
+	switch t.kind {
+	case tEOF:
+		return p.errorf(t.pos, "syntax error: unexpected end of expression")
+	case tLexError:
+		return p.errorf(t.pos, "syntax error: %s", t.err)
+	}
+	return p.errorf(t.pos, "syntax error: unexpected %q", t.text)
+}
+
+// furthest returns the error that got furthest into the expression: when
+// alternatives were tried, that is the one that explains the problem.
+func (p *parser) furthest(err error) error {
+	if se, ok := err.(*SyntaxError); ok && p.far != nil && p.far.Pos > se.Pos {
+		return p.far
+	}
+	return err
+}
+
+func (p *parser) expect(k tokKind) error {
+	if p.tok().kind != k {
+		return p.unexpected()
+	}
+	p.next()
+	return nil
+}
+
+// parseExpr parses "term { (and|or) (term|id) }". q0 is the qualifier in
+// force before the expression; the returned qualifier is the one a
+// following bare identifier inherits.
+func (p *parser) parseExpr(q0 Qualifier) (Node, Qualifier, error) {
+	x, q, err := p.parseTerm(q0)
+	if err != nil {
+		return nil, q, err
+	}
+	for {
+		var op BinaryOp
+		switch p.tok().kind {
+		case tAnd:
+			op = OpAnd
+		case tOr:
+			op = OpOr
+		default:
+			return x, q, nil
+		}
+		p.next()
+		y, q2, err := p.parseTermOrID(q)
+		if err != nil {
+			return nil, q, err
+		}
+		x = &Binary{Op: op, X: x, Y: y}
+		q = q2
+	}
+}
+
+func startsID(k tokKind) bool {
+	switch k {
+	case tID, tHID, tHID6, tEID, tAID, tNum, tLParen, tBang:
+		return true
+	}
+	return false
+}
+
+// parseTermOrID parses what follows "and"/"or": a bare identifier that
+// inherits q, or a full term.
+func (p *parser) parseTermOrID(q Qualifier) (Node, Qualifier, error) {
+	save := p.i
+	var idErr error
+	if startsID(p.tok().kind) {
+		n, err := p.parseID(q)
+		if err == nil {
+			switch p.tok().kind {
+			case tAnd, tOr, tRParen, tEOF:
+				return n, q, nil
+			}
+			err = p.unexpected()
+		}
+		idErr = err
+		p.i = save
+	}
+	n, q2, err := p.parseTerm(q)
+	if err != nil && idErr != nil {
+		if ie, ok := idErr.(*SyntaxError); ok {
+			if te, ok := err.(*SyntaxError); ok && ie.Pos > te.Pos {
+				return nil, q, idErr
+			}
+		}
+	}
+	return n, q2, err
+}
+
+func (p *parser) parseTerm(q0 Qualifier) (Node, Qualifier, error) {
+	if t := p.tok(); t.kind == tBang {
+		p.next()
+		x, q, err := p.parseTerm(q0)
+		if err != nil {
+			return nil, q, err
+		}
+		return &Not{At: t.pos, X: x}, q, nil
+	}
+	return p.parseRterm(q0)
+}
+
+func isDirToken(k tokKind) bool {
+	switch k {
+	case tSrc, tDst, tAddr1, tAddr2, tAddr3, tAddr4, tRA, tTA:
+		return true
+	}
+	return false
+}
+
+func isAddrToken(k tokKind) bool {
+	switch k {
+	case tHost, tNet, tPort, tPortrange:
+		return true
+	}
+	return false
+}
+
+func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
+	t := p.tok()
+	if _, ok := protoTokens[t.kind]; ok {
+		switch nk := p.peek(1).kind; {
+		case isDirToken(nk), isAddrToken(nk), nk == tProto, nk == tProtochain, nk == tGateway:
+			return p.parseHeadID()
+		case nk == tLBrack:
+			n, err := p.parseRelation()
+			return n, qualErr, err
+		case nk == tBroadcast, nk == tMulticast:
+			return p.parseSpecial()
+		case nk == tType, nk == tSubtype, nk == tDir:
+			return nil, qualErr, p.errorf(p.peek(1).pos, "802.11 type, subtype and direction filters are supported only on 802.11 link types")
+		}
+		p.next()
+		return &ProtoAbbrev{At: t.pos, Proto: protoTokens[t.kind]}, qualErr, nil
+	}
+	switch {
+	case isDirToken(t.kind), isAddrToken(t.kind), t.kind == tProto, t.kind == tProtochain, t.kind == tGateway:
+		return p.parseHeadID()
+	}
+	switch t.kind {
+	case tLParen:
+		save := p.i
+		p.next()
+		x, _, err := p.parseExpr(q0)
+		if err == nil && p.tok().kind == tRParen {
+			p.next()
+			return x, q0, nil
+		}
+		p.i = save
+		n, err2 := p.parseRelation()
+		if err2 != nil {
+			if err == nil {
+				err = p.unexpected()
+			}
+			return nil, q0, pickFurther(err, err2)
+		}
+		return n, qualErr, nil
+	case tNum, tMinus, tLen:
+		n, err := p.parseRelation()
+		return n, qualErr, err
+	case tLess, tGreater, tByte, tInbound, tOutbound, tIfindex, tVLAN, tMPLS, tPPPoED, tPPPoES,
+		tBroadcast, tMulticast, tLLC:
+		return p.parseSpecial()
+	case tType, tSubtype, tDir:
+		return nil, qualErr, p.errorf(t.pos, "802.11 type, subtype and direction filters are supported only on 802.11 link types")
+	case tGeneve:
+		return nil, qualErr, p.errorf(t.pos, "'geneve' is not supported")
+	case tUnsupported:
+		return nil, qualErr, p.errorf(t.pos, "%q applies only to ATM, SS7 or pflog link types, which pcaptool does not compile for", t.text)
+	}
+	return nil, qualErr, p.unexpected()
+}
+
+func pickFurther(a, b error) error {
+	ae, aok := a.(*SyntaxError)
+	be, bok := b.(*SyntaxError)
+	if aok && bok && be.Pos > ae.Pos {
+		return b
+	}
+	if aok && bok {
+		return a
+	}
+	return b
+}
+
+// parseHeadID parses "[proto] [dir] [addr] id", "[proto] proto id",
+// "[proto] protochain id" and "[proto] gateway id".
+func (p *parser) parseHeadID() (Node, Qualifier, error) {
+	q := Qualifier{}
+	if pr, ok := protoTokens[p.tok().kind]; ok {
+		q.Proto = pr
+		p.next()
+	}
+	hasDir := false
+	switch p.tok().kind {
+	case tSrc, tDst:
+		first := p.next().kind
+		q.Dir = DirSrc
+		if first == tDst {
+			q.Dir = DirDst
+		}
+		if k := p.tok().kind; (k == tOr || k == tAnd) && (p.peek(1).kind == tSrc || p.peek(1).kind == tDst) && p.peek(1).kind != first {
+			if k == tOr {
+				q.Dir = DirOr
+			} else {
+				q.Dir = DirAnd
+			}
+			p.next()
+			p.next()
+		}
+		hasDir = true
+	case tAddr1, tAddr2, tAddr3, tAddr4, tRA, tTA:
+		q.Dir = map[tokKind]Dir{tAddr1: DirAddr1, tAddr2: DirAddr2, tAddr3: DirAddr3, tAddr4: DirAddr4, tRA: DirRA, tTA: DirTA}[p.next().kind]
+		hasDir = true
+	}
+	switch k := p.tok().kind; {
+	case isAddrToken(k):
+		q.Addr = map[tokKind]Addr{tHost: AddrHost, tNet: AddrNet, tPort: AddrPort, tPortrange: AddrPortrange}[k]
+		p.next()
+	case !hasDir && k == tProto:
+		q.Addr = AddrProto
+		p.next()
+	case !hasDir && k == tProtochain:
+		q.Addr = AddrProtochain
+		p.next()
+	case !hasDir && k == tGateway:
+		q.Addr = AddrGateway
+		p.next()
+	case !hasDir:
+		return nil, q, p.unexpected()
+	}
+	n, err := p.parseID(q)
+	return n, q, err
+}
+
+// parseID parses an identifier that takes qualifier q: a name, an
+// address, a number, "not id" or a parenthesised list of identifiers.
+func (p *parser) parseID(q Qualifier) (Node, error) {
+	t := p.tok()
+	switch t.kind {
+	case tNum:
+		p.next()
+		return &Primitive{At: t.pos, Qual: q, Kind: ValueNum, Value: t.text, Num: t.num}, nil
+	case tLParen:
+		p.next()
+		n, err := p.parsePid(q)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(tRParen); err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
+	return p.parseNID(q)
+}
+
+// parsePid parses the inside of "( id and id or ... )": the first element
+// may be a number or an identifier, the rest are full identifiers.
+func (p *parser) parsePid(q Qualifier) (Node, error) {
+	var x Node
+	var err error
+	if k := p.tok().kind; k == tNum || k == tLParen {
+		x, err = p.parsePnumPrimitive(q)
+	} else {
+		x, err = p.parseNID(q)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var op BinaryOp
+		switch p.tok().kind {
+		case tAnd:
+			op = OpAnd
+		case tOr:
+			op = OpOr
+		default:
+			return x, nil
+		}
+		p.next()
+		y, err := p.parseID(q)
+		if err != nil {
+			return nil, err
+		}
+		x = &Binary{Op: op, X: x, Y: y}
+	}
+}
+
+func (p *parser) parsePnumPrimitive(q Qualifier) (Node, error) {
+	at := p.tok().pos
+	v, err := p.parsePnum()
+	if err != nil {
+		return nil, err
+	}
+	return &Primitive{At: at, Qual: q, Kind: ValueNum, Value: fmt.Sprint(v), Num: v}, nil
+}
+
+// parsePnum parses "NUM" or "( pnum )".
+func (p *parser) parsePnum() (uint32, error) {
+	switch t := p.tok(); t.kind {
+	case tNum:
+		p.next()
+		return t.num, nil
+	case tLParen:
+		p.next()
+		v, err := p.parsePnum()
+		if err != nil {
+			return 0, err
+		}
+		return v, p.expect(tRParen)
+	}
+	return 0, p.unexpected()
+}
+
+func (p *parser) parseNID(q Qualifier) (Node, error) {
+	t := p.tok()
+	switch t.kind {
+	case tID:
+		p.next()
+		return &Primitive{At: t.pos, Qual: q, Kind: ValueName, Value: t.text}, nil
+	case tHID:
+		p.next()
+		n := &Primitive{At: t.pos, Qual: q, Kind: ValueIPv4, Value: t.text}
+		switch p.tok().kind {
+		case tSlash:
+			p.next()
+			m := p.tok()
+			if m.kind != tNum {
+				return nil, p.unexpected()
+			}
+			p.next()
+			n.MaskLen, n.HasMaskLen = m.num, true
+			return n, nil
+		case tNetmask:
+			p.next()
+			m := p.tok()
+			if m.kind != tHID {
+				return nil, p.unexpected()
+			}
+			p.next()
+			n.Mask = m.text
+			return n, nil
+		}
+		switch q.Addr {
+		case AddrPort:
+			return nil, p.errorf(t.pos, "'port' modifier applied to ip host")
+		case AddrPortrange:
+			return nil, p.errorf(t.pos, "'portrange' modifier applied to ip host")
+		case AddrProto:
+			return nil, p.errorf(t.pos, "'proto' modifier applied to ip host")
+		case AddrProtochain:
+			return nil, p.errorf(t.pos, "'protochain' modifier applied to ip host")
+		}
+		return n, nil
+	case tHID6:
+		p.next()
+		n := &Primitive{At: t.pos, Qual: q, Kind: ValueIPv6, Value: t.text}
+		if p.tok().kind == tSlash {
+			p.next()
+			m := p.tok()
+			if m.kind != tNum {
+				return nil, p.unexpected()
+			}
+			p.next()
+			n.MaskLen, n.HasMaskLen = m.num, true
+		}
+		return n, nil
+	case tEID:
+		p.next()
+		return &Primitive{At: t.pos, Qual: q, Kind: ValueMAC, Value: t.text}, nil
+	case tAID:
+		p.next()
+		return &Primitive{At: t.pos, Qual: q, Kind: ValueARCnet, Value: t.text}, nil
+	case tBang:
+		p.next()
+		x, err := p.parseID(q)
+		if err != nil {
+			return nil, err
+		}
+		return &Not{At: t.pos, X: x}, nil
+	}
+	return nil, p.unexpected()
+}
+
+func (p *parser) parseSpecial() (Node, Qualifier, error) {
+	t := p.tok()
+	n := &Special{At: t.pos}
+	if pr, ok := protoTokens[t.kind]; ok {
+		n.Proto = pr
+		p.next()
+		t = p.tok()
+	}
+	p.next()
+	num := func() error {
+		m := p.tok()
+		if m.kind != tNum {
+			return p.unexpected()
+		}
+		p.next()
+		n.Num, n.HasNum = m.num, true
+		return nil
+	}
+	optPnum := func() error {
+		if k := p.tok().kind; k == tNum || k == tLParen {
+			v, err := p.parsePnum()
+			if err != nil {
+				return err
+			}
+			n.Num, n.HasNum = v, true
+		}
+		return nil
+	}
+	var err error
+	switch t.kind {
+	case tBroadcast:
+		n.Kind = SpecialBroadcast
+	case tMulticast:
+		n.Kind = SpecialMulticast
+	case tLess:
+		n.Kind = SpecialLess
+		err = num()
+	case tGreater:
+		n.Kind = SpecialGreater
+		err = num()
+	case tByte:
+		n.Kind = SpecialByte
+		if err = num(); err != nil {
+			break
+		}
+		switch op := p.tok(); op.kind {
+		case tAmp, tPipe, tLT, tGT, tEQ:
+			if op.text == "==" {
+				return nil, qualErr, p.unexpected()
+			}
+			n.ByteOp = op.text[0]
+			p.next()
+		default:
+			return nil, qualErr, p.unexpected()
+		}
+		v := p.tok()
+		if v.kind != tNum {
+			return nil, qualErr, p.unexpected()
+		}
+		p.next()
+		n.Value = v.num
+	case tInbound:
+		n.Kind = SpecialInbound
+	case tOutbound:
+		n.Kind = SpecialOutbound
+	case tIfindex:
+		n.Kind = SpecialIfindex
+		err = num()
+	case tVLAN:
+		n.Kind = SpecialVLAN
+		err = optPnum()
+	case tMPLS:
+		n.Kind = SpecialMPLS
+		err = optPnum()
+	case tPPPoED:
+		n.Kind = SpecialPPPoED
+	case tPPPoES:
+		n.Kind = SpecialPPPoES
+		err = optPnum()
+	case tLLC:
+		n.Kind = SpecialLLC
+		if m := p.tok(); m.kind == tID {
+			p.next()
+			n.Name = m.text
+		} else if m.kind == tUnsupported && (m.text == "rnr" || m.text == "rulenum") {
+			p.next()
+			n.Name = "rnr"
+		}
+	default:
+		return nil, qualErr, p.unexpected()
+	}
+	if err != nil {
+		return nil, qualErr, err
+	}
+	return n, qualErr, nil
+}
+
+// parseRelation parses "arth relop arth".
+func (p *parser) parseRelation() (Node, error) {
+	at := p.tok().pos
+	x, err := p.parseArith(0)
+	if err != nil {
+		return nil, err
+	}
+	var op RelOp
+	switch p.tok().kind {
+	case tGT:
+		op = RelGT
+	case tGEQ:
+		op = RelGE
+	case tEQ:
+		op = RelEQ
+	case tLEQ:
+		op = RelLE
+	case tLT:
+		op = RelLT
+	case tNEQ:
+		op = RelNE
+	default:
+		return nil, p.unexpected()
+	}
+	p.next()
+	y, err := p.parseArith(0)
+	if err != nil {
+		return nil, err
+	}
+	return &Relation{At: at, Op: op, X: x, Y: y}, nil
+}
+
+const precUnary = 6
+
+// arithPrec returns the yacc precedence of a binary arithmetic operator,
+// 0 for tokens that are not one. '%' and '^' have no precedence in
+// libpcap's grammar, so yacc always shifts them: they take everything to
+// their right as their right operand (handled in parseArith).
+func arithPrec(k tokKind) int {
+	switch k {
+	case tPipe:
+		return 1
+	case tAmp:
+		return 2
+	case tLSH, tRSH:
+		return 3
+	case tPlus, tMinus:
+		return 4
+	case tStar, tSlash:
+		return 5
+	}
+	return 0
+}
+
+func (p *parser) parseArith(minPrec int) (Arith, error) {
+	x, err := p.parseArithPrimary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.tok()
+		if t.kind == tPct || t.kind == tCaret {
+			p.next()
+			y, err := p.parseArith(0)
+			if err != nil {
+				return nil, err
+			}
+			x = &ArithBinary{Op: t.text, X: x, Y: y}
+			continue
+		}
+		prec := arithPrec(t.kind)
+		if prec == 0 || prec < minPrec {
+			return x, nil
+		}
+		p.next()
+		y, err := p.parseArith(prec + 1)
+		if err != nil {
+			return nil, err
+		}
+		x = &ArithBinary{Op: t.text, X: x, Y: y}
+	}
+}
+
+func (p *parser) parseArithPrimary() (Arith, error) {
+	t := p.tok()
+	switch t.kind {
+	case tMinus:
+		p.next()
+		x, err := p.parseArith(precUnary)
+		if err != nil {
+			return nil, err
+		}
+		return &Negate{At: t.pos, X: x}, nil
+	case tNum:
+		p.next()
+		return &Number{At: t.pos, Value: t.num}, nil
+	case tLen:
+		p.next()
+		return &Length{At: t.pos}, nil
+	case tLParen:
+		p.next()
+		x, err := p.parseArith(0)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(tRParen); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	if pr, ok := protoTokens[t.kind]; ok && p.peek(1).kind == tLBrack {
+		p.next()
+		p.next()
+		idx, err := p.parseArith(0)
+		if err != nil {
+			return nil, err
+		}
+		size := uint32(1)
+		if p.tok().kind == tColon {
+			p.next()
+			m := p.tok()
+			if m.kind != tNum {
+				return nil, p.unexpected()
+			}
+			p.next()
+			size = m.num
+		}
+		if err := p.expect(tRBrack); err != nil {
+			return nil, err
+		}
+		return &Load{At: t.pos, Proto: pr, Index: idx, Size: size}, nil
+	}
+	return nil, p.unexpected()
+}
