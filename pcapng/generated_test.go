@@ -446,4 +446,6 @@ func TestPacketWriterBase2RoundTrip(t *testing.T) {
 	}
 }
 
-func errIsTimestamp(err error) bool { return err != nil && bytes.Contains([]byte(err.Error()), []byte("timestamp")) }
+func errIsTimestamp(err error) bool {
+	return err != nil && bytes.Contains([]byte(err.Error()), []byte("timestamp"))
+}

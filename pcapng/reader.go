@@ -284,13 +284,13 @@ func (r *Reader) blockFor(t BlockType) Block {
 }
 
 // readGrowing appends n bytes from r to buf, growing buf only as data
-// arrives so that a lying length field cannot force a huge allocation.
+// arrives (chunks start at 4 KiB and double) so that a lying length field
+// cannot force an allocation much larger than the data actually present.
 func readGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
-	const chunk = 1 << 20
 	for len(buf) < n {
-		want := min(n-len(buf), chunk)
+		want := min(n-len(buf), max(4096, len(buf)))
 		if cap(buf)-len(buf) < want {
-			grown := make([]byte, len(buf), min(n, max(2*cap(buf), len(buf)+want)))
+			grown := make([]byte, len(buf), len(buf)+want)
 			copy(grown, buf)
 			buf = grown
 		}
