@@ -1,0 +1,798 @@
+package decode
+
+import (
+	"bufio"
+	"encoding/binary"
+	"io"
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+
+	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+// TimeFormat selects how Printer writes timestamps.
+type TimeFormat int
+
+// Timestamp formats, named after tcpdump's -t options.
+const (
+	// TimeOfDay is tcpdump's default: HH:MM:SS.ffffff.
+	TimeOfDay TimeFormat = iota
+	// TimeEpoch is tcpdump -tt: seconds since 1970 and a fraction.
+	TimeEpoch
+	// TimeDate is tcpdump -tttt: YYYY-MM-DD HH:MM:SS.ffffff.
+	TimeDate
+	// TimeNone is tcpdump -t: no timestamp.
+	TimeNone
+)
+
+// HexMode selects the packet dump Printer adds after each summary line.
+type HexMode int
+
+// Dump modes, as tcpdump's -x and -X.
+const (
+	HexNone  HexMode = iota
+	Hex              // -x: hex
+	HexASCII         // -X: hex and ASCII
+)
+
+// Options configure a Printer. The zero value prints like tcpdump -n.
+type Options struct {
+	// Verbose is tcpdump's -v count: 1 adds IP header fields and checksum
+	// verification.
+	Verbose int
+	// Time selects the timestamp format.
+	Time TimeFormat
+	// Location for TimeOfDay and TimeDate; nil means time.Local.
+	Location *time.Location
+	// Nano prints nine fraction digits instead of six.
+	Nano bool
+	// AbsoluteSeq prints TCP sequence numbers as they are (tcpdump -S)
+	// instead of relative to the first ones seen in the conversation.
+	AbsoluteSeq bool
+	// Hex adds a hex dump of each packet after its line.
+	Hex HexMode
+	// HexLink includes the link-layer header in the dump (tcpdump -xx,
+	// -XX); otherwise it starts at the network layer.
+	HexLink bool
+	// JSON writes one JSON object per line (see AppendJSON) instead of
+	// tcpdump's format; the other options are then ignored.
+	JSON bool
+}
+
+// Printer writes one line per packet in the format of tcpdump -n -r. It
+// keeps the state tcpdump keeps: the first TCP sequence numbers of every
+// conversation, to print later ones relative to them.
+type Printer struct {
+	w     *bufio.Writer
+	opts  Options
+	buf   []byte
+	seqs  map[seqKey]seqBase
+	frame int
+}
+
+type seqKey struct {
+	lo, hi     netip.Addr
+	loPt, hiPt uint16
+}
+
+type seqBase struct{ lo, hi uint32 }
+
+// NewPrinter returns a Printer writing to w. Call Flush when done.
+func NewPrinter(w io.Writer, opts Options) *Printer {
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	return &Printer{w: bufio.NewWriterSize(w, 256<<10), opts: opts, seqs: make(map[seqKey]seqBase)}
+}
+
+// Flush writes buffered output.
+func (p *Printer) Flush() error { return p.w.Flush() }
+
+// Print decodes pkt as link type t and writes its line, and its hex dump
+// when the options ask for one.
+func (p *Printer) Print(pkt *convert.Packet, t linktype.LinkType) error {
+	p.frame++
+	b := p.buf[:0]
+	if p.opts.JSON {
+		b = AppendJSON(b, p.frame, pkt, t)
+		b = append(b, '\n')
+		p.buf = b
+		_, err := p.w.Write(b)
+		return err
+	}
+	b = p.AppendTime(b, pkt.Timestamp)
+	if _, ok := LinkDecoder(t); !ok {
+		b = append(b, "link-type "...)
+		b = append(b, t.Name()...)
+		b = append(b, ", length "...)
+		b = strconv.AppendInt(b, int64(pkt.Length), 10)
+		b = AppendHex(b, pkt.Data)
+		b = append(b, '\n')
+		p.buf = b
+		_, err := p.w.Write(b)
+		return err
+	}
+	gp := NewPacket(pkt.Data, t)
+	var linkLen int
+	b, linkLen = p.AppendSummary(b, gp, pkt.Length)
+	if p.opts.Hex != HexNone {
+		data := pkt.Data
+		if !p.opts.HexLink {
+			data = data[min(linkLen, len(data)):]
+		}
+		if p.opts.Hex == HexASCII {
+			b = AppendHexASCII(b, data)
+		} else {
+			b = AppendHex(b, data)
+		}
+	}
+	b = append(b, '\n')
+	p.buf = b
+	_, err := p.w.Write(b)
+	return err
+}
+
+// AppendTime appends ts in the configured format, followed by a space.
+func (p *Printer) AppendTime(b []byte, ts time.Time) []byte {
+	digits := 6
+	if p.opts.Nano {
+		digits = 9
+	}
+	switch p.opts.Time {
+	case TimeNone:
+		return b
+	case TimeEpoch:
+		b = strconv.AppendInt(b, ts.Unix(), 10)
+	case TimeDate:
+		ts = ts.In(p.opts.Location)
+		y, mo, d := ts.Date()
+		b = appendPadded(b, y, 4)
+		b = append(b, '-')
+		b = appendPadded(b, int(mo), 2)
+		b = append(b, '-')
+		b = appendPadded(b, d, 2)
+		b = append(b, ' ')
+		b = appendClock(b, ts)
+	default:
+		b = appendClock(b, ts.In(p.opts.Location))
+	}
+	b = append(b, '.')
+	frac := ts.Nanosecond()
+	if digits == 6 {
+		frac /= 1000
+	}
+	b = appendPadded(b, frac, digits)
+	return append(b, ' ')
+}
+
+func appendClock(b []byte, ts time.Time) []byte {
+	h, m, s := ts.Clock()
+	b = appendPadded(b, h, 2)
+	b = append(b, ':')
+	b = appendPadded(b, m, 2)
+	b = append(b, ':')
+	return appendPadded(b, s, 2)
+}
+
+func appendPadded(b []byte, n, width int) []byte {
+	var tmp [20]byte
+	s := strconv.AppendInt(tmp[:0], int64(n), 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// isLinkLayer reports whether tcpdump counts layer type t as part of the
+// link-layer header that it neither prints without -e nor dumps without -xx.
+func isLinkLayer(t gopacket.LayerType) bool {
+	switch t {
+	case layers.LayerTypeEthernet, layers.LayerTypeDot1Q, layers.LayerTypeLinuxSLL,
+		LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypePFLog,
+		layers.LayerTypePPP, layers.LayerTypePPPoE:
+		return true
+	}
+	return false
+}
+
+// AppendSummary appends the tcpdump-style description of gp (without
+// timestamp) and returns it with the length of the link-layer header.
+// wireLen is the packet's original length.
+func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]byte, int) {
+	ls := gp.Layers()
+	linkLen := 0
+	i := 0
+	for ; i < len(ls) && isLinkLayer(ls[i].LayerType()); i++ {
+		linkLen += len(ls[i].LayerContents())
+	}
+	rest := wireLen - linkLen
+	if i == len(ls) {
+		return p.appendUnknownNetwork(b, ls, rest), linkLen
+	}
+	switch l := ls[i].(type) {
+	case *layers.IPv4:
+		b = p.appendIPv4(b, l, ls[i+1:])
+	case *layers.IPv6:
+		b = p.appendIPv6(b, l, ls[i+1:])
+	case *layers.ARP:
+		b = appendARP(b, l, rest)
+	case *gopacket.DecodeFailure:
+		b = p.appendUnknownNetwork(b, ls[:i], rest)
+	default:
+		b = append(b, l.LayerType().String()...)
+		b = append(b, ", length "...)
+		b = strconv.AppendInt(b, int64(rest), 10)
+	}
+	return b, linkLen
+}
+
+// appendUnknownNetwork describes a packet whose network layer gopacket does
+// not decode, naming the EtherType when there is one.
+func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int) []byte {
+	var et layers.EthernetType
+	found := false
+	for _, l := range link {
+		switch l := l.(type) {
+		case *layers.Ethernet:
+			et, found = l.EthernetType, true
+		case *layers.Dot1Q:
+			et, found = l.Type, true
+		case *layers.LinuxSLL:
+			et, found = l.EthernetType, true
+		case *LinuxSLL2:
+			et, found = l.ProtocolType, true
+		}
+	}
+	if found {
+		b = append(b, "ethertype 0x"...)
+		b = appendHex16(b, uint16(et))
+	} else {
+		b = append(b, "unknown"...)
+	}
+	b = append(b, ", length "...)
+	return strconv.AppendInt(b, int64(rest), 10)
+}
+
+func appendHex16(b []byte, v uint16) []byte {
+	const digits = "0123456789abcdef"
+	return append(b, digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15])
+}
+
+func appendARP(b []byte, a *layers.ARP, length int) []byte {
+	b = append(b, "ARP, "...)
+	switch {
+	case a.Operation == layers.ARPRequest && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
+		b = append(b, "Request who-has "...)
+		b = appendIP(b, a.DstProtAddress)
+		b = append(b, " tell "...)
+		b = appendIP(b, a.SourceProtAddress)
+	case a.Operation == layers.ARPReply && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
+		b = append(b, "Reply "...)
+		b = appendIP(b, a.SourceProtAddress)
+		b = append(b, " is-at "...)
+		b = append(b, net.HardwareAddr(a.SourceHwAddress).String()...)
+	default:
+		b = append(b, "opcode "...)
+		b = strconv.AppendInt(b, int64(a.Operation), 10)
+	}
+	b = append(b, ", length "...)
+	return strconv.AppendInt(b, int64(length), 10)
+}
+
+func appendIP(b []byte, ip []byte) []byte {
+	a, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return append(b, '?')
+	}
+	return a.Unmap().AppendTo(b)
+}
+
+// ipProtoNames are tcpdump's names for IP protocols in -v output.
+var ipProtoNames = map[layers.IPProtocol]string{
+	0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6",
+	43: "Routing", 44: "frag", 47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 59: "NONE",
+	60: "DSTOPT", 89: "OSPF", 103: "PIM", 112: "VRRP", 132: "SCTP",
+}
+
+func protoName(p layers.IPProtocol) string {
+	if n, ok := ipProtoNames[p]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer) []byte {
+	b = append(b, "IP "...)
+	if p.opts.Verbose > 0 {
+		b = append(b, "(tos 0x"...)
+		b = strconv.AppendUint(b, uint64(ip.TOS), 16)
+		switch ip.TOS & 3 {
+		case 1:
+			b = append(b, ",ECT(1)"...)
+		case 2:
+			b = append(b, ",ECT(0)"...)
+		case 3:
+			b = append(b, ",CE"...)
+		}
+		b = append(b, ", ttl "...)
+		b = strconv.AppendUint(b, uint64(ip.TTL), 10)
+		b = append(b, ", id "...)
+		b = strconv.AppendUint(b, uint64(ip.Id), 10)
+		b = append(b, ", offset "...)
+		b = strconv.AppendUint(b, uint64(ip.FragOffset)*8, 10)
+		b = append(b, ", flags ["...)
+		n := 0
+		for _, f := range []struct {
+			bit  layers.IPv4Flag
+			name string
+		}{{layers.IPv4MoreFragments, "+"}, {layers.IPv4DontFragment, "DF"}, {layers.IPv4EvilBit, "rsvd"}} {
+			if ip.Flags&f.bit != 0 {
+				if n > 0 {
+					b = append(b, ", "...)
+				}
+				b = append(b, f.name...)
+				n++
+			}
+		}
+		if n == 0 {
+			b = append(b, "none"...)
+		}
+		b = append(b, "], proto "...)
+		b = append(b, protoName(ip.Protocol)...)
+		b = append(b, " ("...)
+		b = strconv.AppendUint(b, uint64(ip.Protocol), 10)
+		b = append(b, "), length "...)
+		b = strconv.AppendUint(b, uint64(ip.Length), 10)
+		b = append(b, ")\n    "...)
+	}
+	src, _ := netip.AddrFromSlice(ip.SrcIP.To4())
+	dst, _ := netip.AddrFromSlice(ip.DstIP.To4())
+	l4len := int(ip.Length) - int(ip.IHL)*4
+	if ip.FragOffset != 0 {
+		b = src.AppendTo(b)
+		b = append(b, " > "...)
+		b = dst.AppendTo(b)
+		b = append(b, ": ip-proto-"...)
+		return strconv.AppendUint(b, uint64(ip.Protocol), 10)
+	}
+	pseudo := ipv4Pseudo(ip)
+	return p.appendTransport(b, src, dst, ip.Protocol, l4len, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0)
+}
+
+func (p *Printer) appendIPv6(b []byte, ip *layers.IPv6, next []gopacket.Layer) []byte {
+	b = append(b, "IP6 "...)
+	l4len := int(ip.Length)
+	proto := ip.NextHeader
+	i := 0
+	fragmented := false
+	for ; i < len(next); i++ {
+		switch l := next[i].(type) {
+		case *layers.IPv6HopByHop:
+			proto = l.NextHeader
+		case *layers.IPv6Destination:
+			proto = l.NextHeader
+		case *layers.IPv6Routing:
+			proto = l.NextHeader
+		case *layers.IPv6Fragment:
+			proto = l.NextHeader
+			fragmented = true
+		default:
+			goto done
+		}
+		l4len -= len(next[i].LayerContents())
+	}
+done:
+	if p.opts.Verbose > 0 {
+		b = append(b, '(')
+		if ip.TrafficClass != 0 {
+			b = append(b, "class 0x"...)
+			if ip.TrafficClass < 16 {
+				b = append(b, '0')
+			}
+			b = strconv.AppendUint(b, uint64(ip.TrafficClass), 16)
+			b = append(b, ", "...)
+		}
+		if ip.FlowLabel != 0 {
+			b = append(b, "flowlabel 0x"...)
+			s := strconv.FormatUint(uint64(ip.FlowLabel), 16)
+			for j := len(s); j < 5; j++ {
+				b = append(b, '0')
+			}
+			b = append(b, s...)
+			b = append(b, ", "...)
+		}
+		b = append(b, "hlim "...)
+		b = strconv.AppendUint(b, uint64(ip.HopLimit), 10)
+		b = append(b, ", next-header "...)
+		b = append(b, protoName(ip.NextHeader)...)
+		b = append(b, " ("...)
+		b = strconv.AppendUint(b, uint64(ip.NextHeader), 10)
+		b = append(b, ") payload length: "...)
+		b = strconv.AppendUint(b, uint64(ip.Length), 10)
+		b = append(b, ") "...)
+	}
+	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
+	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
+	return p.appendTransport(b, src, dst, proto, l4len, next[i:], ipv6Pseudo(ip), fragmented)
+}
+
+// appendTransport appends "src.port > dst.port: ..." for TCP and UDP and
+// "src > dst: ..." for other protocols. l4len is the transport length the
+// IP header claims.
+func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IPProtocol, l4len int, next []gopacket.Layer, pseudo pseudoHeader, fragmented bool) []byte {
+	var l gopacket.Layer
+	if len(next) > 0 {
+		l = next[0]
+	}
+	switch l := l.(type) {
+	case *layers.TCP:
+		b = appendEndpoint(b, src, uint16(l.SrcPort))
+		b = append(b, " > "...)
+		b = appendEndpoint(b, dst, uint16(l.DstPort))
+		b = append(b, ": "...)
+		return p.appendTCP(b, src, dst, l, l4len, pseudo, fragmented)
+	case *layers.UDP:
+		b = appendEndpoint(b, src, uint16(l.SrcPort))
+		b = append(b, " > "...)
+		b = appendEndpoint(b, dst, uint16(l.DstPort))
+		b = append(b, ": "...)
+		if p.opts.Verbose > 0 && !fragmented {
+			b = appendUDPChecksum(b, l, l4len, pseudo)
+		}
+		b = append(b, "UDP, length "...)
+		return strconv.AppendInt(b, int64(l.Length)-8, 10)
+	}
+	b = src.AppendTo(b)
+	b = append(b, " > "...)
+	b = dst.AppendTo(b)
+	b = append(b, ": "...)
+	switch l := l.(type) {
+	case *layers.ICMPv4:
+		return appendICMPv4(b, l, l4len)
+	case *layers.ICMPv6:
+		return appendICMPv6(b, l, next[1:], l4len)
+	}
+	b = append(b, " ip-proto-"...)
+	b = strconv.AppendUint(b, uint64(proto), 10)
+	b = append(b, ' ')
+	return strconv.AppendInt(b, int64(l4len), 10)
+}
+
+func appendEndpoint(b []byte, a netip.Addr, port uint16) []byte {
+	b = a.AppendTo(b)
+	b = append(b, '.')
+	return strconv.AppendUint(b, uint64(port), 10)
+}
+
+// TCPFlags returns the flags of t in tcpdump's notation: S (SYN), F (FIN),
+// P (PSH), R (RST), U (URG), W (CWR), E (ECE), "." for ACK, "none" for
+// none, in the order tcpdump prints them.
+func TCPFlags(t *layers.TCP) string {
+	var buf [9]byte
+	return string(appendTCPFlags(buf[:0], t))
+}
+
+func appendTCPFlags(b []byte, t *layers.TCP) []byte {
+	n := len(b)
+	if t.FIN {
+		b = append(b, 'F')
+	}
+	if t.SYN {
+		b = append(b, 'S')
+	}
+	if t.RST {
+		b = append(b, 'R')
+	}
+	if t.PSH {
+		b = append(b, 'P')
+	}
+	if t.ACK {
+		b = append(b, '.')
+	}
+	if t.URG {
+		b = append(b, 'U')
+	}
+	if t.ECE {
+		b = append(b, 'E')
+	}
+	if t.CWR {
+		b = append(b, 'W')
+	}
+	if t.NS {
+		b = append(b, 'e')
+	}
+	if len(b) == n {
+		b = append(b, "none"...)
+	}
+	return b
+}
+
+func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len int, pseudo pseudoHeader, fragmented bool) []byte {
+	b = append(b, "Flags ["...)
+	b = appendTCPFlags(b, t)
+	b = append(b, ']')
+	seq, ack := t.Seq, t.Ack
+	var base seqBase
+	rev := false
+	if !p.opts.AbsoluteSeq && t.ACK {
+		sp, dp := uint16(t.SrcPort), uint16(t.DstPort)
+		rev = sp > dp || (sp == dp && dst.Less(src))
+		k := seqKey{lo: src, hi: dst, loPt: sp, hiPt: dp}
+		if rev {
+			k = seqKey{lo: dst, hi: src, loPt: dp, hiPt: sp}
+		}
+		old, found := p.seqs[k]
+		if !found || t.SYN {
+			if rev {
+				base = seqBase{lo: ack - 1, hi: seq}
+			} else {
+				base = seqBase{lo: seq, hi: ack - 1}
+			}
+			p.seqs[k] = base
+		} else {
+			base = old
+			if rev {
+				seq -= base.hi
+				ack -= base.lo
+			} else {
+				seq -= base.lo
+				ack -= base.hi
+			}
+		}
+	}
+	hlen := int(t.DataOffset) * 4
+	length := l4len - hlen
+	if p.opts.Verbose > 0 && !fragmented && len(t.Contents)+len(t.Payload) >= l4len && l4len >= hlen {
+		b = append(b, ", cksum 0x"...)
+		b = appendHex16(b, t.Checksum)
+		sum := pseudo.sum(layers.IPProtocolTCP, l4len)
+		sum = checksumAdd(sum, t.Contents)
+		sum = checksumAdd(sum, t.Payload[:l4len-len(t.Contents)])
+		if fold(sum) == 0xffff {
+			b = append(b, " (correct)"...)
+		} else {
+			b = append(b, " (incorrect -> 0x"...)
+			b = appendHex16(b, shouldBe(t.Checksum, fold(sum)))
+			b = append(b, ')')
+		}
+	}
+	if p.opts.Verbose > 1 || length > 0 || t.SYN || t.FIN || t.RST {
+		b = append(b, ", seq "...)
+		b = strconv.AppendUint(b, uint64(seq), 10)
+		if length > 0 {
+			b = append(b, ':')
+			b = strconv.AppendUint(b, uint64(seq+uint32(length)), 10)
+		}
+	}
+	if t.ACK {
+		b = append(b, ", ack "...)
+		b = strconv.AppendUint(b, uint64(ack), 10)
+	}
+	b = append(b, ", win "...)
+	b = strconv.AppendUint(b, uint64(t.Window), 10)
+	if t.URG {
+		b = append(b, ", urg "...)
+		b = strconv.AppendUint(b, uint64(t.Urgent), 10)
+	}
+	if len(t.Options) > 0 {
+		b = append(b, ", options ["...)
+		for i, o := range t.Options {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendTCPOption(b, o, rev, base)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, ", length "...)
+	return strconv.AppendInt(b, int64(length), 10)
+}
+
+func appendTCPOption(b []byte, o layers.TCPOption, rev bool, base seqBase) []byte {
+	d := o.OptionData
+	be := binary.BigEndian
+	switch o.OptionType {
+	case layers.TCPOptionKindEndList:
+		return append(b, "eol"...)
+	case layers.TCPOptionKindNop:
+		return append(b, "nop"...)
+	case layers.TCPOptionKindMSS:
+		b = append(b, "mss"...)
+		if len(d) == 2 {
+			b = append(b, ' ')
+			b = strconv.AppendUint(b, uint64(be.Uint16(d)), 10)
+		}
+		return b
+	case layers.TCPOptionKindWindowScale:
+		b = append(b, "wscale"...)
+		if len(d) == 1 {
+			b = append(b, ' ')
+			b = strconv.AppendUint(b, uint64(d[0]), 10)
+		}
+		return b
+	case layers.TCPOptionKindSACKPermitted:
+		return append(b, "sackOK"...)
+	case layers.TCPOptionKindSACK:
+		b = append(b, "sack "...)
+		b = strconv.AppendInt(b, int64(len(d)/8), 10)
+		b = append(b, ' ')
+		for i := 0; i+8 <= len(d); i += 8 {
+			s, e := be.Uint32(d[i:]), be.Uint32(d[i+4:])
+			if rev {
+				s, e = s-base.lo, e-base.lo
+			} else {
+				s, e = s-base.hi, e-base.hi
+			}
+			b = append(b, '{')
+			b = strconv.AppendUint(b, uint64(s), 10)
+			b = append(b, ':')
+			b = strconv.AppendUint(b, uint64(e), 10)
+			b = append(b, '}')
+		}
+		return b
+	case layers.TCPOptionKindTimestamps:
+		b = append(b, "TS"...)
+		if len(d) == 8 {
+			b = append(b, " val "...)
+			b = strconv.AppendUint(b, uint64(be.Uint32(d)), 10)
+			b = append(b, " ecr "...)
+			b = strconv.AppendUint(b, uint64(be.Uint32(d[4:])), 10)
+		}
+		return b
+	}
+	b = append(b, "unknown-"...)
+	b = strconv.AppendUint(b, uint64(o.OptionType), 10)
+	for _, c := range d {
+		b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+	}
+	return b
+}
+
+func appendUDPChecksum(b []byte, u *layers.UDP, l4len int, pseudo pseudoHeader) []byte {
+	if u.Checksum == 0 && !pseudo.v6 {
+		return append(b, "[no cksum] "...)
+	}
+	if len(u.Contents)+len(u.Payload) < int(u.Length) || int(u.Length) < 8 {
+		return b
+	}
+	sum := pseudo.sum(layers.IPProtocolUDP, int(u.Length))
+	sum = checksumAdd(sum, u.Contents)
+	sum = checksumAdd(sum, u.Payload[:int(u.Length)-8])
+	if fold(sum) == 0xffff {
+		return append(b, "[udp sum ok] "...)
+	}
+	b = append(b, "[bad udp cksum 0x"...)
+	b = appendHex16(b, u.Checksum)
+	b = append(b, " -> 0x"...)
+	b = appendHex16(b, shouldBe(u.Checksum, fold(sum)))
+	return append(b, "!] "...)
+}
+
+func appendICMPv4(b []byte, c *layers.ICMPv4, l4len int) []byte {
+	b = append(b, "ICMP "...)
+	switch c.TypeCode.Type() {
+	case layers.ICMPv4TypeEchoRequest, layers.ICMPv4TypeEchoReply:
+		if c.TypeCode.Type() == layers.ICMPv4TypeEchoRequest {
+			b = append(b, "echo request"...)
+		} else {
+			b = append(b, "echo reply"...)
+		}
+		b = append(b, ", id "...)
+		b = strconv.AppendUint(b, uint64(c.Id), 10)
+		b = append(b, ", seq "...)
+		b = strconv.AppendUint(b, uint64(c.Seq), 10)
+	default:
+		b = append(b, c.TypeCode.String()...)
+	}
+	b = append(b, ", length "...)
+	return strconv.AppendInt(b, int64(l4len), 10)
+}
+
+func appendICMPv6(b []byte, c *layers.ICMPv6, next []gopacket.Layer, l4len int) []byte {
+	b = append(b, "ICMP6, "...)
+	switch c.TypeCode.Type() {
+	case layers.ICMPv6TypeEchoRequest, layers.ICMPv6TypeEchoReply:
+		if c.TypeCode.Type() == layers.ICMPv6TypeEchoRequest {
+			b = append(b, "echo request"...)
+		} else {
+			b = append(b, "echo reply"...)
+		}
+		if len(next) > 0 {
+			if e, ok := next[0].(*layers.ICMPv6Echo); ok {
+				b = append(b, ", id "...)
+				b = strconv.AppendUint(b, uint64(e.Identifier), 10)
+				b = append(b, ", seq "...)
+				b = strconv.AppendUint(b, uint64(e.SeqNumber), 10)
+			}
+		}
+	case layers.ICMPv6TypeNeighborSolicitation:
+		b = append(b, "neighbor solicitation"...)
+		if len(next) > 0 {
+			if ns, ok := next[0].(*layers.ICMPv6NeighborSolicitation); ok {
+				b = append(b, ", who has "...)
+				b = appendIP(b, ns.TargetAddress)
+			}
+		}
+	case layers.ICMPv6TypeNeighborAdvertisement:
+		b = append(b, "neighbor advertisement"...)
+		if len(next) > 0 {
+			if na, ok := next[0].(*layers.ICMPv6NeighborAdvertisement); ok {
+				b = append(b, ", tgt is "...)
+				b = appendIP(b, na.TargetAddress)
+			}
+		}
+	case layers.ICMPv6TypeRouterSolicitation:
+		b = append(b, "router solicitation"...)
+	case layers.ICMPv6TypeRouterAdvertisement:
+		b = append(b, "router advertisement"...)
+	default:
+		b = append(b, c.TypeCode.String()...)
+	}
+	b = append(b, ", length "...)
+	return strconv.AppendInt(b, int64(l4len), 10)
+}
+
+// pseudoHeader holds what the TCP/UDP checksum covers of the IP header.
+type pseudoHeader struct {
+	v6       bool
+	src, dst [16]byte
+}
+
+func ipv4Pseudo(ip *layers.IPv4) pseudoHeader {
+	var ph pseudoHeader
+	copy(ph.src[:], ip.SrcIP.To4())
+	copy(ph.dst[:], ip.DstIP.To4())
+	return ph
+}
+
+func ipv6Pseudo(ip *layers.IPv6) pseudoHeader {
+	ph := pseudoHeader{v6: true}
+	copy(ph.src[:], ip.SrcIP.To16())
+	copy(ph.dst[:], ip.DstIP.To16())
+	return ph
+}
+
+func (ph pseudoHeader) sum(proto layers.IPProtocol, length int) uint32 {
+	n := 4
+	if ph.v6 {
+		n = 16
+	}
+	s := checksumAdd(0, ph.src[:n])
+	s = checksumAdd(s, ph.dst[:n])
+	return s + uint32(proto) + uint32(length&0xffff) + uint32(length>>16)
+}
+
+// checksumAdd adds b to a one's-complement sum; b must start at an even
+// offset of the checksummed data unless it is the last piece.
+func checksumAdd(sum uint32, b []byte) uint32 {
+	for len(b) >= 2 {
+		sum += uint32(b[0])<<8 | uint32(b[1])
+		b = b[2:]
+	}
+	if len(b) == 1 {
+		sum += uint32(b[0]) << 8
+	}
+	return sum
+}
+
+func fold(sum uint32) uint16 {
+	for sum > 0xffff {
+		sum = sum&0xffff + sum>>16
+	}
+	return uint16(sum)
+}
+
+// shouldBe is the checksum the field should have held, as tcpdump's
+// in_cksum_shouldbe computes it (RFC 1624).
+func shouldBe(field, folded uint16) uint16 {
+	// The sum without the field is folded minus field in one's
+	// complement; the right field is the complement of that.
+	without := uint32(folded) + uint32(^field)
+	return ^fold(without)
+}
