@@ -103,8 +103,8 @@ type TCPState struct {
 // Conversation is one TCP or UDP conversation: packets between two
 // endpoints (address and port), in both directions.
 type Conversation struct {
-	// ID numbers conversations from 0 in order of their first packet, as
-	// tshark's tcp.stream and udp.stream do.
+	// ID numbers the conversations of each protocol from 0 in order of
+	// their first packet, as tshark's tcp.stream and udp.stream do.
 	ID    uint64
 	Proto Protocol
 	// A is the source of the first packet, B its destination.

@@ -78,8 +78,8 @@ func (t *Tracker) lookup(proto Protocol, src, dst netip.AddrPort, ts time.Time, 
 		c = nil
 	}
 	if c == nil {
-		c = &Conversation{ID: t.ids, Proto: proto, A: src, B: dst, Start: ts, End: ts, key: k, lastSeen: ts}
-		t.ids++
+		c = &Conversation{ID: t.ids[proto == UDP], Proto: proto, A: src, B: dst, Start: ts, End: ts, key: k, lastSeen: ts}
+		t.ids[proto == UDP]++
 		t.count.Conversations++
 		t.convs[k] = c
 		t.idle.pushBack(c)

@@ -77,7 +77,7 @@ type Tracker struct {
 	now   time.Time
 	last  time.Time // last maintenance
 	count Counters
-	ids   uint64
+	ids   map[bool]uint64 // next conversation ID, for TCP (false) and UDP (true)
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser // by first layer
 	decoded []gopacket.LayerType
@@ -134,6 +134,7 @@ func New(cfg Config) *Tracker {
 	t := &Tracker{
 		cfg:    cfg,
 		convs:  make(map[key]*Conversation),
+		ids:    make(map[bool]uint64),
 		defrag: ip4defrag.NewIPv4Defragmenter(),
 		frags:  make(map[fragKey]*fragCount),
 	}
