@@ -81,6 +81,8 @@ type fact struct {
 	lo, hi      uint32
 	ne          []uint32
 	ones, zeros uint32
+	// anySet lists masks m for which v&m != 0 is known.
+	anySet []uint32
 }
 
 type facts map[vn]fact
@@ -96,6 +98,7 @@ func (f facts) clone() facts {
 	out := make(facts, len(f)+1)
 	for k, v := range f {
 		v.ne = slices.Clone(v.ne)
+		v.anySet = slices.Clone(v.anySet)
 		out[k] = v
 	}
 	return out
@@ -133,6 +136,11 @@ func (ft fact) eval(jt uint16, k uint32) (result, ok bool) {
 		if k&ft.ones != 0 {
 			return true, true
 		}
+		for _, m := range ft.anySet {
+			if m&^k == 0 {
+				return true, true
+			}
+		}
 		if k&ft.zeros == k {
 			return false, true
 		}
@@ -161,6 +169,8 @@ func (ft fact) add(jt uint16, k uint32, outcome bool) fact {
 	case jt == jmpJSET && outcome:
 		if k != 0 && k&(k-1) == 0 {
 			ft.ones |= k
+		} else {
+			ft.anySet = append(slices.Clone(ft.anySet), k)
 		}
 	case jt == jmpJSET:
 		ft.zeros |= k
@@ -178,6 +188,11 @@ func meetFact(a, b fact) fact {
 	for _, v := range b.ne {
 		if (v < a.lo || v > a.hi) && !slices.Contains(out.ne, v) {
 			out.ne = append(out.ne, v)
+		}
+	}
+	for _, m := range a.anySet {
+		if slices.Contains(b.anySet, m) {
+			out.anySet = append(out.anySet, m)
 		}
 	}
 	return out
@@ -261,6 +276,27 @@ func (o *optimizer) step(r *regs, s bpf.RawInstruction) {
 		if aok && bok && !((op == aluDIV || op == aluMOD) && bk == 0) {
 			r.a = vt.konst(foldALU(op, a, bk))
 			return
+		}
+		// The algebra libpcap's optimizer applies, which can make a
+		// packet load dead.
+		if bok && bk == 0 {
+			switch op {
+			case aluADD, aluSUB, aluOR, aluXOR, aluLSH, aluRSH:
+				return
+			case aluMUL, aluAND:
+				r.a = vt.konst(0)
+				return
+			}
+		}
+		if aok && a == 0 {
+			switch op {
+			case aluADD, aluOR, aluXOR:
+				r.a = b
+				return
+			case aluMUL, aluDIV, aluMOD, aluAND, aluLSH, aluRSH:
+				r.a = vt.konst(0)
+				return
+			}
 		}
 		r.a = vt.get(vexpr{kind: vALU, op: op, a: r.a, b: b})
 	case opMISC:
@@ -468,8 +504,11 @@ func defs(b *block) uint32 {
 	return d
 }
 
+// initialState is the state at the start of the program. A and X are 0
+// there, but like libpcap's optimizer we do not rely on it, so that the
+// same expressions are found to reject every packet.
 func initialState(vt *vtab) state {
-	r := regs{a: vt.konst(0), x: vt.konst(0)}
+	r := regs{a: vt.fresh(), x: vt.fresh()}
 	for i := range r.m {
 		r.m[i] = vt.undefVN
 	}

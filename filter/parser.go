@@ -513,9 +513,6 @@ func (p *parser) parseSpecial() (Node, Qualifier, error) {
 		}
 		switch op := p.tok(); op.kind {
 		case tAmp, tPipe, tLT, tGT, tEQ:
-			if op.text == "==" {
-				return nil, qualErr, p.unexpected()
-			}
 			n.ByteOp = op.text[0]
 			p.next()
 		default:

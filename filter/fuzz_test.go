@@ -1,0 +1,95 @@
+package filter
+
+import (
+	"testing"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/pcaptool/pcaptool/linktype"
+)
+
+var supportedLinkTypes = []linktype.LinkType{linktype.Ethernet, linktype.LinuxSLL, linktype.LinuxSLL2,
+	linktype.Raw, linktype.IPv4, linktype.IPv6, linktype.Null, linktype.Loop}
+
+func fuzzSeeds(f *testing.F) {
+	for _, e := range oracleExpressions {
+		f.Add(expandTemplate(e, addresses{ip4: "10.1.2.3", ip4b: "10.1.2.4", net8: "10.0.0.0", net16: "10.1",
+			net24: "10.1.2", ip6: "2001:db8::1", ip6net: "2001:db8::", mac: "02:00:00:00:00:01", port: "443"}))
+	}
+}
+
+// checkProgram verifies what every emitted program must satisfy: it
+// assembles, passes Validate (jumps in range, ends in a return, so it is
+// finite) and runs on a few packets.
+func checkProgram(t *testing.T, expr string, prog []bpf.Instruction) {
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		t.Fatalf("%q: program does not assemble: %v", expr, err)
+	}
+	if err := Validate(raw); err != nil {
+		t.Fatalf("%q: %v", expr, err)
+	}
+	m, err := NewMatcher(prog)
+	if err != nil {
+		t.Fatalf("%q: %v", expr, err)
+	}
+	for _, p := range [][]byte{nil, make([]byte, 14), make([]byte, 60), make([]byte, 1514)} {
+		m.Match(p, len(p))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, expr string) {
+		n, err := Parse(expr)
+		if err != nil {
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("%q: error %T is not a *SyntaxError", expr, err)
+			}
+			return
+		}
+		if n == nil || hasUndefinedQualifier(n) {
+			return
+		}
+		// The rendering parses back to the same rendering.
+		s := n.String()
+		n2, err := Parse(s)
+		if err != nil {
+			t.Fatalf("%q renders as %q, which does not parse: %v", expr, s, err)
+		}
+		if n2.String() != s {
+			t.Fatalf("%q renders as %q, which renders as %q", expr, s, n2.String())
+		}
+	})
+}
+
+func FuzzCompile(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, expr string) {
+		if len(expr) > 512 {
+			return
+		}
+		for _, lt := range supportedLinkTypes {
+			prog, err := Compile(expr, lt, DefaultSnaplen)
+			if err != nil {
+				continue
+			}
+			checkProgram(t, expr, prog)
+		}
+	})
+}
+
+// hasUndefinedQualifier reports a bare identifier with nothing to inherit
+// a qualifier from ("(host a) or b"): it parses but does not compile, and
+// has no rendering of its own.
+func hasUndefinedQualifier(n Node) bool {
+	switch n := n.(type) {
+	case *Binary:
+		return hasUndefinedQualifier(n.X) || hasUndefinedQualifier(n.Y)
+	case *Not:
+		return hasUndefinedQualifier(n.X)
+	case *Primitive:
+		return n.Qual.Proto == ProtoUndef
+	}
+	return false
+}
