@@ -206,10 +206,7 @@ func (a *accumulator) packet(iface int, capLen, origLen uint32, ts time.Time, ha
 		s.LinkTypes[a.ifaces[iface].linkIndex].Packets++
 	}
 	if !hasTime {
-		s.TimesKnown = false
-		if a.order != 1 {
-			a.order = 2
-		}
+		a.untimedRecord()
 		return
 	}
 	digits := 0
@@ -231,6 +228,14 @@ func (a *accumulator) packet(iface int, capLen, origLen uint32, ts time.Time, ha
 	}
 	if ts.After(a.maxTime) {
 		a.maxTime, a.maxDigits = ts, digits
+	}
+}
+
+// untimedRecord notes a record without a timestamp.
+func (a *accumulator) untimedRecord() {
+	a.s.TimesKnown = false
+	if a.order != 1 {
+		a.order = 2
 	}
 }
 
@@ -329,6 +334,9 @@ func (a *accumulator) readPcapng(r *pcapng.Reader) error {
 			a.blockCounts[pcapng.TypeDecryptionSecrets]++
 			s.DecryptionSecrets++
 		case *pcapng.Custom:
+			// Wireshark returns custom blocks as records without a
+			// timestamp, which makes capinfos call the times unknown.
+			a.untimedRecord()
 			s.CustomBlocks++
 			s.Blocks[b.Type().String()]++
 		default:

@@ -236,6 +236,7 @@ func sectionLength(n int64) string {
 // (truncated, as Wireshark does).
 func formatTime(t time.Time, digits int) string {
 	t = t.UTC()
+	digits = min(max(digits, 0), 9)
 	s := t.Format("2006-01-02 15:04:05")
 	if digits > 0 {
 		frac := fmt.Sprintf("%09d", t.Nanosecond())
@@ -247,6 +248,7 @@ func formatTime(t time.Time, digits int) string {
 // formatSeconds prints a duration in nanoseconds as seconds with the
 // given number of fractional digits (truncated).
 func formatSeconds(ns int64, digits int) string {
+	digits = min(max(digits, 0), 9)
 	sign := ""
 	if ns < 0 {
 		sign, ns = "-", -ns
