@@ -81,4 +81,3 @@ packet matched.`,
 	cmd.Flags().BoolVar(&jsonStats, "json-stats", false, `print {"read":N,"kept":M} on standard error`)
 	rootCmd.AddCommand(cmd)
 }
-
