@@ -227,17 +227,6 @@ func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
 	return nil
 }
 
-func (l *OptionList) encodedLen() int {
-	n := 0
-	for _, opt := range l.Options {
-		n += 4 + pad4(len(opt.Value))
-	}
-	if l.EndOfOptions {
-		n += 4 + len(l.Trailer)
-	}
-	return n
-}
-
 func (l *OptionList) validate() error {
 	for _, opt := range l.Options {
 		if len(opt.Value) > 0xffff {
