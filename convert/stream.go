@@ -149,6 +149,10 @@ type Packet struct {
 	// Options are packet options (opt_comment, epb_flags, epb_hash, ...) in
 	// file order. Formats without options leave it empty.
 	Options []Option
+	// NoTimestamp marks a record that carried no timestamp (a pcapng
+	// simple packet block); Timestamp is then the Unix epoch. Like
+	// editcap, time-based stages leave such packets alone.
+	NoTimestamp bool
 }
 
 // Comments returns the packet's opt_comment values in order.
