@@ -222,6 +222,14 @@ func TestMixedLinkTypes(t *testing.T) {
 	if !errors.Is(err, ErrMixedLinkTypes) {
 		t.Fatalf("pcap with two link types: %v", err)
 	}
+	// Interfaces of another link type without packets are no obstacle.
+	w, _ = Create(filepath.Join(dir, "empty.pcap"), WriterOptions{})
+	if _, err := convert.Copy(w, &twoLinkTypes{n: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 	w, _ = Create(filepath.Join(dir, "x.pcapng"), WriterOptions{})
 	if _, err := convert.Copy(w, &twoLinkTypes{}); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -199,6 +200,11 @@ func (w *Writer) Format() Format { return w.format }
 func (w *Writer) Name() string { return w.name }
 
 // AddInterface declares the next interface.
+//
+// A pcap file has one link type, so pcap output is described by the
+// interface of the first packet written: its link type, and the largest
+// snap length and finest resolution among the interfaces of that link type.
+// A later packet of another link type fails with ErrMixedLinkTypes.
 func (w *Writer) AddInterface(ifc convert.Interface) error {
 	if w.format == Pcapng {
 		if w.opts.Resolution != 0 {
@@ -207,31 +213,36 @@ func (w *Writer) AddInterface(ifc convert.Interface) error {
 		w.ifaces = append(w.ifaces, ifc)
 		return w.wrap(w.pcapng.AddInterface(ifc))
 	}
-	if len(w.ifaces) > 0 {
-		first := &w.ifaces[0]
-		if ifc.LinkType != first.LinkType {
-			return fmt.Errorf("%s: %w (interface %d is %s, interface 0 is %s)", w.name, ErrMixedLinkTypes,
-				len(w.ifaces), ifc.LinkType, first.LinkType)
-		}
-		w.ifaces = append(w.ifaces, ifc)
-		return nil
-	}
 	w.ifaces = append(w.ifaces, ifc)
-	return w.startPcap(ifc)
+	return nil
 }
 
-func (w *Writer) startPcap(ifc convert.Interface) error {
+// startPcap writes the pcap file header for packets of interface first.
+func (w *Writer) startPcap(first int) error {
+	ifc := w.ifaces[first]
 	hdr := pcap.FileHeader{
 		ByteOrder: w.opts.ByteOrder,
-		SnapLen:   ifc.SnapLen,
 		LinkType:  ifc.LinkType,
 		FCSLen:    -1,
 	}
-	if hdr.SnapLen == 0 {
-		hdr.SnapLen = uint32(ifc.LinkType.MaxPacketSize())
-	}
 	if ifc.FCSLen >= 0 && ifc.FCSLen <= 30 && ifc.FCSLen%2 == 0 {
 		hdr.FCSLen = ifc.FCSLen
+	}
+	finest := uint64(1_000_000)
+	for _, other := range w.ifaces {
+		if other.LinkType != ifc.LinkType {
+			continue
+		}
+		snap := other.SnapLen
+		if snap == 0 {
+			snap = uint32(other.LinkType.MaxPacketSize())
+		}
+		hdr.SnapLen = max(hdr.SnapLen, snap)
+		if ups, ok := other.Resolution.UnitsPerSecond(); !ok {
+			finest = ^uint64(0)
+		} else {
+			finest = max(finest, ups)
+		}
 	}
 	switch res := w.opts.Resolution; {
 	case res == convert.Nanosecond:
@@ -240,10 +251,8 @@ func (w *Writer) startPcap(ifc convert.Interface) error {
 		hdr.Precision = pcap.Microsecond
 	case res != 0:
 		return fmt.Errorf("%s: pcap stores microseconds or nanoseconds, not %s", w.name, res)
-	default:
-		if ups, ok := ifc.Resolution.UnitsPerSecond(); !ok || ups > 1_000_000 {
-			hdr.Precision = pcap.Nanosecond
-		}
+	case finest > 1_000_000:
+		hdr.Precision = pcap.Nanosecond
 	}
 	pw, err := pcap.NewWriter(w.out, hdr)
 	if err != nil {
@@ -258,8 +267,17 @@ func (w *Writer) WritePacket(p *convert.Packet) error {
 	if w.pcapng != nil {
 		return w.wrap(w.pcapng.WritePacket(p))
 	}
-	if w.pcap == nil {
+	if p.Interface < 0 || p.Interface >= len(w.ifaces) {
 		return fmt.Errorf("%s: %w", w.name, convert.ErrInterfaceIndex)
+	}
+	if w.pcap == nil {
+		if err := w.startPcap(p.Interface); err != nil {
+			return err
+		}
+	}
+	if lt := w.ifaces[p.Interface].LinkType; lt != w.pcap.Header().LinkType {
+		return fmt.Errorf("%s: %w (a packet of interface %d is %s, earlier packets are %s)", w.name, ErrMixedLinkTypes,
+			p.Interface, lt, w.pcap.Header().LinkType)
 	}
 	return w.wrap(w.pcap.WritePacket(p.Timestamp, p.Length, p.Data))
 }
@@ -290,9 +308,13 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	if w.format == Pcap && w.pcap == nil && !w.raw {
-		// No interface was ever described: still write a valid, empty
-		// file, as editcap does for an input without packets.
-		if err := w.startPcap(convert.Interface{LinkType: 1, FCSLen: -1}); err != nil {
+		// No packet was written: still write a valid, empty file, as
+		// editcap does, described by the first interface (Ethernet when
+		// there is none).
+		if len(w.ifaces) == 0 {
+			w.ifaces = append(w.ifaces, convert.Interface{LinkType: linktype.Ethernet, FCSLen: -1})
+		}
+		if err := w.startPcap(0); err != nil {
 			w.Abort()
 			return err
 		}
