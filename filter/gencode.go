@@ -194,16 +194,6 @@ func (c *compiler) retBlock(k uint32) *block {
 	return &block{id: c.nblocks, ret: true, retOp: opRET | retK, retK: k}
 }
 
-func sizeCode(size uint32) uint16 {
-	switch size {
-	case 1:
-		return szB
-	case 2:
-		return szH
-	}
-	return szW
-}
-
 // loadA returns the statements that load size bytes at offset relative
 // to rel into A.
 func (c *compiler) loadA(rel offrel, off uint32, size uint16) []bpf.RawInstruction {

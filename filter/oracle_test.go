@@ -386,6 +386,7 @@ type oracleResult struct {
 // link type, the packets tcpdump (libpcap) keeps with those our compiled
 // program keeps, and which expressions each rejects.
 func TestOracleVerdicts(t *testing.T) {
+	testenv.RequireLong(t)
 	testenv.RequireTool(t, "tcpdump")
 	caps := oracleCaptures(t)
 	type job struct {
@@ -393,10 +394,17 @@ func TestOracleVerdicts(t *testing.T) {
 		expr string
 	}
 	var jobs []job
+	// The whole table runs on the Ethernet capture; the other link
+	// types get every fourth expression unless PCAPTOOL_FILTER_FULL=1,
+	// to keep the package's tests near two minutes.
+	full := os.Getenv("PCAPTOOL_FILTER_FULL") == "1"
 	for _, c := range caps {
 		a := pickAddresses(c)
 		seen := map[string]bool{}
-		for _, e := range oracleExpressions {
+		for i, e := range oracleExpressions {
+			if c.name != "en10mb" && !full && i%4 != 0 {
+				continue
+			}
 			e = expandTemplate(e, a)
 			if !seen[e] {
 				seen[e] = true
@@ -490,7 +498,7 @@ func runOracle(t *testing.T, c *capture, expr string) oracleResult {
 			res.ours += fmt.Sprintf(" (first difference at kept packet %d, capture packet %d)", i, idx[i])
 		}
 	}
-	if c.lt == linktype.Ethernet || c.lt == linktype.LinuxSLL {
+	if c.lt == linktype.Ethernet {
 		out, err := exec.Command("tcpdump", "-r", c.path, "-d", "--", expr).Output()
 		if err == nil {
 			res.theirLen = strings.Count(string(out), "\n")
