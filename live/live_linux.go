@@ -678,3 +678,13 @@ func (i *Injector) WritePacketData(frame []byte) error { return send(i.rc, frame
 
 // Close closes the socket.
 func (i *Injector) Close() error { return i.conn.Close() }
+
+// OSDescription names the running system as pcapng's shb_os records it:
+// the kernel name and release ("Linux 6.1.0").
+func OSDescription() string {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return "Linux"
+	}
+	return unix.ByteSliceToString(u.Sysname[:]) + " " + unix.ByteSliceToString(u.Release[:])
+}

@@ -3,6 +3,7 @@
 package live
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
@@ -71,3 +72,6 @@ func (*Injector) WritePacketData([]byte) error { return ErrUnsupported }
 
 // Close returns nil.
 func (*Injector) Close() error { return nil }
+
+// OSDescription names the running system for pcapng's shb_os.
+func OSDescription() string { return runtime.GOOS }

@@ -1,0 +1,702 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/pcaptool/pcaptool/capfile"
+	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/pcapng"
+)
+
+// The tests below run the binary in network namespaces joined by a veth
+// pair that each test creates and removes; traffic never leaves them.
+
+func requireNetns(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skipf("needs root to create network namespaces (uid %d)", os.Geteuid())
+	}
+	fail := t.Skipf
+	if os.Getenv("PCAPTOOL_REQUIRE_ORACLES") == "1" {
+		fail = t.Fatalf
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		fail("ip(8) not installed: apt-get install -y iproute2")
+	}
+}
+
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("PCAPTOOL_REQUIRE_ORACLES") == "1" {
+			t.Fatalf("%s not installed", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+var nsSeq atomic.Int32
+
+// vethPair is namespaces a and b joined by veth va (in a) and vb (in b).
+type vethPair struct{ a, b, va, vb string }
+
+func newVethPair(t *testing.T) *vethPair {
+	t.Helper()
+	requireNetns(t)
+	n := nsSeq.Add(1)
+	id := fmt.Sprintf("%d-%d", os.Getpid()%100000, n)
+	p := &vethPair{a: "pcc-a-" + id, b: "pcc-b-" + id, va: fmt.Sprintf("pcca%d", n), vb: fmt.Sprintf("pccb%d", n)}
+	t.Cleanup(func() {
+		exec.Command("ip", "netns", "del", p.a).Run()
+		exec.Command("ip", "netns", "del", p.b).Run()
+	})
+	for _, c := range [][]string{
+		{"netns", "add", p.a}, {"netns", "add", p.b},
+		{"-n", p.a, "link", "add", p.va, "type", "veth", "peer", "name", p.vb, "netns", p.b},
+	} {
+		if out, err := exec.Command("ip", c...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v\n%s", c, err, out)
+		}
+	}
+	// No IPv6, so that no neighbour discovery adds packets to the counts.
+	for _, ns := range []string{p.a, p.b} {
+		if err := inNetns(ns, func() error {
+			return os.WriteFile("/proc/sys/net/ipv6/conf/all/disable_ipv6", []byte("1"), 0)
+		}); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range [][]string{
+		{"-n", p.a, "link", "set", p.va, "up"}, {"-n", p.b, "link", "set", p.vb, "up"},
+		{"-n", p.a, "link", "set", "lo", "up"}, {"-n", p.b, "link", "set", "lo", "up"},
+	} {
+		if out, err := exec.Command("ip", c...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v\n%s", c, err, out)
+		}
+	}
+	return p
+}
+
+// inNetns runs fn on a thread inside namespace ns; sockets it opens stay there.
+func inNetns(ns string, fn func() error) error {
+	runtime.LockOSThread()
+	orig, err := os.Open("/proc/thread-self/ns/net")
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer orig.Close()
+	target, err := os.Open("/run/netns/" + ns)
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer target.Close()
+	if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	ferr := fn()
+	if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
+		return err // the locked thread dies with the goroutine
+	}
+	runtime.UnlockOSThread()
+	return ferr
+}
+
+// bg is a background process whose stderr is collected.
+type bg struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer
+	stdout bytes.Buffer
+	done   chan struct{} // closed when the process has exited
+	err    error         // its exit status, once done is closed
+}
+
+func startIn(t *testing.T, ns string, name string, args ...string) *bg {
+	t.Helper()
+	b := &bg{cmd: exec.Command("ip", append([]string{"netns", "exec", ns, name}, args...)...), done: make(chan struct{})}
+	b.cmd.Stderr, b.cmd.Stdout = &syncWriter{b: &b.stderr}, &syncWriter{b: &b.stdout}
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		b.err = b.cmd.Wait()
+		close(b.done)
+	}()
+	t.Cleanup(func() {
+		b.cmd.Process.Kill()
+		<-b.done
+	})
+	return b
+}
+
+var outMu = make(chan struct{}, 1)
+
+type syncWriter struct{ b *bytes.Buffer }
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	outMu <- struct{}{}
+	defer func() { <-outMu }()
+	return w.b.Write(p)
+}
+
+func (b *bg) errText() string {
+	outMu <- struct{}{}
+	defer func() { <-outMu }()
+	return b.stderr.String()
+}
+
+// waitListening waits for the "listening on" line tcpdump and capture print.
+func (b *bg) waitListening(t *testing.T) {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		if strings.Contains(b.errText(), "listening on") {
+			return
+		}
+		select {
+		case <-b.done:
+			t.Fatalf("%v exited early (%v): %s", b.cmd.Args, b.err, b.errText())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("%v did not start: %s", b.cmd.Args, b.errText())
+}
+
+// stop sends sig and waits for the process to exit.
+func (b *bg) stop(t *testing.T, sig os.Signal) error {
+	t.Helper()
+	b.cmd.Process.Signal(sig)
+	select {
+	case <-b.done:
+		return b.err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%v did not exit after %v: %s", b.cmd.Args, sig, b.errText())
+	}
+	return nil
+}
+
+// packets reads every packet of a capture file.
+func packets(t *testing.T, name string) ([]*convert.Packet, []convert.Interface) {
+	t.Helper()
+	r, err := capfile.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out []*convert.Packet
+	for {
+		p, err := r.ReadPacket()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, p.Clone())
+	}
+	return out, r.Interfaces()
+}
+
+// goSender sends n Ethernet frames of the local experimental EtherType from
+// namespace ns on dev, from a plain Go program (this test) rather than the
+// binary.
+func goSender(t *testing.T, ns, dev string, n int) [][]byte {
+	t.Helper()
+	var inj *live.Injector
+	var mac net.HardwareAddr
+	if err := inNetns(ns, func() error {
+		ifi, err := net.InterfaceByName(dev)
+		if err != nil {
+			return err
+		}
+		mac = ifi.HardwareAddr
+		inj, err = live.OpenInjector(dev)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer inj.Close()
+	var sent [][]byte
+	for i := range n {
+		f := make([]byte, 60+i*13%1400)
+		copy(f, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+		copy(f[6:], mac)
+		binary.BigEndian.PutUint16(f[12:], 0x88b5)
+		binary.BigEndian.PutUint32(f[14:], uint32(i))
+		if err := inj.WritePacketData(f); err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, f)
+	}
+	return sent
+}
+
+func statLine(t *testing.T, stderr, what string) int {
+	t.Helper()
+	for _, l := range strings.Split(stderr, "\n") {
+		var n int
+		if _, err := fmt.Sscanf(l, "%d packets "+what, &n); err == nil && strings.HasSuffix(l, what) {
+			return n
+		}
+	}
+	t.Fatalf("no %q line in:\n%s", what, stderr)
+	return 0
+}
+
+// TestCaptureMatchesTcpdump replays a generated capture and sends frames
+// from a Go sender through a veth pair while capture (three ways) and
+// tcpdump -w record the other end; all must hold the same packets. The
+// captures are stopped with SIGTERM and SIGINT and must be complete, valid
+// files with tcpdump's statistics lines.
+func TestCaptureMatchesTcpdump(t *testing.T) {
+	tcpdump := requireTool(t, "tcpdump")
+	p := newVethPair(t)
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "gen.pcap")
+	mustRun(t, "generate", "-c", "400", "--gap", "100us", "--seed", "7", gen)
+
+	td := startIn(t, p.b, tcpdump, "-i", p.vb, "--immediate-mode", "-B", "65536", "--time-stamp-precision=nano", "-w", filepath.Join(dir, "td.pcap"))
+	ng := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "-w", filepath.Join(dir, "imm.pcapng"))
+	ring := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "-F", "pcap", "--time-stamp-precision", "nano", "-w", filepath.Join(dir, "ring.pcap"))
+	anyc := startIn(t, p.b, pcaptoolBin, "capture", "-i", "any", "-w", filepath.Join(dir, "any.pcapng"))
+	for _, b := range []*bg{td, ng, ring, anyc} {
+		b.waitListening(t)
+	}
+	rep := runIn(t, p.a, "replay", "-i", p.va, gen)
+	if !strings.Contains(rep, "Actual: 400 packets") {
+		t.Fatalf("replay report: %s", rep)
+	}
+	sent := goSender(t, p.a, p.va, 50)
+	time.Sleep(300 * time.Millisecond)
+	td.stop(t, os.Interrupt)
+	if err := ng.stop(t, unix.SIGTERM); err != nil {
+		t.Fatalf("capture exited with %v after SIGTERM: %s", err, ng.errText())
+	}
+	if err := ring.stop(t, os.Interrupt); err != nil {
+		t.Fatalf("capture exited with %v after SIGINT: %s", err, ring.errText())
+	}
+	anyc.stop(t, unix.SIGTERM)
+
+	want, _ := packets(t, filepath.Join(dir, "td.pcap"))
+	genPkts, _ := packets(t, gen)
+	if len(want) != len(genPkts)+len(sent) {
+		t.Fatalf("tcpdump captured %d packets, %d were sent", len(want), len(genPkts)+len(sent))
+	}
+	for i, g := range genPkts {
+		if !bytes.Equal(want[i].Data, g.Data) {
+			t.Fatalf("tcpdump's packet %d differs from the replayed file's", i)
+		}
+	}
+	for i, s := range sent {
+		if !bytes.Equal(want[len(genPkts)+i].Data, s) {
+			t.Fatalf("tcpdump's packet %d differs from the Go sender's frame %d", len(genPkts)+i, i)
+		}
+	}
+	for _, c := range []struct {
+		file string
+		proc *bg
+	}{{"imm.pcapng", ng}, {"ring.pcap", ring}} {
+		got, ifaces := packets(t, filepath.Join(dir, c.file))
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d packets, tcpdump has %d; stderr:\n%s", c.file, len(got), len(want), c.proc.errText())
+		}
+		var skew time.Duration
+		for i := range got {
+			if !bytes.Equal(got[i].Data, want[i].Data) || got[i].Length != want[i].Length {
+				t.Fatalf("%s: packet %d differs from tcpdump's", c.file, i)
+			}
+			skew = max(skew, got[i].Timestamp.Sub(want[i].Timestamp).Abs())
+		}
+		if skew > 10*time.Millisecond {
+			t.Errorf("%s: timestamps differ from tcpdump's by up to %v", c.file, skew)
+		}
+		stderr := c.proc.errText()
+		if n := statLine(t, stderr, "captured"); n != len(want) {
+			t.Errorf("%s: %q says %d captured", c.file, stderr, n)
+		}
+		if n := statLine(t, stderr, "received by filter"); n != len(want) {
+			t.Errorf("%s: %d received by filter, want %d", c.file, n, len(want))
+		}
+		if n := statLine(t, stderr, "dropped by kernel"); n != 0 {
+			t.Errorf("%s: %d dropped by kernel", c.file, n)
+		}
+		if ifaces[0].Name() != p.vb && c.file == "imm.pcapng" {
+			t.Errorf("%s: if_name %q", c.file, ifaces[0].Name())
+		}
+		t.Logf("%s: %d packets identical to tcpdump's, timestamps within %v", c.file, len(got), skew)
+	}
+	checkPcapngBlocks(t, filepath.Join(dir, "imm.pcapng"), p.vb, len(want))
+
+	// "any": LINUX_SLL2, the same payloads after the 20-byte cooked header.
+	got, ifaces := packets(t, filepath.Join(dir, "any.pcapng"))
+	if ifaces[0].LinkType != 276 || len(got) != len(want) {
+		t.Fatalf("any: link type %v, %d packets (want LINUX_SLL2, %d)", ifaces[0].LinkType, len(got), len(want))
+	}
+	for i := range got {
+		if !bytes.Equal(got[i].Data[20:], want[i].Data[14:]) {
+			t.Fatalf("any: packet %d payload differs", i)
+		}
+	}
+}
+
+// runIn runs the binary in namespace ns and returns its stderr, failing on
+// a non-zero exit.
+func runIn(t *testing.T, ns string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, pcaptoolBin}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pcaptool %v: %v\n%s", args, err, stderr.String())
+	}
+	return stderr.String()
+}
+
+// checkPcapngBlocks checks the section and interface options and the
+// closing Interface Statistics Block of a capture's pcapng file.
+func checkPcapngBlocks(t *testing.T, name, ifname string, captured int) {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapng.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last pcapng.Block
+	for {
+		b, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch b := b.(type) {
+		case *pcapng.SectionHeader:
+			if !strings.HasPrefix(b.OS(), "Linux") {
+				t.Errorf("shb_os %q", b.OS())
+			}
+		case *pcapng.InterfaceDescription:
+			if b.Name() != ifname || b.Description() == "" || b.Resolution() != convert.Nanosecond {
+				t.Errorf("IDB: name %q description %q resolution %v", b.Name(), b.Description(), b.Resolution())
+			}
+		case *pcapng.EnhancedPacket:
+			if fl, ok := b.Flags(); !ok || fl&3 != 1 {
+				t.Errorf("EPB flags %#x (present %v), want inbound", fl, ok)
+			}
+		}
+		last = b.Clone()
+	}
+	isb, ok := last.(*pcapng.InterfaceStatistics)
+	if !ok {
+		t.Fatalf("last block is %T, want an Interface Statistics Block", last)
+	}
+	recv, _ := isb.FilterAccepted()
+	deliv, _ := isb.Delivered()
+	drop, okDrop := isb.OSDropped()
+	if recv != uint64(captured) || deliv != uint64(captured) || !okDrop || drop != 0 {
+		t.Errorf("ISB: filteraccept %d usrdeliv %d osdrop %d, want %d %d 0", recv, deliv, drop, captured, captured)
+	}
+}
+
+// TestCaptureBPFFilter attaches tcpdump -ddd's program for "udp" with
+// --bpf-file and checks both the packets kept and the kernel's count.
+func TestCaptureBPFFilter(t *testing.T) {
+	tcpdump := requireTool(t, "tcpdump")
+	p := newVethPair(t)
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "gen.pcap")
+	mustRun(t, "generate", "-c", "300", "--gap", "50us", "--seed", "3", gen)
+	prog, err := exec.Command(tcpdump, "-ddd", "-y", "EN10MB", "udp").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bpfFile := filepath.Join(dir, "udp.bpf")
+	os.WriteFile(bpfFile, prog, 0o644)
+	out := filepath.Join(dir, "udp.pcapng")
+	c := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "--bpf-file", bpfFile, "-w", out, "udp")
+	c.waitListening(t)
+	runIn(t, p.a, "replay", "--topspeed", "-i", p.va, gen)
+	goSender(t, p.a, p.va, 20) // not UDP: all rejected
+	time.Sleep(200 * time.Millisecond)
+	c.stop(t, unix.SIGTERM)
+
+	all, _ := packets(t, gen)
+	var want [][]byte
+	for _, pk := range all {
+		d := pk.Data
+		et := binary.BigEndian.Uint16(d[12:])
+		if (et == 0x0800 && d[14+9] == 17) || (et == 0x86dd && d[14+6] == 17) {
+			want = append(want, d)
+		}
+	}
+	got, ifaces := packets(t, out)
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("captured %d packets, %d of %d sent are UDP", len(got), len(want), len(all))
+	}
+	for i := range got {
+		if !bytes.Equal(got[i].Data, want[i]) {
+			t.Fatalf("packet %d is not the %dth UDP packet sent", i, i)
+		}
+	}
+	if n := statLine(t, c.errText(), "received by filter"); n != len(want) {
+		t.Errorf("kernel counted %d packets through the filter, want %d", n, len(want))
+	}
+	if f := convert.FindOption(ifaces[0].Options, 11); string(f) != "\x00udp" {
+		t.Errorf("if_filter %q, want the expression", f)
+	}
+	t.Logf("filter kept %d of %d packets", len(got), len(all)+20)
+}
+
+// TestCaptureRotation checks tcpdump's file naming for -C, -C -W and -G.
+func TestCaptureRotation(t *testing.T) {
+	p := newVethPair(t)
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "gen.pcap")
+	mustRun(t, "generate", "-c", "600", "--gap", "20us", "--seed", "5", gen)
+	genPkts, _ := packets(t, gen)
+
+	size := filepath.Join(dir, "size.pcap")
+	ring := filepath.Join(dir, "ring.pcap")
+	cs := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "-C", "0.1", "-w", size)
+	cw := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "-C", "0.1", "-W", "3", "-w", ring)
+	cs.waitListening(t)
+	cw.waitListening(t)
+	runIn(t, p.a, "replay", "--topspeed", "-i", p.va, gen)
+	time.Sleep(200 * time.Millisecond)
+	cs.stop(t, unix.SIGTERM)
+	cw.stop(t, unix.SIGTERM)
+
+	// -C alone: size.pcap, size.pcap1, ...; concatenated they hold everything.
+	var all []*convert.Packet
+	files := 0
+	for i := 0; ; i++ {
+		name := size
+		if i > 0 {
+			name = fmt.Sprintf("%s%d", size, i)
+		}
+		st, err := os.Stat(name)
+		if err != nil {
+			break
+		}
+		files++
+		pk, _ := packets(t, name)
+		if last := pk[len(pk)-1]; st.Size()-int64(16+len(last.Data)) > 100000 {
+			t.Errorf("%s: %d bytes before its last packet, more than -C allows", name, st.Size())
+		}
+		all = append(all, pk...)
+	}
+	if files < 3 || len(all) != len(genPkts) {
+		t.Fatalf("-C: %d files with %d packets, want several with %d", files, len(all), len(genPkts))
+	}
+	for i := range all {
+		if !bytes.Equal(all[i].Data, genPkts[i].Data) {
+			t.Fatalf("-C: packet %d out of place", i)
+		}
+	}
+	// -C -W 3: ring.pcap0..2 only, the last packets in the newest file.
+	for i := 0; i < 3; i++ {
+		if _, err := os.Stat(fmt.Sprintf("%s%d", ring, i)); err != nil {
+			t.Errorf("-W 3: %v", err)
+		}
+	}
+	for _, extra := range []string{ring, ring + "3", ring + "00"} {
+		if _, err := os.Stat(extra); err == nil {
+			t.Errorf("-W 3: unexpected file %s", extra)
+		}
+	}
+	newest := fmt.Sprintf("%s%d", ring, (files-1)%3)
+	pk, _ := packets(t, newest)
+	if !bytes.Equal(pk[len(pk)-1].Data, genPkts[len(genPkts)-1].Data) {
+		t.Errorf("-W 3: %s does not end with the last packet", newest)
+	}
+	t.Logf("-C 0.1 made %d files; -W 3 kept 3", files)
+
+	// -G 1 -W 2 with a strftime pattern: two files, then capture exits by itself.
+	pattern := filepath.Join(dir, "g-%Y%m%d-%H%M%S.pcap")
+	cg := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "-G", "1", "-W", "2", "-w", pattern)
+	cg.waitListening(t)
+	stopSend := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stopSend:
+				return
+			default:
+			}
+			exec.Command("ip", "netns", "exec", p.a, pcaptoolBin, "replay", "--topspeed", "-i", p.va, gen).Run()
+			time.Sleep(300 * time.Millisecond)
+		}
+	}()
+	select {
+	case <-cg.done:
+		if cg.err != nil {
+			t.Fatalf("-G -W 2: exit %v: %s", cg.err, cg.errText())
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("-G 1 -W 2 did not stop after two files")
+	}
+	close(stopSend)
+	matches, _ := filepath.Glob(filepath.Join(dir, "g-*.pcap"))
+	if len(matches) != 2 {
+		t.Fatalf("-G -W 2 made %v", matches)
+	}
+	for _, m := range matches {
+		if _, err := time.Parse("g-20060102-150405.pcap", filepath.Base(m)); err != nil {
+			t.Errorf("-G file name %s does not follow the pattern: %v", m, err)
+		}
+	}
+}
+
+// TestCaptureKilled checks that a capture killed with SIGKILL leaves a file
+// readable up to the last flush, at most a second behind.
+func TestCaptureKilled(t *testing.T) {
+	p := newVethPair(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "killed.pcap")
+	c := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "-w", out)
+	c.waitListening(t)
+	sent := goSender(t, p.a, p.va, 100)
+	time.Sleep(1500 * time.Millisecond)
+	c.stop(t, unix.SIGKILL)
+	got, _ := packets(t, out)
+	if len(got) != len(sent) {
+		t.Fatalf("file holds %d packets after SIGKILL, %d were sent 1.5 s before", len(got), len(sent))
+	}
+}
+
+// TestStaticChroot runs the CGO_ENABLED=0 binary alone in an empty
+// directory with chroot: no libc, no libpcap, no /proc, no /sys.
+func TestStaticChroot(t *testing.T) {
+	requireTool(t, "chroot")
+	p := newVethPair(t)
+	ef, err := elf.Open(pcaptoolBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prog := range ef.Progs {
+		if prog.Type == elf.PT_INTERP || prog.Type == elf.PT_DYNAMIC {
+			t.Fatalf("binary is dynamically linked (%v)", prog.Type)
+		}
+	}
+	ef.Close()
+	root := t.TempDir()
+	bin, _ := os.ReadFile(pcaptoolBin)
+	if err := os.WriteFile(filepath.Join(root, "pcaptool"), bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := startIn(t, p.b, "chroot", root, "/pcaptool", "capture", "-i", p.vb, "-c", "5", "--immediate", "-w", "/out.pcapng")
+	c.waitListening(t)
+	sent := goSender(t, p.a, p.va, 5)
+	select {
+	case <-c.done:
+		if c.err != nil {
+			t.Fatalf("chrooted capture: %v: %s", c.err, c.errText())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("chrooted capture did not stop after -c 5: %s", c.errText())
+	}
+	got, _ := packets(t, filepath.Join(root, "out.pcapng"))
+	if len(got) != 5 {
+		t.Fatalf("%d packets captured in the chroot", len(got))
+	}
+	for i := range got {
+		if !bytes.Equal(got[i].Data, sent[i]) {
+			t.Fatalf("packet %d differs", i)
+		}
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 2 {
+		t.Errorf("chroot holds %d entries, want the binary and the capture", len(entries))
+	}
+}
+
+// TestInterfacesCommand lists the interfaces of a fresh namespace.
+func TestInterfacesCommand(t *testing.T) {
+	p := newVethPair(t)
+	want := fmt.Sprintf("1.%s [Up, Running, Connected]\n2.any (Pseudo-device that captures on all interfaces) [Up, Running]\n3.lo [Up, Running, Loopback]\n", p.vb)
+	var out []byte
+	// The veth reports a carrier (Running) a moment after it comes up.
+	for i := 0; i < 100; i++ {
+		var err error
+		out, err = exec.Command("ip", "netns", "exec", p.b, pcaptoolBin, "interfaces").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) == want {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if string(out) != want {
+		t.Errorf("interfaces:\n%s\nwant:\n%s", out, want)
+	}
+	out, err := exec.Command("ip", "netns", "exec", p.b, pcaptoolBin, "interfaces", "--json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []interfaceJSON
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 3 || list[0].LinkTypeName != "EN10MB" || list[1].LinkTypeName != "LINUX_SLL2" || list[0].MTU != 1500 {
+		t.Errorf("interfaces --json: %+v", list)
+	}
+}
+
+// TestReplayTiming checks that replay keeps the capture's timing, scaled.
+func TestReplayTiming(t *testing.T) {
+	p := newVethPair(t)
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "gen.pcap")
+	mustRun(t, "generate", "-c", "200", "--gap", "2ms", "--seed", "9", gen)
+	pk, _ := packets(t, gen)
+	span := pk[len(pk)-1].Timestamp.Sub(pk[0].Timestamp)
+	for _, tc := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, span},
+		{[]string{"--speed", "4"}, span / 4},
+		{[]string{"--pps", "1000"}, 199 * time.Millisecond},
+	} {
+		rep := runIn(t, p.a, append(append([]string{"replay", "-i", p.va}, tc.args...), gen)...)
+		var n, bytes int
+		var secs float64
+		if _, err := fmt.Sscanf(rep, "Actual: %d packets (%d bytes) sent in %f seconds", &n, &bytes, &secs); err != nil {
+			t.Fatalf("replay report %q: %v", rep, err)
+		}
+		took := time.Duration(secs * float64(time.Second))
+		if took < tc.want-time.Millisecond || took > tc.want+50*time.Millisecond {
+			t.Errorf("replay %v took %v, want about %v", tc.args, took, tc.want)
+		}
+		if !strings.Contains(rep, "Actual: 200 packets") || !strings.Contains(rep, "pps") {
+			t.Errorf("replay %v report: %s", tc.args, rep)
+		}
+	}
+}
