@@ -14,12 +14,20 @@ import (
 
 const benchPackets = 100_000
 
-var benchFiles sync.Map // binary.ByteOrder -> []byte
+var benchFiles sync.Map // benchKey -> []byte
+
+type benchKey struct {
+	order   binary.ByteOrder
+	packets int
+}
 
 // benchFile returns an in-memory file of 100k packets of 60 to 1514 bytes,
 // every fourth with epb_flags and a comment.
-func benchFile(tb testing.TB, o binary.ByteOrder) []byte {
-	if v, ok := benchFiles.Load(o); ok {
+func benchFile(tb testing.TB, o binary.ByteOrder) []byte { return genFile(tb, o, benchPackets) }
+
+func genFile(tb testing.TB, o binary.ByteOrder, packets int) []byte {
+	key := benchKey{o, packets}
+	if v, ok := benchFiles.Load(key); ok {
 		return v.([]byte)
 	}
 	var buf bytes.Buffer
@@ -34,7 +42,7 @@ func benchFile(tb testing.TB, o binary.ByteOrder) []byte {
 	payload := frame(1514, 7)
 	p := convert.Packet{Timestamp: time.Unix(1_700_000_000, 0)}
 	opts := []convert.Option{{Code: OptEPBFlags, Value: u32(le, 1)}, {Code: OptComment, Value: []byte("bench")}}
-	for i := range benchPackets {
+	for i := range packets {
 		n := 60 + (i*7919)%1455
 		p.Data, p.Length = payload[:n], n
 		p.Timestamp = p.Timestamp.Add(1234 * time.Nanosecond)
@@ -49,7 +57,7 @@ func benchFile(tb testing.TB, o binary.ByteOrder) []byte {
 	if err := w.Flush(); err != nil {
 		tb.Fatal(err)
 	}
-	benchFiles.Store(o, buf.Bytes())
+	benchFiles.Store(key, buf.Bytes())
 	return buf.Bytes()
 }
 
@@ -137,7 +145,7 @@ func BenchmarkBlockRoundTrip(b *testing.B) {
 func TestNoAllocationsPerPacket(t *testing.T) {
 	for _, o := range []binary.ByteOrder{le, be} {
 		t.Run(o.String(), func(t *testing.T) {
-			data := benchFile(t, o)
+			data := genFile(t, o, 12_000)
 			r, err := NewPacketReader(bytes.NewReader(data), ReaderOptions{})
 			if err != nil {
 				t.Fatal(err)
