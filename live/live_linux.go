@@ -21,6 +21,7 @@ import (
 	"github.com/mdlayher/packet"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -167,6 +168,38 @@ type Handle struct {
 
 	// ring path
 	ring *ring
+
+	// userFilter runs the filter in user space when the kernel cannot.
+	userFilter *bpf.VM
+}
+
+func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
+	prog := make([]bpf.Instruction, len(raw))
+	for i, r := range raw {
+		prog[i] = r.Disassemble()
+	}
+	vm, err := bpf.NewVM(prog)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBPF, err)
+	}
+	return vm, nil
+}
+
+// userFiltered applies the user-space filter to the packet just built; it
+// reports false for a packet the filter rejects and truncates one it keeps
+// to the length the program returned.
+func (h *Handle) userFiltered() bool {
+	if h.userFilter == nil {
+		return true
+	}
+	n, err := h.userFilter.Run(h.pkt.Data)
+	if err != nil || n == 0 {
+		return false
+	}
+	if n < len(h.pkt.Data) {
+		h.pkt.Data = h.pkt.Data[:n]
+	}
+	return true
 }
 
 // Open starts a capture on the named interface, or on every interface
@@ -201,6 +234,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		}
 	}
 	description := ""
+	var err error
 	if name == AnyDevice {
 		h.cooked, h.lt = true, linktype.LinuxSLL2
 		description = anyDescription
@@ -224,7 +258,21 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if proto == 0 {
 		proto = ethPAll
 	}
-	conn, err := packet.Listen(&net.Interface{Index: h.ifIndex, Name: name}, typ, proto, &packet.Config{Filter: c.Filter})
+	kernelFilter := c.Filter
+	if h.cooked && len(c.Filter) > 0 && (h.lt == linktype.LinuxSLL || h.lt == linktype.LinuxSLL2) {
+		fixed, ok := fixCooked(c.Filter, h.lt == linktype.LinuxSLL2)
+		if ok {
+			kernelFilter = fixed
+		} else {
+			// The program reads cooked-header fields the kernel cannot
+			// give it: run it here, on the packets as built.
+			if h.userFilter, err = newUserFilter(c.Filter); err != nil {
+				return nil, err
+			}
+			kernelFilter = nil
+		}
+	}
+	conn, err := packet.Listen(&net.Interface{Index: h.ifIndex, Name: name}, typ, proto, &packet.Config{Filter: kernelFilter})
 	if err != nil {
 		return nil, openError(name, err)
 	}
@@ -393,7 +441,7 @@ func (h *Handle) ReadPacket() (*convert.Packet, error) {
 			}
 			return nil, err
 		}
-		if ok {
+		if ok && h.userFiltered() {
 			return &h.pkt, nil
 		}
 	}
@@ -487,7 +535,6 @@ func (h *Handle) readRecvmsg() (bool, error) {
 	data := h.buf[start : start+got]
 	if off := vlanOffset(h.lt); vlanValid && off >= 0 && got >= off {
 		data = insertVLAN(h.buf[start-vlanTagLen:], got, off, tpid, tci)
-		got += vlanTagLen
 		wireLen += vlanTagLen
 	}
 	if len(data) > h.snaplen {

@@ -206,7 +206,6 @@ func (h *Handle) readRing() (bool, error) {
 	data := buf[start : start+got]
 	if insert {
 		data = insertVLAN(buf[start-vlanTagLen:], got, off, tpid, tci)
-		got += vlanTagLen
 		wireLen += vlanTagLen
 	}
 	if len(data) > h.snaplen {

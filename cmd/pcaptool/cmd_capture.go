@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
@@ -52,8 +53,10 @@ func init() {
 		Long: `capture reads packets from a network interface with AF_PACKET sockets (no
 libpcap needed) and writes them to a file, or prints one line per packet.
 
-The filter is attached in the kernel. Give it as a BPF program in tcpdump
--ddd (or -dd) form with --bpf-file, e.g. from "tcpdump -ddd -y EN10MB 'udp'".
+EXPRESSION is a pcap-filter expression (as tcpdump takes), compiled in
+pure Go and attached in the kernel so that unwanted packets never reach
+the program. --bpf-file instead reads a compiled program in tcpdump -ddd
+(or -dd) form; an EXPRESSION given with it is only recorded (if_filter).
 
 Rotation follows tcpdump: -C starts a new file when the current one exceeds
 SIZE million bytes (FILE, FILE1, FILE2, ...); -W N with -C keeps N files
@@ -128,25 +131,6 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	default:
 		return usage("--method must be ring, recvmsg or auto")
 	}
-	expr := strings.Join(args, " ")
-	if f.bpfFile != "" {
-		fh, err := os.Open(f.bpfFile)
-		if err != nil {
-			return withExitCode(exitFailure, err)
-		}
-		cfg.Filter, err = live.ParseBPF(fh)
-		fh.Close()
-		if err != nil {
-			return withExitCode(exitFailure, fmt.Errorf("%s: %w", f.bpfFile, err))
-		}
-		cfg.FilterText = expr
-	} else if expr != "" {
-		prog, err := compileFilter(expr, f)
-		if err != nil {
-			return withExitCode(exitFailure, err)
-		}
-		cfg.Filter, cfg.FilterText = prog, expr
-	}
 	format, err := captureFormat(f)
 	if err != nil {
 		return usage("%v", err)
@@ -168,6 +152,32 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	ifi, err := live.InterfaceByName(f.iface)
 	if err != nil {
 		return withExitCode(exitFailure, err)
+	}
+	expr := strings.Join(args, " ")
+	if f.bpfFile != "" {
+		fh, err := os.Open(f.bpfFile)
+		if err != nil {
+			return withExitCode(exitFailure, err)
+		}
+		cfg.Filter, err = live.ParseBPF(fh)
+		fh.Close()
+		if err != nil {
+			return withExitCode(exitFailure, fmt.Errorf("%s: %w", f.bpfFile, err))
+		}
+		cfg.FilterText = expr
+	} else if expr != "" {
+		snaplen := f.snaplen
+		if snaplen == 0 {
+			snaplen = live.DefaultSnapLen
+		}
+		prog, err := filter.Compile(expr, ifi.LinkType, uint32(snaplen))
+		if err != nil {
+			return withExitCode(exitFailure, fmt.Errorf("capture: filter: %w", err))
+		}
+		if cfg.Filter, err = bpf.Assemble(prog); err != nil {
+			return withExitCode(exitFailure, fmt.Errorf("capture: filter: %w", err))
+		}
+		cfg.FilterText = expr
 	}
 	h, err := live.Open(f.iface, &cfg)
 	if err != nil {
@@ -205,13 +215,6 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 		return withExitCode(exitFailure, err)
 	}
 	return nil
-}
-
-// compileFilter turns a filter expression into BPF. The pure-Go compiler
-// lives in package filter; until it is wired in, expressions must come as a
-// BPF program.
-var compileFilter = func(expr string, f *captureFlags) ([]bpf.RawInstruction, error) {
-	return nil, fmt.Errorf("capture: filter expressions are not compiled yet; give the program with --bpf-file (from tcpdump -ddd %q)", expr)
 }
 
 func captureFormat(f *captureFlags) (string, error) {

@@ -440,11 +440,21 @@ func TestCaptureBPFFilter(t *testing.T) {
 	os.WriteFile(bpfFile, prog, 0o644)
 	out := filepath.Join(dir, "udp.pcapng")
 	c := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "--bpf-file", bpfFile, "-w", out, "udp")
-	c.waitListening(t)
+	// The same filter as an expression compiled by package filter, on the
+	// interface and on "any", where it must be rewritten for a cooked socket.
+	exprOut := filepath.Join(dir, "expr.pcap")
+	ce := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "-w", exprOut, "udp")
+	anyOut := filepath.Join(dir, "any.pcapng")
+	ca := startIn(t, p.b, pcaptoolBin, "capture", "-i", "any", "-w", anyOut, "udp", "and", "not", "port", "9")
+	for _, b := range []*bg{c, ce, ca} {
+		b.waitListening(t)
+	}
 	runIn(t, p.a, "replay", "--topspeed", "-i", p.va, gen)
 	goSender(t, p.a, p.va, 20) // not UDP: all rejected
 	time.Sleep(200 * time.Millisecond)
-	c.stop(t, unix.SIGTERM)
+	for _, b := range []*bg{c, ce, ca} {
+		b.stop(t, unix.SIGTERM)
+	}
 
 	all, _ := packets(t, gen)
 	var want [][]byte
@@ -469,6 +479,24 @@ func TestCaptureBPFFilter(t *testing.T) {
 	}
 	if f := convert.FindOption(ifaces[0].Options, 11); string(f) != "\x00udp" {
 		t.Errorf("if_filter %q, want the expression", f)
+	}
+	for _, c := range []struct {
+		name string
+		proc *bg
+		hdr  int
+	}{{exprOut, ce, 14}, {anyOut, ca, 20}} {
+		got, _ := packets(t, c.name)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d packets, want %d UDP: %s", c.name, len(got), len(want), c.proc.errText())
+		}
+		for i := range got {
+			if !bytes.Equal(got[i].Data[c.hdr:], want[i][14:]) {
+				t.Fatalf("%s: packet %d is not the %dth UDP packet sent", c.name, i, i)
+			}
+		}
+		if n := statLine(t, c.proc.errText(), "received by filter"); n != len(want) {
+			t.Errorf("%s: kernel counted %d packets through the filter, want %d", c.name, n, len(want))
+		}
 	}
 	t.Logf("filter kept %d of %d packets", len(got), len(all)+20)
 }
