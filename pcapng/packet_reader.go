@@ -161,6 +161,7 @@ func (r *PacketReader) packet(info *BlockInfo, t BlockType, id int, units uint64
 	p.Data = data
 	p.Length = int(length)
 	p.Interface = global
+	p.NoTimestamp = !hasTime
 	if hasTime {
 		p.Timestamp = unitsToTime(units, pi.unitsPerSecond, pi.offset)
 	} else {
