@@ -219,7 +219,7 @@ func (c *checker) remaining(off int64) int64 {
 	var n int64
 	for {
 		c.w.release(off + n)
-		b := c.w.peek(off+n, windowChunk)
+		b := c.w.peek(off+n, 4096)
 		if len(b) == 0 {
 			return n
 		}

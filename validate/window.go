@@ -20,7 +20,7 @@ type window struct {
 const windowChunk = 1 << 20
 
 func newWindow(r io.Reader) *window {
-	return &window{r: r, buf: make([]byte, 0, 4*windowChunk)}
+	return &window{r: r, buf: make([]byte, 0, 64<<10)}
 }
 
 // peek returns the bytes [off, off+n), or fewer when the stream ends
@@ -48,7 +48,9 @@ func (w *window) fill() {
 			w.buf = w.buf[:n]
 			w.base += int64(drop)
 		}
-		if len(w.buf) == cap(w.buf) {
+		// Grow when full, and to the 1 MiB read size once the input is
+		// known to be that large: small inputs stay cheap to check.
+		if len(w.buf) == cap(w.buf) || (cap(w.buf) < windowChunk && w.base+int64(len(w.buf)) >= windowChunk) {
 			grown := make([]byte, len(w.buf), max(2*cap(w.buf), windowChunk))
 			copy(grown, w.buf)
 			w.buf = grown
