@@ -140,6 +140,7 @@ func (c *checker) pcap() {
 		s.lastSec, s.haveSec = sec, true
 		c.rep.Blocks++
 		c.rep.Packets++
+		c.rep.UsablePackets++
 		index++
 		off += int64(total)
 	}

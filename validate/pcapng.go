@@ -181,6 +181,9 @@ func (c *checker) pcapng() {
 			c.drop(off, int64(length), 1, b2i(isPacket), "block of a section whose header is unusable")
 		default:
 			c.keep(out)
+			if isPacket {
+				c.rep.UsablePackets++
+			}
 		}
 		c.rep.Blocks++
 		index++

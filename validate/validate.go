@@ -146,10 +146,13 @@ type Report struct {
 	// enough to step over.
 	Blocks int `json:"blocks"`
 	// Packets is the number of packet blocks or records among them.
-	Packets  int       `json:"packets"`
-	Errors   int       `json:"errors"`
-	Warnings int       `json:"warnings"`
-	Findings []Finding `json:"findings"`
+	Packets int `json:"packets"`
+	// UsablePackets counts the packets a reader can use: those a repair
+	// keeps.
+	UsablePackets int       `json:"usable_packets"`
+	Errors        int       `json:"errors"`
+	Warnings      int       `json:"warnings"`
+	Findings      []Finding `json:"findings"`
 	// FindingsOmitted counts findings beyond Options.MaxFindings, which
 	// are counted in Errors and Warnings but not listed.
 	FindingsOmitted int `json:"findings_omitted,omitempty"`

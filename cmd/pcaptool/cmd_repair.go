@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -43,9 +42,6 @@ differs from the input, 2 when the input cannot be read or is not a capture.`,
 func runRepair(in, out string, verbose bool) error {
 	rep, err := validate.Repair(in, out, validate.Options{})
 	if err != nil {
-		if errors.Is(err, validate.ErrNotCapture) {
-			return withExitCode(exitFailure, err)
-		}
 		return withExitCode(exitFailure, err)
 	}
 	d := rep.Dropped
@@ -57,8 +53,8 @@ func runRepair(in, out string, verbose bool) error {
 			fmt.Fprintf(os.Stderr, "%s: dropped %d bytes at offset %d: %s\n", in, r.Length, r.Offset, r.Reason)
 		}
 	}
-	fmt.Fprintf(os.Stderr, "%s: kept %d of %d packets; dropped %d blocks (%d packets, %d bytes) in %d regions; %d errors, %d warnings\n",
-		in, rep.Packets-d.Packets, rep.Packets, d.Blocks, d.Packets, d.Bytes, len(d.Regions), rep.Errors, rep.Warnings)
+	fmt.Fprintf(os.Stderr, "%s: kept %d packets; dropped %d blocks (%d packets, %d bytes) in %d regions; %d errors, %d warnings\n",
+		in, rep.UsablePackets, d.Blocks, d.Packets, d.Bytes, len(d.Regions), rep.Errors, rep.Warnings)
 	if rep.Errors > 0 || d.Bytes > 0 {
 		return withExitCode(exitFindings, nil)
 	}
