@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -367,12 +366,4 @@ func allZero(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// orderName names a byte order for messages.
-func orderName(o binary.ByteOrder) string {
-	if o == binary.BigEndian {
-		return "big-endian"
-	}
-	return "little-endian"
 }
