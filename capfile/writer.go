@@ -59,6 +59,8 @@ type Writer struct {
 	pcap     *pcap.Writer
 	pcapng   *pcapng.PacketWriter
 	ifaces   []convert.Interface
+	maxCap   int  // largest capture length written to a pcap file
+	compress bool // output goes through a compressor
 	raw      bool // made by CreateRaw: bytes come through Write
 	finished bool
 }
@@ -173,6 +175,7 @@ func (w *Writer) Write(b []byte) (int, error) {
 }
 
 func (w *Writer) wrapCompression(c Compression) error {
+	w.compress = c == Gzip || c == Zstd || c == LZ4
 	switch c {
 	case Gzip:
 		zw := gzip.NewWriter(w.out)
@@ -279,6 +282,7 @@ func (w *Writer) WritePacket(p *convert.Packet) error {
 		return fmt.Errorf("%s: %w (a packet of interface %d is %s, earlier packets are %s)", w.name, ErrMixedLinkTypes,
 			p.Interface, lt, w.pcap.Header().LinkType)
 	}
+	w.maxCap = max(w.maxCap, len(p.Data))
 	return w.wrap(w.pcap.WritePacket(p.Timestamp, p.Length, p.Data))
 }
 
@@ -320,6 +324,9 @@ func (w *Writer) Close() error {
 		}
 	}
 	err := w.Flush()
+	if err == nil {
+		err = w.widenSnapLen()
+	}
 	for i := len(w.closers) - 1; i >= 0; i-- {
 		if cerr := w.closers[i].Close(); cerr != nil && err == nil {
 			err = w.wrap(cerr)
@@ -347,6 +354,22 @@ func (w *Writer) Close() error {
 		}
 	}
 	return nil
+}
+
+// widenSnapLen raises the snap length in a pcap header written before a
+// larger packet arrived (from an interface described later), because
+// libpcap cuts records to the header's snap length when it reads them. It
+// needs a plain, seekable file; a pipe or compressed output keeps the
+// original header.
+func (w *Writer) widenSnapLen() error {
+	if w.pcap == nil || w.file == nil || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
+		return nil
+	}
+	hdr := w.pcap.Header()
+	var b [4]byte
+	hdr.ByteOrder.PutUint32(b[:], uint32(w.maxCap))
+	_, err := w.file.WriteAt(b[:], 16)
+	return w.wrap(err)
 }
 
 // Abort discards the output: the temporary file is removed and the

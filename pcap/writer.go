@@ -75,11 +75,11 @@ func (w *Writer) WriteRecord(rec *Record) error {
 	if w.hdr.Precision == Microsecond {
 		frac /= 1000
 	}
+	// The original length is written as given, even when it is smaller
+	// than the capture length: libpcap and Wireshark read such records as
+	// they are, so a copy must keep them.
 	length := rec.Length
-	if length < len(rec.Data) {
-		length = len(rec.Data)
-	}
-	if uint64(length) > 0xffffffff {
+	if length < 0 || uint64(length) > 0xffffffff {
 		return fmt.Errorf("pcap: original length %d does not fit in 32 bits", length)
 	}
 	b := w.buf[:w.hdr.recordHeaderLen()]

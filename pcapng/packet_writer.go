@@ -141,7 +141,9 @@ func (w *PacketWriter) WritePacket(p *convert.Packet) error {
 	b := &w.epb
 	b.InterfaceID = uint32(p.Interface)
 	b.Timestamp = units
-	b.OriginalLength = uint32(max(p.Length, len(p.Data)))
+	// Kept as given, even when smaller than the capture length: readers
+	// (libpcap, Wireshark) report such records as they are.
+	b.OriginalLength = uint32(p.Length)
 	b.Data = p.Data
 	b.Options = b.Options[:0]
 	big := w.order == binary.BigEndian
