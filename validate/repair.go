@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bufio"
 	"fmt"
 
 	"github.com/pcaptool/pcaptool/capfile"
@@ -32,8 +33,9 @@ func Repair(in, out string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer w.Abort()
+	bw := bufio.NewWriterSize(w, 1<<20)
 	opts.Keep = func(b []byte) error {
-		_, err := w.Write(b)
+		_, err := bw.Write(b)
 		return err
 	}
 	rep, err := Reader(r, opts)
@@ -46,6 +48,9 @@ func Repair(in, out string, opts Options) (*Report, error) {
 	}
 	if rep.Format == "unknown" {
 		return rep, fmt.Errorf("%s: %w", in, ErrNotCapture)
+	}
+	if err := bw.Flush(); err != nil {
+		return rep, err
 	}
 	if err := w.Close(); err != nil {
 		return rep, err
