@@ -5,12 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync/atomic"
 
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
@@ -30,13 +26,8 @@ type ReaderOptions struct {
 // Reader reads packets from a capture file of either format. It implements
 // convert.Reader; errors name the file.
 type Reader struct {
-	name        string
-	file        *os.File
-	closers     []io.Closer
-	counter     *countingReader
-	size        int64
-	format      Format
-	compression Compression
+	raw    *RawReader
+	format Format
 
 	pcap   *pcap.Reader
 	pcapng *pcapng.PacketReader
@@ -50,52 +41,31 @@ func Open(name string) (*Reader, error) { return OpenOptions(name, ReaderOptions
 
 // OpenOptions is Open with options.
 func OpenOptions(name string, opts ReaderOptions) (*Reader, error) {
-	if name == "-" {
-		return NewReader(os.Stdin, "-", opts)
-	}
-	f, err := os.Open(name)
+	raw, err := OpenRaw(name)
 	if err != nil {
 		return nil, err
 	}
-	r, err := NewReader(f, name, opts)
+	r, err := newReader(raw, opts)
 	if err != nil {
-		f.Close()
+		raw.Close()
 		return nil, err
-	}
-	r.file = f
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		r.size = st.Size()
 	}
 	return r, nil
 }
 
 // NewReader reads a capture from r; name is used in error messages.
 func NewReader(r io.Reader, name string, opts ReaderOptions) (*Reader, error) {
-	cr := &countingReader{r: r}
-	rd := &Reader{name: name, counter: cr, size: -1}
-	br := bufio.NewReaderSize(cr, 64<<10)
-	head, _ := br.Peek(4)
-	var src io.Reader = br
-	rd.compression = sniffCompression(head)
-	switch rd.compression {
-	case Gzip:
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		rd.closers = append(rd.closers, zr)
-		src = zr
-	case Zstd:
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			return nil, fmt.Errorf("%s: zstd: %w", name, err)
-		}
-		rd.closers = append(rd.closers, closerFunc(func() error { zr.Close(); return nil }))
-		src = zr
-	case LZ4:
-		src = lz4.NewReader(br)
+	raw, err := NewRawReader(r, name)
+	if err != nil {
+		return nil, err
 	}
-	inner := bufio.NewReaderSize(src, pcap.DefaultBufferSize)
+	return newReader(raw, opts)
+}
+
+func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
+	name := raw.Name()
+	rd := &Reader{raw: raw}
+	inner := bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
 	head, err := inner.Peek(4)
 	if err != nil && len(head) < 4 {
 		if err == io.EOF {
@@ -141,7 +111,7 @@ func (r *Reader) ReadPacket() (*convert.Packet, error) {
 	if r.pcapng != nil {
 		p, err := r.pcapng.ReadPacket()
 		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: %w", r.name, err)
+			return nil, fmt.Errorf("%s: %w", r.raw.Name(), err)
 		}
 		return p, err
 	}
@@ -150,7 +120,7 @@ func (r *Reader) ReadPacket() (*convert.Packet, error) {
 		if err == io.EOF {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%s: %w", r.name, err)
+		return nil, fmt.Errorf("%s: %w", r.raw.Name(), err)
 	}
 	r.pkt = convert.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}
 	return &r.pkt, nil
@@ -165,21 +135,21 @@ func (r *Reader) Interfaces() []convert.Interface {
 }
 
 // Name returns the name the file was opened with.
-func (r *Reader) Name() string { return r.name }
+func (r *Reader) Name() string { return r.raw.Name() }
 
 // Format returns the detected file format.
 func (r *Reader) Format() Format { return r.format }
 
 // Compression returns the detected compression.
-func (r *Reader) Compression() Compression { return r.compression }
+func (r *Reader) Compression() Compression { return r.raw.Compression() }
 
 // Size returns the file's size in bytes as stored (compressed), or -1 when
 // unknown (a pipe).
-func (r *Reader) Size() int64 { return r.size }
+func (r *Reader) Size() int64 { return r.raw.Size() }
 
 // BytesRead returns how many stored bytes have been consumed so far; safe to
 // call from another goroutine (for progress reporting).
-func (r *Reader) BytesRead() int64 { return r.counter.n.Load() }
+func (r *Reader) BytesRead() int64 { return r.raw.BytesRead() }
 
 // Pcap returns the underlying pcap reader, or nil for a pcapng file.
 func (r *Reader) Pcap() *pcap.Reader { return r.pcap }
@@ -188,18 +158,7 @@ func (r *Reader) Pcap() *pcap.Reader { return r.pcap }
 func (r *Reader) Pcapng() *pcapng.PacketReader { return r.pcapng }
 
 // Close releases the decompressor and the file.
-func (r *Reader) Close() error {
-	var errs []error
-	for _, c := range r.closers {
-		errs = append(errs, c.Close())
-	}
-	r.closers = nil
-	if r.file != nil {
-		errs = append(errs, r.file.Close())
-		r.file = nil
-	}
-	return errors.Join(errs...)
-}
+func (r *Reader) Close() error { return r.raw.Close() }
 
 type countingReader struct {
 	r io.Reader
