@@ -7,7 +7,6 @@ import (
 	"io"
 	"sync/atomic"
 
-
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
