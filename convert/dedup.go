@@ -23,7 +23,8 @@ type DedupOptions struct {
 	// TimeWindow, with ByTime, compares each packet with the previous
 	// packets (up to MaxDedupWindow of them) whose timestamps are no more
 	// than TimeWindow earlier (editcap -w). Packets later than the current
-	// one are skipped over, as editcap does.
+	// one are skipped over, as editcap does. Packets without a timestamp
+	// are neither compared nor remembered.
 	TimeWindow time.Duration
 	// IgnoreBytes are not hashed at the start of packets longer than that
 	// (editcap -I).
@@ -81,7 +82,7 @@ func (d *Dedup) ReadPacket() (*Packet, error) {
 		if err != nil {
 			return nil, err
 		}
-		if d.size == 0 {
+		if d.size == 0 || (d.opts.ByTime && p.NoTimestamp) {
 			return p, nil
 		}
 		if !d.duplicate(p) {

@@ -10,6 +10,7 @@ import (
 // and never write into the source's buffers: the source may still hold them.
 
 // TimeShift moves every timestamp by a fixed offset, like editcap -t.
+// Packets without a timestamp (Packet.NoTimestamp) pass unchanged.
 type TimeShift struct {
 	src Reader
 	off Offset
@@ -25,6 +26,9 @@ func (s *TimeShift) ReadPacket() (*Packet, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.NoTimestamp {
+		return p, nil
+	}
 	s.pkt = *p
 	s.pkt.Timestamp = s.off.AddTo(p.Timestamp)
 	return &s.pkt, nil
@@ -38,6 +42,7 @@ func (s *TimeShift) Interfaces() []Interface { return s.src.Interfaces() }
 // moved, to the predecessor's time plus the adjustment; with a negative one
 // every packet after the first gets its predecessor's time plus the
 // adjustment's absolute value. The predecessor's time is the adjusted one.
+// Packets without a timestamp pass unchanged and are not predecessors.
 type StrictTime struct {
 	src  Reader
 	adj  Offset
@@ -55,6 +60,9 @@ func (s *StrictTime) ReadPacket() (*Packet, error) {
 	p, err := s.src.ReadPacket()
 	if err != nil {
 		return nil, err
+	}
+	if p.NoTimestamp {
+		return p, nil
 	}
 	s.pkt = *p
 	// editcap takes a previous time of exactly the epoch for "no previous

@@ -72,8 +72,10 @@ type mergeInput struct {
 
 // Merge combines several streams into one: chronologically with a k-way
 // merge (a heap; on equal timestamps the later input goes first, as in
-// mergecap), or one after another with Append. It holds one packet per
-// input.
+// mergecap), or one after another with Append. A packet without a
+// timestamp (Packet.NoTimestamp) is taken as soon as it is the next packet
+// of its input, before any timestamped one, the lowest-numbered input
+// first, as mergecap does. It holds one packet per input.
 type Merge struct {
 	inputs []mergeInput
 	opts   MergeOptions
@@ -284,7 +286,9 @@ const (
 
 // mergeHeap orders input indexes by their primed packet's timestamp; on
 // equal timestamps the higher input index comes first, as mergecap picks
-// the last of equally early files.
+// the last of equally early files. Packets without a timestamp come before
+// all others, the lower input index first: mergecap scans its inputs in
+// order and stops at the first such packet.
 type mergeHeap struct {
 	m     *Merge
 	items []int
@@ -293,7 +297,14 @@ type mergeHeap struct {
 func (h *mergeHeap) Len() int { return len(h.items) }
 func (h *mergeHeap) Less(a, b int) bool {
 	ia, ib := h.items[a], h.items[b]
-	ta, tb := h.m.inputs[ia].pkt.Timestamp, h.m.inputs[ib].pkt.Timestamp
+	pa, pb := h.m.inputs[ia].pkt, h.m.inputs[ib].pkt
+	if pa.NoTimestamp || pb.NoTimestamp {
+		if pa.NoTimestamp && pb.NoTimestamp {
+			return ia < ib
+		}
+		return pa.NoTimestamp
+	}
+	ta, tb := pa.Timestamp, pb.Timestamp
 	if ta.Equal(tb) {
 		return ia > ib
 	}

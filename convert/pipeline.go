@@ -13,6 +13,11 @@ type EditOptions struct {
 	// ones to keep (editcap's positional list and -r).
 	Ranges []Range
 	Keep   bool
+	// Filter, when set, wraps the stream after the packet-number
+	// selection and before the time window, so that packet numbers still
+	// count the input; pcaptool passes a pcap-filter expression here
+	// (edit -f), which editcap lacks.
+	Filter func(Reader) (Reader, error)
 	// Start and Stop bound timestamps: Start <= t < Stop (-A, -B); zero
 	// means unbounded.
 	Start, Stop time.Time
@@ -37,7 +42,7 @@ type EditOptions struct {
 
 // NewEdit wraps src in the stages opts asks for, in the order editcap
 // applies them: packet numbers (for -a and the selection) count the input;
-// then the time window, -S, -t, -s, -T, -C and duplicate removal.
+// then Filter, the time window, -S, -t, -s, -T, -C and duplicate removal.
 func NewEdit(src Reader, opts EditOptions) (Reader, error) {
 	r := src
 	if len(opts.Comments) > 0 {
@@ -45,6 +50,13 @@ func NewEdit(src Reader, opts EditOptions) (Reader, error) {
 	}
 	if len(opts.Ranges) > 0 || opts.Keep {
 		r = NewSelect(r, opts.Ranges, opts.Keep)
+	}
+	if opts.Filter != nil {
+		f, err := opts.Filter(r)
+		if err != nil {
+			return nil, err
+		}
+		r = f
 	}
 	if !opts.Start.IsZero() || !opts.Stop.IsZero() {
 		r = NewTimeWindow(r, opts.Start, opts.Stop)

@@ -4,12 +4,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
 // A packet held by Sort, in memory or in a run file, is one record:
 //
-//	0  int64  seconds since the epoch
+//	0  int64  seconds since the epoch; noTimestampSec for a packet without
+//	          a timestamp, which sorts it before all others (as reordercap)
 //	8  uint32 nanoseconds
 //	12 uint32 interface index
 //	16 uint32 captured length
@@ -17,6 +19,18 @@ import (
 //	28 uint32 bytes of encoded options that follow the data
 //	32 data, then options as {uint16 code, uint32 length, value}
 const recordHeaderLen = 32
+
+// noTimestampSec is the seconds field of a packet without a timestamp: no
+// time.Time a reader produces reaches it.
+const noTimestampSec = math.MinInt64
+
+// packetKey returns the sort key of p's timestamp.
+func packetKey(p *Packet) (sec int64, nsec uint32) {
+	if p.NoTimestamp {
+		return noTimestampSec, 0
+	}
+	return p.Timestamp.Unix(), uint32(p.Timestamp.Nanosecond())
+}
 
 // errRecord reports a damaged temporary run file.
 var errRecord = errors.New("convert: damaged sort run record")
@@ -32,8 +46,9 @@ func recordSize(p *Packet) int {
 // putRecord encodes p into b, which must be recordSize(p) long.
 func putRecord(b []byte, p *Packet) {
 	le := binary.LittleEndian
-	le.PutUint64(b[0:], uint64(p.Timestamp.Unix()))
-	le.PutUint32(b[8:], uint32(p.Timestamp.Nanosecond()))
+	sec, nsec := packetKey(p)
+	le.PutUint64(b[0:], uint64(sec))
+	le.PutUint32(b[8:], nsec)
 	le.PutUint32(b[12:], uint32(p.Interface))
 	le.PutUint32(b[16:], uint32(len(p.Data)))
 	le.PutUint64(b[20:], uint64(p.Length))
@@ -52,12 +67,6 @@ func recordKey(b []byte) (sec int64, nsec uint32) {
 	return int64(binary.LittleEndian.Uint64(b)), binary.LittleEndian.Uint32(b[8:])
 }
 
-// recordLen returns the total length of the record whose header is b.
-func recordLen(b []byte) int {
-	le := binary.LittleEndian
-	return recordHeaderLen + int(le.Uint32(b[16:])) + int(le.Uint32(b[28:]))
-}
-
 // decodeRecord fills p from b; p's slices point into b, and p.Options reuses
 // opts' storage.
 func decodeRecord(b []byte, p *Packet, opts []Option) ([]Option, error) {
@@ -70,7 +79,13 @@ func decodeRecord(b []byte, p *Packet, opts []Option) ([]Option, error) {
 	if recordHeaderLen+caplen+optLen != len(b) {
 		return opts, fmt.Errorf("%w: lengths %d+%d do not fill %d bytes", errRecord, caplen, optLen, len(b))
 	}
-	p.Timestamp = time.Unix(int64(le.Uint64(b[0:])), int64(le.Uint32(b[8:])))
+	sec := int64(le.Uint64(b[0:]))
+	p.NoTimestamp = sec == noTimestampSec
+	if p.NoTimestamp {
+		p.Timestamp = time.Unix(0, 0)
+	} else {
+		p.Timestamp = time.Unix(sec, int64(le.Uint32(b[8:])))
+	}
 	p.Interface = int(le.Uint32(b[12:]))
 	p.Length = int(le.Uint64(b[20:]))
 	p.Data = b[recordHeaderLen : recordHeaderLen+caplen]

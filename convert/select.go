@@ -95,7 +95,8 @@ func (s *Select) ReadPacket() (*Packet, error) {
 func (s *Select) Interfaces() []Interface { return s.src.Interfaces() }
 
 // TimeWindow keeps the packets with Start <= Timestamp < Stop, like
-// editcap's -A and -B. A zero Start or Stop is no bound.
+// editcap's -A and -B. A zero Start or Stop is no bound. A packet without a
+// timestamp is outside every window (editcap drops it too).
 type TimeWindow struct {
 	src         Reader
 	start, stop time.Time
@@ -112,6 +113,9 @@ func (w *TimeWindow) ReadPacket() (*Packet, error) {
 		p, err := w.src.ReadPacket()
 		if err != nil {
 			return nil, err
+		}
+		if p.NoTimestamp {
+			continue
 		}
 		if !w.start.IsZero() && p.Timestamp.Before(w.start) {
 			continue

@@ -15,9 +15,10 @@ import (
 const DefaultSortMemory = 64 << 20
 
 // ErrSortWindow reports, in streaming mode, a packet earlier than one Sort
-// has already returned: the input is more out of order than the memory
-// window allows. Sort it again without Streaming.
-var ErrSortWindow = errors.New("convert: input is too far out of order to sort in the streaming window")
+// has already returned (the input is more out of order than the memory
+// window allows) or a packet larger than the whole window. Sort it again
+// without Streaming: the external sort has neither limit.
+var ErrSortWindow = errors.New("convert: input cannot be sorted in the streaming window")
 
 // SortOptions tune Sort.
 type SortOptions struct {
@@ -39,7 +40,8 @@ type SortOptions struct {
 
 // Sort returns the packets of its source in timestamp order, keeping the
 // input order of packets with equal timestamps (a stable sort, as
-// reordercap's). Memory stays within SortOptions.Memory: an input that does
+// reordercap's). Packets without a timestamp (Packet.NoTimestamp) come
+// first, as reordercap puts them. Memory stays within SortOptions.Memory: an input that does
 // not fit is cut into sorted runs spilled to temporary files, which are then
 // merged. Close removes them.
 type Sort struct {

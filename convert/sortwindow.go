@@ -113,18 +113,22 @@ func (w *sortWindow) next() (*Packet, error) {
 			w.pending = p
 		}
 		p := w.pending
-		sec, nsec := p.Timestamp.Unix(), uint32(p.Timestamp.Nanosecond())
+		sec, nsec := packetKey(p)
 		if w.emitted && keyLess(sec, nsec, 0, w.lastKey.sec, w.lastKey.nsec, 0) {
+			stamp := "no timestamp, sorted first"
+			if !p.NoTimestamp {
+				stamp = p.Timestamp.UTC().Format(time.RFC3339Nano)
+			}
 			return nil, fmt.Errorf("%w: packet %d (%s) arrives after one stamped %s was written; "+
 				"sort with more memory or without streaming",
-				ErrSortWindow, w.seq+1, p.Timestamp.UTC().Format(time.RFC3339Nano),
+				ErrSortWindow, w.seq+1, stamp,
 				time.Unix(w.lastKey.sec, int64(w.lastKey.nsec)).UTC().Format(time.RFC3339Nano))
 		}
 		size := recordSize(p)
 		off := w.place(size)
 		if off < 0 {
 			if len(w.heap) == 0 {
-				return nil, fmt.Errorf("convert: sort: packet %d needs %d bytes, more than the %d-byte window", w.seq+1, size, len(w.ring))
+				return nil, fmt.Errorf("%w: packet %d needs %d bytes, more than the %d-byte window", ErrSortWindow, w.seq+1, size, len(w.ring))
 			}
 			break
 		}

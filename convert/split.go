@@ -14,7 +14,9 @@ type SplitOptions struct {
 	// Interval of capture time per piece (editcap -i). The first piece
 	// starts at the first packet; a piece ends when a packet is later than
 	// its start plus Interval. As editcap does, a gap longer than an
-	// interval produces empty pieces, one per interval skipped.
+	// interval produces empty pieces, one per interval skipped. Packets
+	// without a timestamp never start a piece, and the first interval
+	// starts at the first packet that has one.
 	Interval time.Duration
 	// Bytes is the most a piece may hold, as measured by Size; a piece
 	// always holds at least one packet.
@@ -31,7 +33,8 @@ type SplitOptions struct {
 // PieceSink receives the pieces Split produces.
 type PieceSink interface {
 	// Open starts piece index (from 0). first is the packet that opens it
-	// (the one whose timestamp names editcap's pieces), or nil when the
+	// (the one whose timestamp names editcap's pieces; editcap leaves the
+	// time out of the name when that packet has none), or nil when the
 	// input holds no packet at all and Split asks for one empty output.
 	Open(index int, first *Packet) (Writer, error)
 	// Close ends a piece: with err == nil it commits it, otherwise it must
@@ -62,6 +65,7 @@ func Split(src Reader, opts SplitOptions, sink PieceSink) (int, error) {
 		count    int64 // packets in the current piece
 		bytes    int64
 		blockEnd time.Time
+		haveEnd  bool // blockEnd is set: a timestamped packet was seen
 	)
 	fail := func(err error) (int, error) {
 		if w != nil {
@@ -112,10 +116,16 @@ func Split(src Reader, opts SplitOptions, sink PieceSink) (int, error) {
 			if err := open(p); err != nil {
 				return fail(err)
 			}
-			if opts.Interval > 0 {
-				blockEnd = p.Timestamp.Add(opts.Interval)
+			if opts.Interval > 0 && !p.NoTimestamp {
+				blockEnd, haveEnd = p.Timestamp.Add(opts.Interval), true
 			}
 		case opts.Interval > 0:
+			if p.NoTimestamp {
+				break
+			}
+			if !haveEnd {
+				blockEnd, haveEnd = p.Timestamp.Add(opts.Interval), true
+			}
 			for p.Timestamp.After(blockEnd) {
 				if err := open(p); err != nil {
 					return fail(err)

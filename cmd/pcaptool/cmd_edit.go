@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
 )
 
@@ -66,6 +68,7 @@ type editFlags struct {
 	ignore      int
 	encap       string
 	comments    []string
+	filter      string
 	quiet       bool
 }
 
@@ -79,19 +82,31 @@ func newEditCmd() *cobra.Command {
 		Use:   "edit [flags] IN OUT [N | N-M ...]",
 		Short: "Select, trim, shift, deduplicate and annotate packets (editcap)",
 		Long: `Edit a capture as editcap does: packets numbered N or in N-M (1-based, "N-0"
-to the end) are dropped, or with -r the only ones kept; then -A/-B keep a time
-window, -S and -t adjust timestamps, -s and -C shorten packets, -T relabels
-the link type, -d/-D/-w drop duplicates (MD5 of the captured bytes after -I
-ignored bytes, and the captured length), -a adds comments. Packet numbers in
-the selection and in -a count the input's packets.
+to the end) are dropped, or with -r the only ones kept; then -f keeps the
+packets matching a pcap-filter expression (as tcpdump -r IN -w OUT EXPR; an
+extension editcap lacks), -A/-B keep a time window, -S and -t adjust
+timestamps, -s and -C shorten packets, -T relabels the link type, -d/-D/-w
+drop duplicates (MD5 of the captured bytes after -I ignored bytes, and the
+captured length), -a adds comments. Packet numbers in the selection and in
+-a count the input's packets.
 
-With -c, -i or --size the output is split into pieces (see pcaptool split).`,
+Packets without a timestamp (pcapng simple packet blocks) are left alone by
+-S, -t and -w and never fall inside an -A/-B window, as in editcap; they are
+written with timestamp 0.
+
+With -c, -i or --size the output is split into pieces (see pcaptool split).
+Editcap starts a new piece before it decides whether to keep the packet at
+hand; pcaptool splits the edited stream, so a piece is only ever started by
+a packet that is written (editcap can leave a piece empty, or name it after
+a packet it then drops), and -i compares timestamps after -S and -t (editcap
+before).`,
 		Example: `  pcaptool edit in.pcapng out.pcapng 1-10         # drop packets 1 to 10
   pcaptool edit -r in.pcap out.pcap 100-0          # keep packet 100 onwards
   pcaptool edit -A 2024-01-01T10:00:00Z -B 2024-01-01T11:00:00Z in.pcapng hour.pcapng
   pcaptool edit -t -3600 -S 0 in.pcap fixed.pcap
   pcaptool edit -d -I 26 in.pcapng dedup.pcapng
-  pcaptool edit -a 5:"retransmission" in.pcapng annotated.pcapng`,
+  pcaptool edit -a 5:"retransmission" in.pcapng annotated.pcapng
+  pcaptool edit -f "tcp port 443" -s 96 in.pcapng tls-headers.pcapng`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dup := cmd.Flags().Changed("dup-window")
@@ -113,6 +128,7 @@ With -c, -i or --size the output is split into pieces (see pcaptool split).`,
 	fl.IntVarP(&f.ignore, "ignore-bytes", "I", 0, "ignore the first `N` bytes of each packet when comparing duplicates")
 	fl.StringVarP(&f.encap, "encapsulation", "T", "", "set the link type of every interface (ether, rawip, linux-sll, ... or a number)")
 	fl.StringArrayVarP(&f.comments, "comment", "a", nil, "add comment to packet: `N:TEXT` (repeatable; the last for a packet wins)")
+	fl.StringVarP(&f.filter, "filter", "f", "", "keep only packets matching the pcap-filter `EXPR` (tcpdump syntax)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar")
 	out.register(cmd)
 	split.register(cmd)
@@ -218,6 +234,20 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		return withExitCode(exitFailure, err)
 	}
 	defer in.Close()
+	if f.filter != "" {
+		fopts := filter.Options{}
+		if p := in.Pcap(); p != nil {
+			fopts.NullByteOrder = p.Header().ByteOrder
+		}
+		// Parse now so that a syntax error is reported before any output
+		// is created.
+		if _, err := filter.NewStreamFilterOptions(in, f.filter, fopts); err != nil {
+			return withExitCode(exitFailure, filterError(err))
+		}
+		opts.Filter = func(r convert.Reader) (convert.Reader, error) {
+			return filter.NewStreamFilterOptions(r, f.filter, fopts)
+		}
+	}
 	r, err := convert.NewEdit(in, opts)
 	if err != nil {
 		return withExitCode(exitFailure, err)
@@ -236,6 +266,15 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		fmt.Fprintf(os.Stderr, "%d duplicate packets dropped\n", d.Dropped())
 	}
 	return nil
+}
+
+// filterError adds the caret line under a syntax error's position.
+func filterError(err error) error {
+	var se *filter.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("-f: %w\n%s", err, se.Caret())
+	}
+	return fmt.Errorf("-f: %w", err)
 }
 
 // copyTo writes r to the named output through capfile: a temporary file

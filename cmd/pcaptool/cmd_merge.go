@@ -30,13 +30,16 @@ func newMergeCmd() *cobra.Command {
 by timestamp with a k-way merge that reads each input once and holds one
 packet per input (inputs are assumed to be in time order; on equal timestamps
 the later input goes first, as in mergecap), or with -a one input after the
-other.
+other. A packet without a timestamp (a pcapng simple packet block) is
+written as soon as it is the next packet of its input, as mergecap does.
 
 -I chooses how the inputs' interfaces are combined: "all" (the default)
 merges them when every input starts with the same interfaces, "any" merges
 each with any duplicate, "none" keeps them all. Inputs of different link
 types need pcapng output; pcap output fails for them. A truncated input
-stops being read with a warning, as in mergecap.`,
+stops being read with a warning, as in mergecap. -s truncates packets and
+lowers the interfaces' snap length; -F, --ts and --compress choose the
+output as in pcaptool convert.`,
 		Example: `  pcaptool merge -w all.pcapng a.pcap b.pcapng c.pcap.gz
   pcaptool merge -a -F pcap -w joined.pcap part1.pcap part2.pcap`,
 		Args: cobra.MinimumNArgs(1),

@@ -24,7 +24,9 @@ func newSortCmd() *cobra.Command {
 		Use:   "sort [flags] IN OUT",
 		Short: "Sort packets by timestamp with bounded memory (reordercap)",
 		Long: `Sort a capture's packets by timestamp, as reordercap does; packets with equal
-timestamps keep their order (a stable sort).
+timestamps keep their order (a stable sort). Packets without a timestamp
+(pcapng simple packet blocks) come first, as reordercap puts them; they are
+written with timestamp 0 (reordercap 4.0 writes 2.147483647 s for them).
 
 Memory stays within --memory. A regular input file is first sorted in one
 streaming pass through a window of that size, which succeeds whenever no

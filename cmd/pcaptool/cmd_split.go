@@ -82,11 +82,18 @@ or by size (--size, which editcap lacks).
 
 Pieces are named like editcap's: OUT's name with _NNNNN_YYYYmmddHHMMSS inserted
 before its extension, the number counting from 00000 and the time (local
-time) being that of the piece's first packet; a compression extension stays
-at the end (out_00000_20240101000000.pcap.gz). An input without packets gives
-one empty file named OUT. With -i, a gap longer than the interval gives empty
-pieces, as editcap does. Each piece is committed as it completes; on failure
-the incomplete piece is removed.`,
+time) being that of the piece's first packet (left out, as editcap does, when
+that packet has no timestamp: a pcapng simple packet block). An input without
+packets gives one empty file named OUT. With -i, a gap longer than the
+interval gives empty pieces, as editcap does; packets without a timestamp
+never start a piece. Each piece is committed as it completes; on failure the
+incomplete piece is removed.
+
+Differences from editcap: a compression extension stays at the end
+(out_00000_20240101000000.pcap.gz, where editcap writes
+out.pcap_00000_20240101000000.gz, a name that no longer says pcap), and
+--size has no editcap equivalent. Through pcaptool edit, pieces are cut
+after the edits (see its help).`,
 		Example: `  pcaptool split -c 1000 big.pcapng part.pcapng
   pcaptool split -i 60 day.pcap minute.pcap.zst
   pcaptool split --size 100000000 big.pcapng chunk.pcapng`,
@@ -201,7 +208,9 @@ func pieceName(base string, index int, first *convert.Packet) string {
 		}
 	}
 	name := fmt.Sprintf("%s_%05d", prefix, index)
-	if first != nil {
+	// Like editcap, a piece opened by a packet without a timestamp has no
+	// time in its name.
+	if first != nil && !first.NoTimestamp {
 		name += "_" + first.Timestamp.Local().Format("20060102150405")
 	}
 	return dir + name + suffix
