@@ -95,11 +95,19 @@ Packets without a timestamp (pcapng simple packet blocks) are left alone by
 written with timestamp 0.
 
 With -c, -i or --size the output is split into pieces (see pcaptool split).
-Editcap starts a new piece before it decides whether to keep the packet at
-hand; pcaptool splits the edited stream, so a piece is only ever started by
-a packet that is written (editcap can leave a piece empty, or name it after
-a packet it then drops), and -i compares timestamps after -S and -t (editcap
-before).`,
+
+Differences from editcap 4.0:
+  - Splitting: editcap starts a new piece before it decides whether to keep
+    the packet at hand; pcaptool splits the edited stream, so a piece is only
+    ever started by a packet that is written (editcap can leave a piece
+    empty, or name it after a packet it then drops), and -i compares
+    timestamps after -S and -t (editcap: before).
+  - A timestamp that -t moves before 1970 is an error; editcap writes it as a
+    huge unsigned number.
+  - -a also comments packets read from simple packet blocks; editcap drops
+    those comments.
+  - Packet numbers count packets only; Wireshark also numbers pcapng custom
+    blocks as records.`,
 		Example: `  pcaptool edit in.pcapng out.pcapng 1-10         # drop packets 1 to 10
   pcaptool edit -r in.pcap out.pcap 100-0          # keep packet 100 onwards
   pcaptool edit -A 2024-01-01T10:00:00Z -B 2024-01-01T11:00:00Z in.pcapng hour.pcapng

@@ -37,9 +37,13 @@ written as soon as it is the next packet of its input, as mergecap does.
 merges them when every input starts with the same interfaces, "any" merges
 each with any duplicate, "none" keeps them all. Inputs of different link
 types need pcapng output; pcap output fails for them. A truncated input
-stops being read with a warning, as in mergecap. -s truncates packets and
-lowers the interfaces' snap length; -F, --ts and --compress choose the
-output as in pcaptool convert.`,
+stops being read with a warning, as in mergecap. -F, --ts and --compress
+choose the output as in pcaptool convert.
+
+Differences from mergecap 4.0: -s also lowers the snap length the output's
+interfaces declare (mergecap keeps the inputs' in pcapng output); -F pcap
+keeps nanosecond timestamps when an input has them (mergecap writes
+microsecond pcap; add --ts usec for the same file).`,
 		Example: `  pcaptool merge -w all.pcapng a.pcap b.pcapng c.pcap.gz
   pcaptool merge -a -F pcap -w joined.pcap part1.pcap part2.pcap`,
 		Args: cobra.MinimumNArgs(1),
