@@ -602,7 +602,9 @@ func TestCaptureRotation(t *testing.T) {
 }
 
 // TestCaptureKilled checks that a capture killed with SIGKILL leaves a file
-// readable up to the last flush, at most a second behind.
+// readable up to the last flush: the periodic flush (about every second,
+// without -U) puts every packet on disk without any help from the process's
+// exit, and nothing after the last flush can damage the file.
 func TestCaptureKilled(t *testing.T) {
 	p := newVethPair(t)
 	dir := t.TempDir()
@@ -610,11 +612,39 @@ func TestCaptureKilled(t *testing.T) {
 	c := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "-w", out)
 	c.waitListening(t)
 	sent := goSender(t, p.a, p.va, 100)
-	time.Sleep(1500 * time.Millisecond)
+	// Wait for the periodic flush rather than a fixed time: on a loaded
+	// machine the capture may be scheduled late, but it must get there
+	// while still running.
+	deadline := time.Now().Add(15 * time.Second)
+	flushed := 0
+	for time.Now().Before(deadline) && flushed < len(sent) {
+		time.Sleep(200 * time.Millisecond)
+		flushed = countReadable(out)
+	}
 	c.stop(t, unix.SIGKILL)
+	if flushed != len(sent) {
+		t.Fatalf("only %d of %d packets were flushed within 15 s while capturing", flushed, len(sent))
+	}
 	got, _ := packets(t, out)
 	if len(got) != len(sent) {
-		t.Fatalf("file holds %d packets after SIGKILL, %d were sent 1.5 s before", len(got), len(sent))
+		t.Fatalf("file holds %d packets after SIGKILL, %d were flushed before it", len(got), len(sent))
+	}
+}
+
+// countReadable counts the whole packets in a capture file that may still
+// be growing; a partly written last record is not counted.
+func countReadable(name string) int {
+	r, err := capfile.Open(name)
+	if err != nil {
+		return 0
+	}
+	defer r.Close()
+	n := 0
+	for {
+		if _, err := r.ReadPacket(); err != nil {
+			return n
+		}
+		n++
 	}
 }
 
@@ -702,7 +732,7 @@ func TestReplayTiming(t *testing.T) {
 	p := newVethPair(t)
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen.pcap")
-	mustRun(t, "generate", "-c", "200", "--gap", "2ms", "--seed", "9", gen)
+	mustRun(t, "generate", "-c", "200", "--gap", "5ms", "--seed", "9", gen)
 	pk, _ := packets(t, gen)
 	span := pk[len(pk)-1].Timestamp.Sub(pk[0].Timestamp)
 	for _, tc := range []struct {
@@ -711,7 +741,7 @@ func TestReplayTiming(t *testing.T) {
 	}{
 		{nil, span},
 		{[]string{"--speed", "4"}, span / 4},
-		{[]string{"--pps", "1000"}, 199 * time.Millisecond},
+		{[]string{"--pps", "400"}, 199 * time.Second / 400},
 	} {
 		rep := runIn(t, p.a, append(append([]string{"replay", "-i", p.va}, tc.args...), gen)...)
 		var n, bytes int
@@ -720,7 +750,10 @@ func TestReplayTiming(t *testing.T) {
 			t.Fatalf("replay report %q: %v", rep, err)
 		}
 		took := time.Duration(secs * float64(time.Second))
-		if took < tc.want-time.Millisecond || took > tc.want+50*time.Millisecond {
+		// Never early; late by at most 30% and 100 ms, which a loaded
+		// machine needs and which still tells the three schedules
+		// (about 1 s, 0.25 s and 0.5 s) apart.
+		if took < tc.want-time.Millisecond || took > tc.want*13/10+100*time.Millisecond {
 			t.Errorf("replay %v took %v, want about %v", tc.args, took, tc.want)
 		}
 		if !strings.Contains(rep, "Actual: 200 packets") || !strings.Contains(rep, "pps") {
