@@ -204,8 +204,8 @@ func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
 		if len(b)-pos < 4 {
 			return &optionError{pos, fmt.Sprintf("%d bytes left in the block, too few for an option header", len(b)-pos)}
 		}
-		code := o.Uint16(b[pos:])
-		n := int(o.Uint16(b[pos+2:]))
+		code := getUint16(o, b[pos:])
+		n := int(getUint16(o, b[pos+2:]))
 		if code == OptEndOfOpt {
 			l.EndOfOptions = true
 			l.endLen = uint16(n)

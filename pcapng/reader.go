@@ -170,9 +170,9 @@ func (r *Reader) Next() (Block, error) {
 				binary.BigEndian.Uint32(head[8:]))
 		}
 	} else {
-		typ = BlockType(order.Uint32(hdr))
+		typ = BlockType(getUint32(order, hdr))
 	}
-	length := order.Uint32(hdr[4:])
+	length := getUint32(order, hdr[4:])
 	switch {
 	case length < blockOverhead:
 		return nil, r.fail(start, typ, ErrBlockLength, "block total length %d is less than the minimum of 12", length)
@@ -198,7 +198,7 @@ func (r *Reader) Next() (Block, error) {
 			return nil, r.ioFail(start, typ, err, "block", len(raw), total)
 		}
 	}
-	if trail := order.Uint32(raw[total-4:]); trail != length {
+	if trail := getUint32(order, raw[total-4:]); trail != length {
 		return nil, r.fail(start+int64(total)-4, typ, ErrBlockLength,
 			"trailing block total length %d differs from the leading %d", trail, length)
 	}

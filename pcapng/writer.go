@@ -61,6 +61,9 @@ func (w *Writer) WriteBlock(b Block) error {
 	if err := b.validate(); err != nil {
 		return err
 	}
+	if epb, ok := b.(*EnhancedPacket); ok && len(epb.Data) >= directDataMin {
+		return w.writeEnhancedPacket(epb, order)
+	}
 	buf := w.buf[:0]
 	buf = order.AppendUint32(buf, uint32(b.Type()))
 	buf = order.AppendUint32(buf, 0)
@@ -81,6 +84,53 @@ func (w *Writer) WriteBlock(b Block) error {
 	}
 	w.order = order
 	w.started = true
+	return nil
+}
+
+// directDataMin is the captured length from which an enhanced packet's data
+// goes from the caller's slice straight into the write buffer, instead of
+// being assembled with the rest of the block first: every byte of a large
+// packet is then copied once instead of twice.
+const directDataMin = 128
+
+// writeEnhancedPacket writes b as WriteBlock would, in three pieces: the
+// block header and fixed fields, the data, and the padding, options and
+// trailer (assembled in w.buf, behind room left for the first piece).
+func (w *Writer) writeEnhancedPacket(b *EnhancedPacket, order byteOrder) error {
+	const headLen = 8 + 20
+	n := len(b.Data)
+	buf := append(w.buf[:0], make([]byte, headLen)...)
+	buf = append(buf, b.pad[:pad4(n)-n]...)
+	buf = b.OptionList.appendTo(buf, order)
+	total := len(buf) + n + 4
+	if uint64(total) > 0xffffffff {
+		return fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total)
+	}
+	buf = order.AppendUint32(buf, uint32(total))
+	order.PutUint32(buf[0:], uint32(TypeEnhancedPacket))
+	order.PutUint32(buf[4:], uint32(total))
+	order.PutUint32(buf[8:], b.InterfaceID)
+	order.PutUint32(buf[12:], uint32(b.Timestamp>>32))
+	order.PutUint32(buf[16:], uint32(b.Timestamp))
+	order.PutUint32(buf[20:], uint32(n))
+	order.PutUint32(buf[24:], b.OriginalLength)
+	w.buf = buf
+	if cap(buf) > 8<<20 {
+		w.buf = nil
+	}
+	if _, err := w.w.Write(buf[:headLen]); err != nil {
+		w.err = err
+		return err
+	}
+	if _, err := w.w.Write(b.Data); err != nil {
+		w.err = err
+		return err
+	}
+	if _, err := w.w.Write(buf[headLen:]); err != nil {
+		w.err = err
+		return err
+	}
+	w.order = order
 	return nil
 }
 
