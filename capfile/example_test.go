@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/synth"
@@ -70,4 +73,30 @@ func ExampleOpen() {
 	// EN10MB true 2024
 	// EN10MB true 2024
 	// EN10MB true 2024
+}
+
+// A capfile.Reader is a gopacket data source, whatever the file's format.
+func ExampleReader_gopacket() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	name := filepath.Join(dir, "x.pcapng.gz")
+	w, _ := capfile.Create(name, capfile.WriterOptions{})
+	convert.Copy(w, synth.New(synth.Config{Packets: 50, Seed: 2, IPv6Percent: -1}))
+	w.Close()
+
+	r, err := capfile.Open(name)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	ipv4 := 0
+	for pkt := range gopacket.NewPacketSource(r, r.LinkType()).Packets() {
+		if pkt.Layer(layers.LayerTypeIPv4) != nil {
+			ipv4++
+		}
+	}
+	fmt.Println(ipv4, "IPv4 packets")
+	// Output:
+	// 50 IPv4 packets
 }
