@@ -91,7 +91,7 @@ func ExampleReader_gopacket() {
 	}
 	defer r.Close()
 	ipv4 := 0
-	for pkt := range gopacket.NewPacketSource(r, r.LinkType()).Packets() {
+	for pkt := range gopacket.NewPacketSource(r, r.Decoder()).Packets() {
 		if pkt.Layer(layers.LayerTypeIPv4) != nil {
 			ipv4++
 		}

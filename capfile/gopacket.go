@@ -13,6 +13,7 @@ func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	if err != nil {
 		return nil, gopacket.CaptureInfo{}, err
 	}
+	r.lastInterface = p.Interface
 	return p.Data, gopacket.CaptureInfo{
 		Timestamp:      p.Timestamp,
 		CaptureLength:  len(p.Data),
@@ -31,9 +32,10 @@ func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 }
 
 // LinkType returns the first interface's link type in gopacket's
-// representation, for gopacket.NewPacketSource. gopacket's LinkType holds
-// only values up to 255; for others, and for files whose interfaces differ,
-// decode each packet with its own interface's linktype.LinkType.Layers().
+// representation. A pcap file knows it from its header; a pcapng file only
+// once its first interface description has been read, so for
+// gopacket.NewPacketSource prefer Decoder, which also copes with files whose
+// interfaces differ. gopacket's LinkType holds only values up to 255.
 func (r *Reader) LinkType() layers.LinkType {
 	ifaces := r.Interfaces()
 	if len(ifaces) == 0 {
@@ -41,6 +43,24 @@ func (r *Reader) LinkType() layers.LinkType {
 	}
 	lt, _ := ifaces[0].LinkType.Layers()
 	return lt
+}
+
+// Decoder returns a gopacket.Decoder that decodes each packet read through
+// r by the link type of that packet's own interface: pass it to
+// gopacket.NewPacketSource(r, r.Decoder()). Link types gopacket cannot
+// represent (above 255) decode as payload.
+func (r *Reader) Decoder() gopacket.Decoder { return interfaceDecoder{r} }
+
+type interfaceDecoder struct{ r *Reader }
+
+func (d interfaceDecoder) Decode(data []byte, p gopacket.PacketBuilder) error {
+	ifaces := d.r.Interfaces()
+	if i := d.r.lastInterface; i >= 0 && i < len(ifaces) {
+		if lt, ok := ifaces[i].LinkType.Layers(); ok {
+			return lt.Decode(data, p)
+		}
+	}
+	return gopacket.DecodePayload.Decode(data, p)
 }
 
 var (

@@ -32,6 +32,9 @@ type Reader struct {
 	pcapng *pcapng.PacketReader
 	ifaces []convert.Interface
 	pkt    convert.Packet
+	// lastInterface is the interface of the packet last returned through
+	// the gopacket methods, for Decoder.
+	lastInterface int
 }
 
 // Open opens the named file ("-" for standard input) and prepares to read
