@@ -86,31 +86,60 @@ type exit struct {
 	true bool
 }
 
+// exits is a set of unresolved branches: a leaf, or the union of two
+// sets. Union is O(1) and never copies, so that a chain of thousands of
+// "or"s is not quadratic; the sets are never modified once built.
+type exits struct {
+	leaf bool
+	e    exit
+	l, r *exits
+}
+
+func oneExit(b *block, outcome bool) *exits { return &exits{leaf: true, e: exit{b, outcome}} }
+
+func union(a, b *exits) *exits {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return &exits{l: a, r: b}
+}
+
 // frag is a boolean expression under construction: an entry block and the
 // branches still to be resolved when it is true and when it is false.
 type frag struct {
 	head *block
-	t, f []exit
+	t, f *exits
 }
 
-func patch(list []exit, target *block) {
-	for _, e := range list {
-		if e.true {
-			e.b.jt = target
-		} else {
-			e.b.jf = target
+func patch(list *exits, target *block) {
+	// Iteratively: a long chain makes a deep tree.
+	stack := []*exits{list}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch {
+		case n == nil:
+		case n.leaf && n.e.true:
+			n.e.b.jt = target
+		case n.leaf:
+			n.e.b.jf = target
+		default:
+			stack = append(stack, n.r, n.l)
 		}
 	}
 }
 
 func and(a, b *frag) *frag {
 	patch(a.t, b.head)
-	return &frag{head: a.head, t: b.t, f: append(append([]exit{}, a.f...), b.f...)}
+	return &frag{head: a.head, t: b.t, f: union(a.f, b.f)}
 }
 
 func or(a, b *frag) *frag {
 	patch(a.f, b.head)
-	return &frag{head: a.head, t: append(append([]exit{}, a.t...), b.t...), f: b.f}
+	return &frag{head: a.head, t: union(a.t, b.t), f: b.f}
 }
 
 func not(a *frag) *frag { return &frag{head: a.head, t: a.f, f: a.t} }
@@ -183,15 +212,23 @@ func (c *compiler) initLinkType(lt linktype.LinkType) {
 	}
 }
 
-func (c *compiler) newBlock(stmts []bpf.RawInstruction, jop uint16, k uint32) *frag {
+// countBlock numbers a new block, failing past MaxBlocks.
+func (c *compiler) countBlock() int {
 	c.nblocks++
-	b := &block{id: c.nblocks, stmts: stmts, jop: jop, k: k}
-	return &frag{head: b, t: []exit{{b, true}}, f: []exit{{b, false}}}
+	if c.nblocks > MaxBlocks {
+		panic(compileError{&SyntaxError{Expr: c.expr, Pos: c.pos, Err: ErrTooComplex,
+			Msg: fmt.Sprintf("expression too complex (more than %d basic blocks of code)", MaxBlocks)}})
+	}
+	return c.nblocks
+}
+
+func (c *compiler) newBlock(stmts []bpf.RawInstruction, jop uint16, k uint32) *frag {
+	b := &block{id: c.countBlock(), stmts: stmts, jop: jop, k: k}
+	return &frag{head: b, t: oneExit(b, true), f: oneExit(b, false)}
 }
 
 func (c *compiler) retBlock(k uint32) *block {
-	c.nblocks++
-	return &block{id: c.nblocks, ret: true, retOp: opRET | retK, retK: k}
+	return &block{id: c.countBlock(), ret: true, retOp: opRET | retK, retK: k}
 }
 
 // loadA returns the statements that load size bytes at offset relative

@@ -94,15 +94,25 @@ func (f facts) get(v vn) fact {
 	return fact{lo: 0, hi: math.MaxUint32}
 }
 
-func (f facts) clone() facts {
+// clone returns a deep copy of f, adding what it copied to *work.
+func (f facts) clone(work *int) facts {
 	out := make(facts, len(f)+1)
+	n := len(f) + 1
 	for k, v := range f {
 		v.ne = slices.Clone(v.ne)
 		v.anySet = slices.Clone(v.anySet)
+		n += len(v.ne) + len(v.anySet)
 		out[k] = v
 	}
+	*work += n
 	return out
 }
+
+// maxFactValues bounds the values a fact lists as excluded (ne) or as
+// having some bit set (anySet): a chain of "host a or host b or ..." would
+// otherwise make every copy of the facts grow with the chain. Forgetting
+// is sound; it only decides fewer tests.
+const maxFactValues = 64
 
 // eval decides a test from what is known, reporting ok=false when it
 // cannot.
@@ -153,7 +163,9 @@ func (ft fact) add(jt uint16, k uint32, outcome bool) fact {
 	case jt == jmpJEQ && outcome:
 		ft.lo, ft.hi, ft.ones, ft.zeros = k, k, k, ^k
 	case jt == jmpJEQ:
-		ft.ne = append(slices.Clone(ft.ne), k)
+		if len(ft.ne) < maxFactValues {
+			ft.ne = append(slices.Clone(ft.ne), k)
+		}
 	case jt == jmpJGT && outcome:
 		if k < math.MaxUint32 {
 			ft.lo = max(ft.lo, k+1)
@@ -169,7 +181,7 @@ func (ft fact) add(jt uint16, k uint32, outcome bool) fact {
 	case jt == jmpJSET && outcome:
 		if k != 0 && k&(k-1) == 0 {
 			ft.ones |= k
-		} else {
+		} else if len(ft.anySet) < maxFactValues {
 			ft.anySet = append(slices.Clone(ft.anySet), k)
 		}
 	case jt == jmpJSET:
@@ -204,9 +216,28 @@ type state struct {
 	facts facts
 }
 
+// MaxBlocks bounds the code an expression may generate before
+// optimization; beyond it Compile fails with ErrTooComplex. It allows
+// "host a or host b or ..." with seven thousand hosts, whose program is far
+// beyond the 4096 instructions a kernel or Matcher accepts; it bounds the
+// optimizer's time and memory (about a second and 100 MB at the limit).
+const MaxBlocks = 1 << 16
+
+// optimizeBudget bounds the facts the optimizer copies along edges (its
+// cost grows with blocks times facts, so quadratically with the size of
+// the expression). When it is spent, jump threading stops where it is:
+// every change made so far is sound, and the program is correct, only
+// less optimized than libpcap would make it. Expressions of a few hundred
+// primitives stay well within it.
+const optimizeBudget = 8 << 20
+
 type optimizer struct {
 	vt *vtab
+	// work counts fact entries copied; see optimizeBudget.
+	work int
 }
+
+func (o *optimizer) exhausted() bool { return o.work > optimizeBudget }
 
 // simulate runs a block's statements symbolically from in, returning the
 // registers after them and the value numbers the test compares.
@@ -349,9 +380,13 @@ func (o *optimizer) decideTest(b *block, a, x vn, f facts) (bool, bool) {
 }
 
 // edgeState is the state along b's outcome edge given the state before b.
+// A state without facts (eliminate's) stays without facts.
 func (o *optimizer) edgeState(b *block, in state, outcome bool) state {
 	r, a, x := o.simulate(b, in.r)
-	f := in.facts.clone()
+	if in.facts == nil {
+		return state{r: r}
+	}
+	f := in.facts.clone(&o.work)
 	jt := b.jop & 0xf0
 	if b.jt != b.jf {
 		if b.jop&srcX == 0 {
@@ -371,7 +406,10 @@ func (o *optimizer) meet(states []state) state {
 	if len(states) == 0 {
 		return state{facts: facts{}}
 	}
-	out := state{r: states[0].r, facts: states[0].facts.clone()}
+	out := state{r: states[0].r}
+	if states[0].facts != nil {
+		out.facts = states[0].facts.clone(&o.work)
+	}
 	for _, s := range states[1:] {
 		if out.r.a != s.r.a {
 			out.r.a = o.vt.fresh()
@@ -388,6 +426,7 @@ func (o *optimizer) meet(states []state) state {
 				}
 			}
 		}
+		o.work += len(out.facts)
 		for v, fa := range out.facts {
 			fb, ok := s.facts[v]
 			if !ok {
@@ -546,10 +585,15 @@ func (o *optimizer) thread(root *block) (*block, bool) {
 		}
 		incoming := map[*block][]state{root: {init}}
 		for _, p := range order {
+			if o.exhausted() {
+				return root, true
+			}
 			if p.ret || len(incoming[p]) == 0 {
 				continue
 			}
 			in := o.meet(incoming[p])
+			delete(incoming, p) // every predecessor is done: free the states
+
 			for _, outcome := range []bool{true, false} {
 				es := o.edgeState(p, in, outcome)
 				for {
@@ -595,9 +639,13 @@ func (o *optimizer) thread(root *block) (*block, bool) {
 func (o *optimizer) eliminate(root *block) bool {
 	changed := false
 	order := topo(root)
-	incoming := map[*block][]state{root: {initialState(o.vt)}}
+	// Only registers matter here: states carry no facts.
+	init := initialState(o.vt)
+	init.facts = nil
+	incoming := map[*block][]state{root: {init}}
 	for _, b := range order {
 		in := o.meet(incoming[b])
+		delete(incoming, b)
 		r := in.r
 		kept := b.stmts[:0]
 		for _, s := range b.stmts {
@@ -723,7 +771,7 @@ func optimize(root *block) *block {
 		var changed bool
 		root, changed = o.thread(root)
 		root = intern(root)
-		if !changed {
+		if !changed || o.exhausted() {
 			break
 		}
 	}

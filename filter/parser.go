@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -29,13 +30,58 @@ func (e *SyntaxError) Caret() string {
 	return e.Expr + "\n" + strings.Repeat(" ", pos) + "^"
 }
 
+// MaxNesting is the deepest nesting of parentheses, negations, brackets and
+// right-recursive operators an expression may have. libpcap's parser stops
+// at the same depth (its yacc stack of 10000 entries: "memory exhausted");
+// the limit keeps the recursive parser's stack and time bounded.
+const MaxNesting = 10000
+
+// ErrTooComplex is returned (wrapped in a *SyntaxError) for an expression
+// nested deeper than MaxNesting or generating more code than MaxBlocks.
+var ErrTooComplex = errors.New("filter: expression too complex")
+
 type parser struct {
 	expr string
 	toks []token
 	i    int
 	// far is the furthest error seen, reported when every alternative fails.
 	far *SyntaxError
+	// depth is the current nesting; tooDeep, once set, is the error.
+	depth   int
+	tooDeep *SyntaxError
+	// parenArith memoizes "( arith )" by the index of its "(" token: a
+	// parenthesis is first tried as a boolean group and, when that
+	// fails, parsed again as arithmetic, which made nested parentheses
+	// quadratic.
+	parenArith map[int]parenMemo
 }
+
+type parenMemo struct {
+	x   Arith
+	end int
+	err error
+}
+
+// enter counts one more level of nesting, failing past MaxNesting; leave
+// undoes it.
+func (p *parser) enter() error {
+	p.depth++
+	if p.tooDeep != nil {
+		// Fail every alternative at once: backtracking through ten
+		// thousand levels must not try each of them again.
+		return p.tooDeep
+	}
+	if p.depth > MaxNesting {
+		if p.tooDeep == nil {
+			p.tooDeep = &SyntaxError{Expr: p.expr, Pos: p.tok().pos, Err: ErrTooComplex,
+				Msg: fmt.Sprintf("expression nested too deeply (more than %d levels)", MaxNesting)}
+		}
+		return p.tooDeep
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
 
 // Parse parses a pcap-filter expression (see pcap-filter(7)) into a tree.
 // An empty expression parses to nil, which matches every packet.
@@ -47,6 +93,9 @@ func Parse(expr string) (Node, error) {
 	n, _, err := p.parseExpr(qualErr)
 	if err == nil && p.tok().kind != tEOF {
 		err = p.unexpected()
+	}
+	if p.tooDeep != nil {
+		return nil, p.tooDeep
 	}
 	if err != nil {
 		return nil, p.furthest(err)
@@ -172,6 +221,10 @@ func (p *parser) parseTermOrID(q Qualifier) (Node, Qualifier, error) {
 }
 
 func (p *parser) parseTerm(q0 Qualifier) (Node, Qualifier, error) {
+	if err := p.enter(); err != nil {
+		return nil, q0, err
+	}
+	defer p.leave()
 	if t := p.tok(); t.kind == tBang {
 		p.next()
 		x, q, err := p.parseTerm(q0)
@@ -615,6 +668,10 @@ func arithPrec(k tokKind) int {
 }
 
 func (p *parser) parseArith(minPrec int) (Arith, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	x, err := p.parseArithPrimary()
 	if err != nil {
 		return nil, err
@@ -660,15 +717,24 @@ func (p *parser) parseArithPrimary() (Arith, error) {
 		p.next()
 		return &Length{At: t.pos}, nil
 	case tLParen:
+		start := p.i
+		if m, ok := p.parenArith[start]; ok {
+			p.i = m.end
+			return m.x, m.err
+		}
 		p.next()
 		x, err := p.parseArith(0)
+		if err == nil {
+			err = p.expect(tRParen)
+		}
 		if err != nil {
-			return nil, err
+			x = nil
 		}
-		if err := p.expect(tRParen); err != nil {
-			return nil, err
+		if p.parenArith == nil {
+			p.parenArith = map[int]parenMemo{}
 		}
-		return x, nil
+		p.parenArith[start] = parenMemo{x: x, end: p.i, err: err}
+		return x, err
 	}
 	if pr, ok := protoTokens[t.kind]; ok && p.peek(1).kind == tLBrack {
 		p.next()
