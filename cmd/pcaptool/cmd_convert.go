@@ -44,7 +44,7 @@ resolution, statistics, secrets, custom and unknown blocks too).`,
 }
 
 func runConvert(inName, outName string, out *outputFlags, quiet bool) error {
-	in, err := capfile.Open(inName)
+	in, err := openCapture(inName)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}

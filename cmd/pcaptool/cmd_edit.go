@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
@@ -237,7 +236,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
-	in, err := capfile.Open(args[0])
+	in, err := openCapture(args[0])
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}

@@ -28,7 +28,7 @@ packet matched.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			expr, in, outName := args[0], args[1], args[2]
-			r, err := capfile.Open(in)
+			r, err := openCapture(in)
 			if err != nil {
 				return withExitCode(exitFailure, err)
 			}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/flows"
 )
 
@@ -50,7 +49,7 @@ bytes, one file per direction: DIR/<id>-<sender>-<receiver>.bin.`,
 }
 
 func runFlows(stdout io.Writer, name string, asJSON bool, export string, cfg flows.Config) error {
-	in, err := capfile.Open(name)
+	in, err := openCapture(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
@@ -81,7 +80,7 @@ the fields of each layer type are listed in the decode package docs.`,
 }
 
 func runPrint(stdout io.Writer, name, expr string, f *printFlags) error {
-	in, err := capfile.Open(name)
+	in, err := openCapture(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}

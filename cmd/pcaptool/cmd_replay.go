@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/live"
 )
 
@@ -130,7 +129,7 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 // replayOnce sends the file once. Timing is computed from the start of the
 // whole replay so that sleeping errors do not accumulate over a long file.
 func replayOnce(name string, inj *live.Injector, f *replayFlags, st *replayStats, start time.Time, sent *uint64, stop *atomic.Bool, wake chan struct{}) error {
-	r, err := capfile.Open(name)
+	r, err := openCapture(name)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 )
 
@@ -72,7 +71,7 @@ func runSort(inName, outName string, opts convert.SortOptions, out *outputFlags,
 }
 
 func sortOnce(inName, outName string, opts convert.SortOptions, out *outputFlags, quiet bool) error {
-	in, err := capfile.Open(inName)
+	in, err := openCapture(inName)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}

@@ -102,7 +102,7 @@ after the edits (see its help).`,
 			if !split.active() {
 				return withExitCode(exitFailure, fmt.Errorf("split: give -c, -i or --size"))
 			}
-			in, err := capfile.Open(args[0])
+			in, err := openCapture(args[0])
 			if err != nil {
 				return withExitCode(exitFailure, err)
 			}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/decode"
 )
 
@@ -33,7 +32,7 @@ tcp, udp, data, ...). --json prints the same tree as one JSON object:
 }
 
 func runStats(stdout io.Writer, name string, asJSON bool) error {
-	in, err := capfile.Open(name)
+	in, err := openCapture(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}

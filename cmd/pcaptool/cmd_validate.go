@@ -58,7 +58,7 @@ included), 2 when a file cannot be opened or read, or on bad usage.`,
 			default:
 				return withExitCode(exitFailure, fmt.Errorf("--format %q: want text, json or github", format))
 			}
-			return runValidate(os.Stdout, args, format, validate.Options{Strict: strict, MaxFindings: maxFindings})
+			return runValidate(os.Stdout, args, format, validate.Options{Strict: strict, MaxFindings: maxFindings, MaxBlockSize: maxPacketSize})
 		},
 	}
 	f := cmd.Flags()

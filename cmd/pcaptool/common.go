@@ -103,7 +103,7 @@ func (o *outputFlags) create(name string) (*capfile.Writer, error) {
 func openInputs(names []string) ([]*capfile.Reader, error) {
 	var rs []*capfile.Reader
 	for _, n := range names {
-		r, err := capfile.Open(n)
+		r, err := openCapture(n)
 		if err != nil {
 			closeInputs(rs)
 			return nil, err
