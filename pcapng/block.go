@@ -353,7 +353,7 @@ func (b *EnhancedPacket) parse(body []byte, o binary.ByteOrder) *bodyError {
 	b.Timestamp = uint64(getUint32(o, body[4:]))<<32 | uint64(getUint32(o, body[8:]))
 	capLen := getUint32(o, body[12:])
 	b.OriginalLength = getUint32(o, body[16:])
-	if uint64(pad4(int(capLen))) > uint64(len(body)-20) || capLen > 1<<31 {
+	if uint64(pad4(int(capLen))) > uint64(len(body)-20) || capLen >= 1<<31 {
 		return &bodyError{12, ErrCaptureLength, fmt.Sprintf("captured length %d does not fit in the %d-byte block body",
 			capLen, len(body))}
 	}
@@ -409,7 +409,7 @@ func (b *SimplePacket) parse(body []byte, o binary.ByteOrder) *bodyError {
 	// Wireshark reads exactly the captured bytes and their padding and
 	// expects the block trailer next, so a body of any other size is an
 	// error there; do the same.
-	if uint64(pad4(int(capLen&0x7fffffff))) != uint64(len(body)-4) || capLen > 1<<31 {
+	if uint64(pad4(int(capLen&0x7fffffff))) != uint64(len(body)-4) || capLen >= 1<<31 {
 		return &bodyError{0, ErrCaptureLength, fmt.Sprintf(
 			"SPB body holds %d bytes after the length field but the captured length min(original length %d, snaplen %d) needs %d",
 			len(body)-4, b.OriginalLength, b.snapLen, pad4(int(capLen&0x7fffffff)))}
@@ -470,7 +470,7 @@ func (b *Packet) parse(body []byte, o binary.ByteOrder) *bodyError {
 	b.Timestamp = uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
 	capLen := o.Uint32(body[12:])
 	b.OriginalLength = o.Uint32(body[16:])
-	if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-20) || capLen > 1<<31 {
+	if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-20) || capLen >= 1<<31 {
 		return &bodyError{12, ErrCaptureLength, fmt.Sprintf("captured length %d does not fit in the %d-byte block body",
 			capLen, len(body))}
 	}
@@ -786,7 +786,7 @@ func (b *DecryptionSecrets) parse(body []byte, o binary.ByteOrder) *bodyError {
 	}
 	b.SecretsType = o.Uint32(body)
 	n := o.Uint32(body[4:])
-	if uint64(pad4(int(n&0x7fffffff))) > uint64(len(body)-8) || n > 1<<31 {
+	if uint64(pad4(int(n&0x7fffffff))) > uint64(len(body)-8) || n >= 1<<31 {
 		return &bodyError{4, ErrBlockBody, fmt.Sprintf("secrets length %d does not fit in the %d-byte block body",
 			n, len(body))}
 	}
