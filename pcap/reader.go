@@ -303,12 +303,12 @@ func (r *Reader) ReadPacket() (*Record, error) {
 }
 
 // readGrowing appends n bytes from r to buf, growing buf only as data
-// arrives (doubling from 64 KiB) so that a lying length field cannot force
+// arrives (doubling from 4 KiB) so that a lying length field cannot force
 // an allocation larger than twice the data actually present.
 func readGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(n, max(2*cap(buf), 64<<10)))
+			grown := make([]byte, len(buf), min(n, max(2*cap(buf), 4<<10)))
 			copy(grown, buf)
 			buf = grown
 		}

@@ -384,7 +384,7 @@ func (c *checker) ngBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32
 		units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
 		capLen := o.Uint32(body[12:])
 		origLen := o.Uint32(body[16:])
-		if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-fixed) || capLen > 1<<31 {
+		if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-fixed) || capLen >= 1<<31 {
 			c.add(Error, CodeCaptureLength, bodyOff+12, index, pkt, "captured length %d does not fit in the %d-byte block body",
 				capLen, len(body))
 			return nil, "packet whose captured length overruns its block"
@@ -432,7 +432,7 @@ func (c *checker) ngBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32
 		if ifc.snapLen != 0 && capLen > ifc.snapLen {
 			capLen = ifc.snapLen
 		}
-		if want := 4 + uint64(pad4(int(capLen&0x7fffffff))); want != uint64(len(body)) || capLen > 1<<31 {
+		if want := 4 + uint64(pad4(int(capLen&0x7fffffff))); want != uint64(len(body)) || capLen >= 1<<31 {
 			c.add(Error, CodeCaptureLength, bodyOff, index, pkt,
 				"SPB body is %d bytes but original length %d and snaplen %d need %d", len(body), origLen, ifc.snapLen, want)
 			return nil, "simple packet whose length does not match its block"
@@ -478,7 +478,7 @@ func (c *checker) ngBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32
 			return nil, "malformed decryption secrets"
 		}
 		n := o.Uint32(body[4:])
-		if uint64(pad4(int(n&0x7fffffff))) > uint64(len(body)-8) || n > 1<<31 {
+		if uint64(pad4(int(n&0x7fffffff))) > uint64(len(body)-8) || n >= 1<<31 {
 			c.add(Error, CodeBody, bodyOff+4, index, -1, "secrets length %d does not fit in the %d-byte block body", n, len(body))
 			return nil, "decryption secrets overrunning their block"
 		}
