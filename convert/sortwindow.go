@@ -7,9 +7,12 @@ import (
 )
 
 // sortWindow sorts a nearly sorted stream in one pass. Packets are copied
-// into a ring buffer of fixed size in arrival order and indexed by a heap;
-// when the ring has no room for the next packet, the earliest buffered
-// packet is returned. Ring space is reclaimed from its oldest end, so a
+// into a ring buffer of fixed size in arrival order and indexed by a FIFO of
+// those that arrived in order (not earlier than the last one it holds, so
+// it is sorted) and a heap of the others; when the ring has no room for the
+// next packet, the earlier of the FIFO's head and the heap's top is
+// returned. Most packets of a nearly sorted stream only pass through the
+// FIFO, and the heap stays small. Ring space is reclaimed from its oldest end, so a
 // packet that stays long (one far ahead of its neighbours) makes the window
 // emit more eagerly; correctness never depends on it, only on no packet
 // arriving earlier than one already returned.
@@ -22,6 +25,8 @@ type sortWindow struct {
 	qLen    int    // live slots
 	qSeq    uint64 // sequence number of queue[qHead]
 	heap    []windowItem
+	run     []windowItem // the FIFO of packets that arrived in order
+	runHead int          // index in run of its first live item
 	seq     uint64
 	pending *Packet
 	eof     bool
@@ -127,7 +132,7 @@ func (w *sortWindow) next() (*Packet, error) {
 		size := recordSize(p)
 		off := w.place(size)
 		if off < 0 {
-			if len(w.heap) == 0 {
+			if w.buffered() == 0 {
 				return nil, fmt.Errorf("%w: packet %d needs %d bytes, more than the %d-byte window", ErrSortWindow, w.seq+1, size, len(w.ring))
 			}
 			break
@@ -135,14 +140,14 @@ func (w *sortWindow) next() (*Packet, error) {
 		putRecord(w.ring[off:off+size], p)
 		w.head = off + size
 		w.push(off, size)
-		w.heapPush(windowItem{sec: sec, nsec: nsec, seq: w.seq, off: off, size: size})
+		w.index(windowItem{sec: sec, nsec: nsec, seq: w.seq, off: off, size: size})
 		w.seq++
 		w.pending = nil
 	}
-	if len(w.heap) == 0 {
+	if w.buffered() == 0 {
 		return nil, io.EOF
 	}
-	it := w.heapPop()
+	it := w.pop()
 	w.lastKey = it
 	w.last = &w.lastKey
 	w.emitted = true
@@ -152,6 +157,40 @@ func (w *sortWindow) next() (*Packet, error) {
 		return nil, err
 	}
 	return &w.pkt, nil
+}
+
+// buffered returns the number of packets held.
+func (w *sortWindow) buffered() int { return len(w.run) - w.runHead + len(w.heap) }
+
+// index files a packet just placed in the ring: in the FIFO when it sorts
+// after the FIFO's last packet (equal keys too: its sequence number is
+// higher), else in the heap.
+func (w *sortWindow) index(it windowItem) {
+	if n := len(w.run); n == w.runHead || !keyLess(it.sec, it.nsec, it.seq, w.run[n-1].sec, w.run[n-1].nsec, w.run[n-1].seq) {
+		if n == w.runHead {
+			w.run, w.runHead = w.run[:0], 0
+		} else if w.runHead >= 4096 && w.runHead >= n/2 {
+			// Reclaim the consumed half, keeping the copying amortised.
+			w.run = w.run[:copy(w.run, w.run[w.runHead:])]
+			w.runHead = 0
+		}
+		w.run = append(w.run, it)
+		return
+	}
+	w.heapPush(it)
+}
+
+// pop removes and returns the earliest packet held; buffered must be > 0.
+func (w *sortWindow) pop() windowItem {
+	if w.runHead < len(w.run) {
+		r := &w.run[w.runHead]
+		if len(w.heap) == 0 || !keyLess(w.heap[0].sec, w.heap[0].nsec, w.heap[0].seq, r.sec, r.nsec, r.seq) {
+			it := *r
+			w.runHead++
+			return it
+		}
+	}
+	return w.heapPop()
 }
 
 func (w *sortWindow) less(a, b int) bool {

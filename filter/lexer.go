@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // tokKind is a token of the pcap-filter language, as libpcap's scanner.l
@@ -202,15 +203,27 @@ var (
 	reB2   = `[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]`
 	reW    = `[0-9A-Fa-f][0-9A-Fa-f]?[0-9A-Fa-f]?[0-9A-Fa-f]?`
 	reIPv4 = reN + `\.` + reN + `\.` + reN + `\.` + reN
-
-	rxAID      = longest(`\$` + reB)
-	rxMAC      = longest(fmt.Sprintf(`(%[1]s:%[1]s:%[1]s:%[1]s:%[1]s:%[1]s|%[1]s-%[1]s-%[1]s-%[1]s-%[1]s-%[1]s|%[1]s\.%[1]s\.%[1]s\.%[1]s\.%[1]s\.%[1]s|%[2]s\.%[2]s\.%[2]s|%[2]s%[2]s%[2]s)`, reB, reB2))
-	rxN        = longest(reN)
-	rxHID      = longest(`(` + reN + `\.` + reN + `|` + reN + `\.` + reN + `\.` + reN + `|` + reIPv4 + `)`)
-	rxV6       = longest(ipv6Pattern())
-	rxBogusMAC = longest(reB + `:+(` + reB + `:+)+`)
-	rxID       = longest(`[A-Za-z0-9]([-_.A-Za-z0-9]*[.A-Za-z0-9])?`)
 )
+
+// scannerRegexps are the compiled scanner classes.
+type scannerRegexps struct {
+	aid, mac, n, hid, v6, bogusMAC, id *regexp.Regexp
+}
+
+// scannerClasses compiles the classes on first use rather than at program
+// start: every pcaptool command links this package, few compile filters,
+// and the IPv6 class alone takes milliseconds and about a megabyte.
+var scannerClasses = sync.OnceValue(func() *scannerRegexps {
+	return &scannerRegexps{
+		aid:      longest(`\$` + reB),
+		mac:      longest(fmt.Sprintf(`(%[1]s:%[1]s:%[1]s:%[1]s:%[1]s:%[1]s|%[1]s-%[1]s-%[1]s-%[1]s-%[1]s-%[1]s|%[1]s\.%[1]s\.%[1]s\.%[1]s\.%[1]s\.%[1]s|%[2]s\.%[2]s\.%[2]s|%[2]s%[2]s%[2]s)`, reB, reB2)),
+		n:        longest(reN),
+		hid:      longest(`(` + reN + `\.` + reN + `|` + reN + `\.` + reN + `\.` + reN + `|` + reIPv4 + `)`),
+		v6:       longest(ipv6Pattern()),
+		bogusMAC: longest(reB + `:+(` + reB + `:+)+`),
+		id:       longest(`[A-Za-z0-9]([-_.A-Za-z0-9]*[.A-Za-z0-9])?`),
+	}
+})
 
 func longest(expr string) *regexp.Regexp {
 	r := regexp.MustCompile(`^(?:` + expr + `)`)
@@ -313,13 +326,14 @@ func lexOne(s string) token {
 	if k, ok := punct[s[0]]; ok {
 		consider(1, token{kind: k, text: s[:1]})
 	}
-	if m := rxAID.FindString(s); m != "" {
+	rx := scannerClasses()
+	if m := rx.aid.FindString(s); m != "" {
 		consider(len(m), token{kind: tAID, text: m})
 	}
-	if m := rxMAC.FindString(s); m != "" {
+	if m := rx.mac.FindString(s); m != "" {
 		consider(len(m), token{kind: tEID, text: m})
 	}
-	if m := rxN.FindString(s); m != "" {
+	if m := rx.n.FindString(s); m != "" {
 		n, err := parseNumber(m)
 		if err != "" {
 			consider(len(m), token{kind: tLexError, text: m, err: err})
@@ -327,16 +341,16 @@ func lexOne(s string) token {
 			consider(len(m), token{kind: tNum, text: m, num: n})
 		}
 	}
-	if m := rxHID.FindString(s); m != "" {
+	if m := rx.hid.FindString(s); m != "" {
 		consider(len(m), token{kind: tHID, text: m})
 	}
-	if m := rxV6.FindString(s); m != "" {
+	if m := rx.v6.FindString(s); m != "" {
 		consider(len(m), token{kind: tHID6, text: m})
 	}
-	if m := rxBogusMAC.FindString(s); m != "" {
+	if m := rx.bogusMAC.FindString(s); m != "" {
 		consider(len(m), token{kind: tLexError, text: m, err: "bogus ethernet address " + m})
 	}
-	if m := rxID.FindString(s); m != "" {
+	if m := rx.id.FindString(s); m != "" {
 		if v, ok := namedNumbers[m]; ok {
 			consider(len(m), token{kind: tNum, text: m, num: v})
 		}

@@ -349,10 +349,11 @@ func (b *EnhancedPacket) parse(body []byte, o binary.ByteOrder) *bodyError {
 	if len(body) < 20 {
 		return tooShort(TypeEnhancedPacket, body, 20)
 	}
-	b.InterfaceID = getUint32(o, body)
-	b.Timestamp = uint64(getUint32(o, body[4:]))<<32 | uint64(getUint32(o, body[8:]))
-	capLen := getUint32(o, body[12:])
-	b.OriginalLength = getUint32(o, body[16:])
+	little := isLittleEndian(o)
+	b.InterfaceID = getUint32(little, o, body)
+	b.Timestamp = uint64(getUint32(little, o, body[4:]))<<32 | uint64(getUint32(little, o, body[8:]))
+	capLen := getUint32(little, o, body[12:])
+	b.OriginalLength = getUint32(little, o, body[16:])
 	if uint64(pad4(int(capLen))) > uint64(len(body)-20) || capLen >= 1<<31 {
 		return &bodyError{12, ErrCaptureLength, fmt.Sprintf("captured length %d does not fit in the %d-byte block body",
 			capLen, len(body))}

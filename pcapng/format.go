@@ -140,32 +140,29 @@ func sectionOrder(b []byte) binary.ByteOrder {
 
 func pad4(n int) int { return (n + 3) &^ 3 }
 
-// getUint16 and getUint32 are o.Uint16 and o.Uint32 with the two standard
-// orders decoded inline: a call through the ByteOrder interface cannot be
-// inlined, and the reader makes several per packet.
-func getUint16(o binary.ByteOrder, b []byte) uint16 {
-	if isOrder(o, binary.LittleEndian) {
+// getUint16 and getUint32 are o.Uint16 and o.Uint32, decoded inline when
+// little (o is binary.LittleEndian, by far the most common order): a call
+// through the ByteOrder interface cannot be inlined, and the reader makes
+// several per packet. Callers compute little once with isLittleEndian.
+func getUint16(little bool, o binary.ByteOrder, b []byte) uint16 {
+	if little {
 		return binary.LittleEndian.Uint16(b)
-	}
-	if isOrder(o, binary.BigEndian) {
-		return binary.BigEndian.Uint16(b)
 	}
 	return o.Uint16(b)
 }
 
-func getUint32(o binary.ByteOrder, b []byte) uint32 {
-	if isOrder(o, binary.LittleEndian) {
+func getUint32(little bool, o binary.ByteOrder, b []byte) uint32 {
+	if little {
 		return binary.LittleEndian.Uint32(b)
-	}
-	if isOrder(o, binary.BigEndian) {
-		return binary.BigEndian.Uint32(b)
 	}
 	return o.Uint32(b)
 }
 
-// isOrder reports whether o holds a T. Unlike o == binary.LittleEndian,
-// which calls runtime.ifaceeq, the type assertion compiles to one pointer
-// comparison.
+// isLittleEndian reports whether o is binary.LittleEndian. The generic type
+// assertion compiles to one pointer comparison, where o ==
+// binary.LittleEndian would call runtime.ifaceeq.
+func isLittleEndian(o binary.ByteOrder) bool { return isOrder(o, binary.LittleEndian) }
+
 func isOrder[T binary.ByteOrder](o binary.ByteOrder, _ T) bool {
 	_, ok := o.(T)
 	return ok

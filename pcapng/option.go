@@ -199,13 +199,14 @@ type optionError struct {
 // parse decodes an options area. Values point into b.
 func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
 	l.reset()
+	little := isLittleEndian(o)
 	pos := 0
 	for pos < len(b) {
 		if len(b)-pos < 4 {
 			return &optionError{pos, fmt.Sprintf("%d bytes left in the block, too few for an option header", len(b)-pos)}
 		}
-		code := getUint16(o, b[pos:])
-		n := int(getUint16(o, b[pos+2:]))
+		code := getUint16(little, o, b[pos:])
+		n := int(getUint16(little, o, b[pos+2:]))
 		if code == OptEndOfOpt {
 			l.EndOfOptions = true
 			l.endLen = uint16(n)

@@ -169,10 +169,12 @@ func (r *Reader) Next() (Block, error) {
 			return nil, r.fail(start+8, typ, ErrByteOrder, "unknown byte-order magic 0x%08x",
 				binary.BigEndian.Uint32(head[8:]))
 		}
-	} else {
-		typ = BlockType(getUint32(order, hdr))
 	}
-	length := getUint32(order, hdr[4:])
+	little := isLittleEndian(order)
+	if typ != TypeSectionHeader {
+		typ = BlockType(getUint32(little, order, hdr))
+	}
+	length := getUint32(little, order, hdr[4:])
 	switch {
 	case length < blockOverhead:
 		return nil, r.fail(start, typ, ErrBlockLength, "block total length %d is less than the minimum of 12", length)
@@ -198,7 +200,7 @@ func (r *Reader) Next() (Block, error) {
 			return nil, r.ioFail(start, typ, err, "block", len(raw), total)
 		}
 	}
-	if trail := getUint32(order, raw[total-4:]); trail != length {
+	if trail := getUint32(little, order, raw[total-4:]); trail != length {
 		return nil, r.fail(start+int64(total)-4, typ, ErrBlockLength,
 			"trailing block total length %d differs from the leading %d", trail, length)
 	}
