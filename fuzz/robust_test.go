@@ -165,18 +165,29 @@ func TestHugeLengthThroughCapfile(t *testing.T) {
 
 // layout is where the packets of a valid file end.
 type layout struct {
-	headerEnd  int   // end of the file header, or of the first section header
-	packetEnds []int // end offset of each packet's record or block
-	blockEnds  map[int]bool
+	headerEnd    int   // end of the file header, or of the first section header
+	packetStarts []int // offset of each packet's record or block
+	packetEnds   []int // end offset of each packet's record or block
+	blockEnds    map[int]bool
 }
 
 func fileLayout(t *testing.T, data []byte) layout {
 	t.Helper()
+	l, err := layoutOf(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// layoutOf parses a valid uncompressed file (pcap records of 16-byte
+// headers only).
+func layoutOf(data []byte) (layout, error) {
 	l := layout{blockEnds: map[int]bool{}}
 	if pcap.IsPcap(data) {
-		r, err := pcap.NewReader(bytes.NewReader(data))
+		r, err := pcap.NewReaderOptions(bytes.NewReader(data), pcap.ReaderOptions{MaxPacketSize: maxPacketSize})
 		if err != nil {
-			t.Fatal(err)
+			return l, err
 		}
 		off := pcap.FileHeaderLen
 		l.headerEnd = off
@@ -186,17 +197,18 @@ func fileLayout(t *testing.T, data []byte) layout {
 				break
 			}
 			if err != nil {
-				t.Fatal(err)
+				return l, err
 			}
+			l.packetStarts = append(l.packetStarts, off)
 			off += 16 + len(rec.Data)
 			l.packetEnds = append(l.packetEnds, off)
 			l.blockEnds[off] = true
 		}
-		return l
+		return l, nil
 	}
 	r, err := pcapng.NewReader(bytes.NewReader(data))
 	if err != nil {
-		t.Fatal(err)
+		return l, err
 	}
 	for {
 		b, err := r.Next()
@@ -204,7 +216,7 @@ func fileLayout(t *testing.T, data []byte) layout {
 			break
 		}
 		if err != nil {
-			t.Fatal(err)
+			return l, err
 		}
 		end := int(b.Info().Offset) + int(b.Info().Length)
 		if b.Info().Index == 0 {
@@ -213,10 +225,11 @@ func fileLayout(t *testing.T, data []byte) layout {
 		l.blockEnds[end] = true
 		switch b.Type() {
 		case pcapng.TypeEnhancedPacket, pcapng.TypeSimplePacket, pcapng.TypePacket:
+			l.packetStarts = append(l.packetStarts, int(b.Info().Offset))
 			l.packetEnds = append(l.packetEnds, end)
 		}
 	}
-	return l
+	return l, nil
 }
 
 // readBounded reads every packet of data through capfile and fails t if
