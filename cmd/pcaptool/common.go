@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -14,6 +15,10 @@ import (
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 )
+
+// interrupting is set once the signal handler has begun discarding the
+// output and is about to exit with exitInterrupted.
+var interrupting atomic.Bool
 
 // signalsSelf marks a command that handles SIGINT/SIGTERM itself (capture
 // must flush and close its file); others get the default handler below.
@@ -28,6 +33,9 @@ func init() {
 		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 		go func() {
 			sig := <-ch
+			// Closing the output makes the command fail with a write
+			// error; run must then wait for this exit, not report that.
+			interrupting.Store(true)
 			// Tools never leave half-written output behind.
 			capfile.AbortAll()
 			fmt.Fprintf(os.Stderr, "pcaptool: %v: stopped, no output written\n", sig)

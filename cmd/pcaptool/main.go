@@ -59,6 +59,9 @@ func main() {
 func run(args []string) int {
 	rootCmd.SetArgs(args)
 	err := rootCmd.Execute()
+	if interrupting.Load() {
+		select {} // the signal handler exits with exitInterrupted
+	}
 	if err == nil {
 		return exitOK
 	}
