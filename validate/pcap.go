@@ -98,7 +98,8 @@ func (c *checker) pcap() {
 		if uint64(capLen) > uint64(s.maxPacket) {
 			c.add(Error, CodeCaptureLength, off+8, index, index, "captured length %d exceeds the maximum of %d for link type %s",
 				capLen, s.maxPacket, hdr.LinkType)
-			if off = c.pcapSkip(s, off, index); off < 0 {
+			var more bool
+			if off, more = c.pcapSkip(s, off, index); !more {
 				break
 			}
 			continue
@@ -147,19 +148,20 @@ func (c *checker) pcap() {
 	c.rep.Size = off
 }
 
-// pcapSkip re-synchronises after the unusable record at off; -1 means
+// pcapSkip re-synchronises after the unusable record at off and returns
+// the offset to continue from, or the end of the file and false when
 // nothing readable follows.
-func (c *checker) pcapSkip(s *pcapState, off int64, index int) int64 {
+func (c *checker) pcapSkip(s *pcapState, off int64, index int) (int64, bool) {
 	next, ok := c.pcapResync(s, off+1)
 	if !ok {
 		n := c.remaining(off)
 		c.add(Error, CodeGarbage, off, index, index, "%d bytes from offset %d to the end hold no further record", n, off)
 		c.drop(off, n, 1, 1, "unreadable record; nothing readable after it")
-		return -1
+		return off + n, false
 	}
 	c.add(Error, CodeSkipped, off, index, index, "skipped %d bytes to the next plausible record at offset %d", next-off, next)
 	c.drop(off, next-off, 1, 1, "record with a bad captured length")
-	return next
+	return next, true
 }
 
 // pcapResync looks for the first offset at or after from where a plausible

@@ -105,8 +105,8 @@ func (c *checker) pcapng() {
 			if order == nil {
 				c.add(Error, CodeByteOrder, off+8, index, -1, "section header with unknown byte-order magic 0x%08x",
 					binary.BigEndian.Uint32(hdr[8:12]))
-				off = c.ngSkip(s, off, index, "section header with a bad byte-order magic")
-				if off < 0 {
+				var more bool
+				if off, more = c.ngSkip(s, off, index, "section header with a bad byte-order magic"); !more {
 					break
 				}
 				continue
@@ -129,8 +129,8 @@ func (c *checker) pcapng() {
 		if bad != "" {
 			c.add(Error, CodeBlockLength, off+4, index, -1, "%s block total length %d %s",
 				pcapng.BlockType(typ), length, bad)
-			off = c.ngSkip(s, off, index, "block with a bad total length")
-			if off < 0 {
+			var more bool
+			if off, more = c.ngSkip(s, off, index, "block with a bad total length"); !more {
 				break
 			}
 			continue
@@ -157,8 +157,8 @@ func (c *checker) pcapng() {
 		if trail := order.Uint32(raw[length-4:]); trail != length {
 			c.add(Error, CodeTrailingLength, off+int64(length)-4, index, -1,
 				"%s block trailing total length %d differs from the leading %d", pcapng.BlockType(typ), trail, length)
-			off = c.ngSkip(s, off, index, "block whose trailing length differs from its leading length")
-			if off < 0 {
+			var more bool
+			if off, more = c.ngSkip(s, off, index, "block whose trailing length differs from its leading length"); !more {
 				break
 			}
 			continue
@@ -203,18 +203,19 @@ func b2i(b bool) int {
 }
 
 // ngSkip re-synchronises after the unusable block at off and returns the
-// offset to continue from, or -1 at the end of the file.
-func (c *checker) ngSkip(s *ngState, off int64, index int, reason string) int64 {
+// offset to continue from, or the end of the file and false when nothing
+// readable follows.
+func (c *checker) ngSkip(s *ngState, off int64, index int, reason string) (int64, bool) {
 	next, ok := c.ngResync(s, off+4)
 	if !ok {
 		n := c.remaining(off)
 		c.add(Error, CodeGarbage, off, index, -1, "%d bytes from offset %d to the end hold no further block", n, off)
 		c.drop(off, n, 0, 0, reason+"; nothing readable after it")
-		return -1
+		return off + n, false
 	}
 	c.add(Error, CodeSkipped, off, index, -1, "skipped %d bytes to the next plausible block at offset %d", next-off, next)
 	c.drop(off, next-off, 0, 0, reason)
-	return next
+	return next, true
 }
 
 // remaining counts the bytes from off to the end of the input.
