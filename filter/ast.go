@@ -406,6 +406,9 @@ func (n *Special) String() string {
 	case SpecialPPPoES:
 		return num("pppoes")
 	case SpecialLLC:
+		if n.Name != "" && needsEscape(n.Name) {
+			return `llc \` + n.Name
+		}
 		if n.Name != "" {
 			return "llc " + n.Name
 		}
