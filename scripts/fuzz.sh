@@ -15,7 +15,9 @@ status=0
 for pkg in $(go list "${pkgs[@]}"); do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "== $pkg $target ($time)"
-		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$time" "$pkg"; then
+		# A bounded minimisation time keeps a run from freezing while it
+		# shrinks a slow input.
+		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$time" -fuzzminimizetime "${FUZZ_MINIMIZE_TIME:-10s}" "$pkg"; then
 			status=1
 		fi
 	done
