@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/internal/netns"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/live"
-	"github.com/pcaptool/pcaptool/live/internal/netns"
 	"github.com/pcaptool/pcaptool/pcap"
 	"golang.org/x/net/bpf"
 )

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/internal/netns"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -81,7 +81,7 @@ func newVethPair(t *testing.T) *vethPair {
 	}
 	// No IPv6, so that no neighbour discovery adds packets to the counts.
 	for _, ns := range []string{p.a, p.b} {
-		if err := inNetns(ns, func() error {
+		if err := netns.Do(ns, func() error {
 			return os.WriteFile("/proc/sys/net/ipv6/conf/all/disable_ipv6", []byte("1"), 0)
 		}); err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
@@ -96,33 +96,6 @@ func newVethPair(t *testing.T) *vethPair {
 		}
 	}
 	return p
-}
-
-// inNetns runs fn on a thread inside namespace ns; sockets it opens stay there.
-func inNetns(ns string, fn func() error) error {
-	runtime.LockOSThread()
-	orig, err := os.Open("/proc/thread-self/ns/net")
-	if err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	defer orig.Close()
-	target, err := os.Open("/run/netns/" + ns)
-	if err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	defer target.Close()
-	if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	ferr := fn()
-	if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
-		return err // the locked thread dies with the goroutine
-	}
-	runtime.UnlockOSThread()
-	return ferr
 }
 
 // bg is a background process whose stderr is collected.
@@ -226,7 +199,7 @@ func goSender(t *testing.T, ns, dev string, n int) [][]byte {
 	t.Helper()
 	var inj *live.Injector
 	var mac net.HardwareAddr
-	if err := inNetns(ns, func() error {
+	if err := netns.Do(ns, func() error {
 		ifi, err := net.InterfaceByName(dev)
 		if err != nil {
 			return err
