@@ -454,9 +454,10 @@ func TestAgreesWithTcpdump(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	// Every handle reads while the frames are sent: a socket buffer capped
-	// by net.core.rmem_max (SO_RCVBUFFORCE needs CAP_NET_ADMIN in the initial
-	// user namespace, which a container lacks) holds only about 200 of them.
+	// Every handle reads while the frames are sent in paced bursts: a socket
+	// buffer capped by net.core.rmem_max (SO_RCVBUFFORCE needs CAP_NET_ADMIN
+	// in the initial user namespace, which a container lacks) holds only
+	// about 250 of them.
 	const count = 300
 	type result struct {
 		got []*convert.Packet
@@ -482,6 +483,9 @@ func TestAgreesWithTcpdump(t *testing.T) {
 			t.Fatal(err)
 		}
 		sent = append(sent, f)
+		if i%20 == 19 {
+			time.Sleep(5 * time.Millisecond) // let the readers drain
+		}
 	}
 	time.Sleep(100 * time.Millisecond)
 	cmd.Process.Signal(os.Interrupt)
