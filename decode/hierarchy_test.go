@@ -2,7 +2,6 @@ package decode_test
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -10,9 +9,9 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
+	"github.com/pcaptool/pcaptool/internal/testcap"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
-	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -35,20 +34,8 @@ func TestHierarchyMatchesTshark(t *testing.T) {
 	tshark := testenv.RequireTool(t, "tshark")
 	name := writePcap(t, synth.New(synth.Config{Packets: 2000, Seed: 4}), linktype.Ethernet, false)
 	h := decode.NewHierarchy()
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcap.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		rec, err := r.ReadPacket()
-		if err != nil {
-			break
-		}
+	_, recs := testcap.ReadPcap(t, name)
+	for _, rec := range recs {
 		h.Add(&convert.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}, linktype.Ethernet)
 	}
 	var got bytes.Buffer

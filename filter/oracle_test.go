@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcaptool/pcaptool/internal/testcap"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
@@ -68,22 +69,10 @@ func readCorpusPackets(t testing.TB, dir string, lt linktype.LinkType, perFile i
 
 func readFilePackets(t testing.TB, path string) []packet {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcap.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []packet
-	for {
-		rec, err := r.ReadPacket()
-		if err != nil {
-			break
-		}
-		out = append(out, packet{ts: rec.Timestamp, orig: rec.Length, data: bytes.Clone(rec.Data)})
+	_, recs := testcap.ReadPcap(t, path)
+	out := make([]packet, len(recs))
+	for i, rec := range recs {
+		out[i] = packet{ts: rec.Timestamp, orig: rec.Length, data: rec.Data}
 	}
 	return out
 }

@@ -10,16 +10,16 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/netns"
+	"github.com/pcaptool/pcaptool/internal/testcap"
+	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/live"
-	"github.com/pcaptool/pcaptool/pcap"
 	"golang.org/x/net/bpf"
 )
 
@@ -427,13 +427,7 @@ func TestKernelDrops(t *testing.T) {
 // TestAgreesWithTcpdump captures the same frames with tcpdump -w and with
 // each method, and compares bytes, lengths and timestamps.
 func TestAgreesWithTcpdump(t *testing.T) {
-	tcpdump, err := exec.LookPath("tcpdump")
-	if err != nil {
-		if os.Getenv("PCAPTOOL_REQUIRE_ORACLES") == "1" {
-			t.Fatal("tcpdump not installed")
-		}
-		t.Skip("tcpdump not installed")
-	}
+	tcpdump := testenv.RequireTool(t, "tcpdump")
 	e := newEnv(t)
 	file := filepath.Join(t.TempDir(), "tcpdump.pcap")
 	cmd := netns.Exec(e.p.B, tcpdump, "-i", e.p.VethB, "-U", "--immediate-mode", "-B", "65536", "-w", file, "--time-stamp-precision=nano", "ether proto 0x88b5 or vlan")
@@ -490,28 +484,7 @@ func TestAgreesWithTcpdump(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	cmd.Process.Signal(os.Interrupt)
 	cmd.Wait()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcap.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []*pcap.Record
-	for {
-		rec, err := r.ReadPacket()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := *rec
-		c.Data = bytes.Clone(rec.Data)
-		want = append(want, &c)
-	}
+	_, want := testcap.ReadPcap(t, file)
 	if len(want) != len(sent) {
 		t.Fatalf("tcpdump captured %d packets, %d were sent; stderr: %s", len(want), len(sent), stderr.String())
 	}

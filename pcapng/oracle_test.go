@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcaptool/pcaptool/internal/testcap"
 	"github.com/pcaptool/pcaptool/internal/testenv"
-	"github.com/pcaptool/pcaptool/pcap"
 )
 
 // runTool runs an oracle program and returns its standard output, standard
@@ -205,33 +205,14 @@ func compareEditcapBytes(t *testing.T, path string, payloads [][]byte) int {
 		t.Errorf("editcap failed on a file we read: %s", stderr)
 		return 0
 	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
+	_, recs := testcap.ReadPcap(t, out)
+	if len(recs) != len(payloads) {
+		t.Fatalf("editcap wrote %d packets, we read %d", len(recs), len(payloads))
 	}
-	defer f.Close()
-	pr, err := pcap.NewReader(f)
-	if err != nil {
-		t.Fatalf("reading editcap's output: %v", err)
-	}
-	n := 0
-	for ; ; n++ {
-		rec, err := pr.ReadPacket()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("reading editcap's output: %v", err)
-		}
-		if n >= len(payloads) {
-			t.Fatalf("editcap wrote more than our %d packets", len(payloads))
-		}
+	for n, rec := range recs {
 		if !bytes.Equal(rec.Data, payloads[n]) {
 			t.Fatalf("packet %d bytes differ from editcap's", n)
 		}
 	}
-	if n != len(payloads) {
-		t.Errorf("editcap wrote %d packets, we read %d", n, len(payloads))
-	}
-	return n
+	return len(recs)
 }

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/netns"
+	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -30,72 +30,13 @@ import (
 // The tests below run the binary in network namespaces joined by a veth
 // pair that each test creates and removes; traffic never leaves them.
 
-func requireNetns(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skipf("needs root to create network namespaces (uid %d)", os.Geteuid())
-	}
-	fail := t.Skipf
-	if os.Getenv("PCAPTOOL_REQUIRE_ORACLES") == "1" {
-		fail = t.Fatalf
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		fail("ip(8) not installed: apt-get install -y iproute2")
-	}
-}
-
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("PCAPTOOL_REQUIRE_ORACLES") == "1" {
-			t.Fatalf("%s not installed", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
-var nsSeq atomic.Int32
-
 // vethPair is namespaces a and b joined by veth va (in a) and vb (in b).
 type vethPair struct{ a, b, va, vb string }
 
 func newVethPair(t *testing.T) *vethPair {
 	t.Helper()
-	requireNetns(t)
-	n := nsSeq.Add(1)
-	id := fmt.Sprintf("%d-%d", os.Getpid()%100000, n)
-	p := &vethPair{a: "pcc-a-" + id, b: "pcc-b-" + id, va: fmt.Sprintf("pcca%d", n), vb: fmt.Sprintf("pccb%d", n)}
-	t.Cleanup(func() {
-		exec.Command("ip", "netns", "del", p.a).Run()
-		exec.Command("ip", "netns", "del", p.b).Run()
-	})
-	for _, c := range [][]string{
-		{"netns", "add", p.a}, {"netns", "add", p.b},
-		{"-n", p.a, "link", "add", p.va, "type", "veth", "peer", "name", p.vb, "netns", p.b},
-	} {
-		if out, err := exec.Command("ip", c...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v\n%s", c, err, out)
-		}
-	}
-	// No IPv6, so that no neighbour discovery adds packets to the counts.
-	for _, ns := range []string{p.a, p.b} {
-		if err := netns.Do(ns, func() error {
-			return os.WriteFile("/proc/sys/net/ipv6/conf/all/disable_ipv6", []byte("1"), 0)
-		}); err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-	}
-	for _, c := range [][]string{
-		{"-n", p.a, "link", "set", p.va, "up"}, {"-n", p.b, "link", "set", p.vb, "up"},
-		{"-n", p.a, "link", "set", "lo", "up"}, {"-n", p.b, "link", "set", "lo", "up"},
-	} {
-		if out, err := exec.Command("ip", c...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v\n%s", c, err, out)
-		}
-	}
-	return p
+	p := netns.NewPair(t)
+	return &vethPair{a: p.A, b: p.B, va: p.VethA, vb: p.VethB}
 }
 
 // bg is a background process whose stderr is collected.
@@ -109,7 +50,7 @@ type bg struct {
 
 func startIn(t *testing.T, ns string, name string, args ...string) *bg {
 	t.Helper()
-	b := &bg{cmd: exec.Command("ip", append([]string{"netns", "exec", ns, name}, args...)...), done: make(chan struct{})}
+	b := &bg{cmd: netns.Exec(ns, name, args...), done: make(chan struct{})}
 	b.cmd.Stderr, b.cmd.Stdout = &syncWriter{b: &b.stderr}, &syncWriter{b: &b.stdout}
 	if err := b.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -244,7 +185,7 @@ func statLine(t *testing.T, stderr, what string) int {
 // captures are stopped with SIGTERM and SIGINT and must be complete, valid
 // files with tcpdump's statistics lines.
 func TestCaptureMatchesTcpdump(t *testing.T) {
-	tcpdump := requireTool(t, "tcpdump")
+	tcpdump := testenv.RequireTool(t, "tcpdump")
 	p := newVethPair(t)
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen.pcap")
@@ -400,7 +341,7 @@ func checkPcapngBlocks(t *testing.T, name, ifname string, captured int) {
 // TestCaptureBPFFilter attaches tcpdump -ddd's program for "udp" with
 // --bpf-file and checks both the packets kept and the kernel's count.
 func TestCaptureBPFFilter(t *testing.T) {
-	tcpdump := requireTool(t, "tcpdump")
+	tcpdump := testenv.RequireTool(t, "tcpdump")
 	p := newVethPair(t)
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen.pcap")
@@ -624,7 +565,7 @@ func countReadable(name string) int {
 // TestStaticChroot runs the CGO_ENABLED=0 binary alone in an empty
 // directory with chroot: no libc, no libpcap, no /proc, no /sys.
 func TestStaticChroot(t *testing.T) {
-	requireTool(t, "chroot")
+	testenv.RequireTool(t, "chroot")
 	p := newVethPair(t)
 	ef, err := elf.Open(pcaptoolBin)
 	if err != nil {

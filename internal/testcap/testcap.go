@@ -1,0 +1,40 @@
+// Package testcap reads whole capture files for tests that compare them with
+// what an oracle (tcpdump, editcap, ...) wrote.
+package testcap
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/pcaptool/pcaptool/pcap"
+)
+
+// ReadPcap returns the header and every record of a pcap file, each with its
+// own copy of the data, failing the test on any error.
+func ReadPcap(t testing.TB, path string) (pcap.FileHeader, []pcap.Record) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcap.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var recs []pcap.Record
+	for {
+		rec, err := r.ReadPacket()
+		if err == io.EOF {
+			return r.Header(), recs
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		c := *rec
+		c.Data = bytes.Clone(rec.Data)
+		recs = append(recs, c)
+	}
+}
