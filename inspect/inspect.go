@@ -39,6 +39,9 @@ type Options struct {
 	// Progress, when set, is updated with the number of stored bytes
 	// read so far, for a progress display in another goroutine.
 	Progress *atomic.Int64
+	// MaxPacketSize caps one pcap record's capture length or one pcapng
+	// block's length, as capfile.ReaderOptions does; 0 means the default.
+	MaxPacketSize int
 }
 
 // Summarize reads the named capture file ("-" for standard input) and
@@ -89,7 +92,7 @@ func SummarizeReader(r io.Reader, name string, opts Options) (*Summary, error) {
 		}
 		src.hashes = append(src.hashes, namedHash{strings.ToLower(alg), h})
 	}
-	in, err := capfile.NewReader(src, name, capfile.ReaderOptions{})
+	in, err := capfile.NewReader(src, name, capfile.ReaderOptions{MaxPacketSize: opts.MaxPacketSize})
 	if err != nil {
 		return nil, err
 	}

@@ -51,10 +51,14 @@ printed), else 0.`,
 }
 
 func runInfo(names []string, asJSON bool, hashes []string) error {
+	limits, err := readerOptions()
+	if err != nil {
+		return err
+	}
 	failed := 0
 	enc := json.NewEncoder(os.Stdout)
 	for i, name := range names {
-		s, err := inspect.Summarize(name, inspect.Options{Hashes: hashes})
+		s, err := inspect.Summarize(name, inspect.Options{Hashes: hashes, MaxPacketSize: limits.MaxPacketSize})
 		if err != nil {
 			failed++
 			fmt.Fprintln(os.Stderr, "pcaptool:", err)

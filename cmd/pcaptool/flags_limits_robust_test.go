@@ -63,6 +63,10 @@ func TestMaxPacketSizeFlag(t *testing.T) {
 			{"sort", in, out},
 			{"edit", in, out},
 			{"stats", in},
+			{"info", in},
+			{"print", in},
+			{"flows", in},
+			{"filter", "len > 0", in, out},
 		}
 		for _, args := range commands {
 			t.Run(name+"/"+args[0], func(t *testing.T) {
