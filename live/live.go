@@ -163,8 +163,9 @@ type Config struct {
 	FilterText string
 	// Direction selects incoming, outgoing or both.
 	Direction Direction
-	// BufferSize is the kernel buffer in bytes: the ring size, or SO_RCVBUF
-	// for MethodRecvmsg. 0 means DefaultBufferSize.
+	// BufferSize is the kernel buffer in bytes: the ring size (rounded up
+	// to whole blocks), or SO_RCVBUF for MethodRecvmsg. 0 means
+	// DefaultBufferSize. Handle.BufferSize tells what the kernel granted.
 	BufferSize int
 	// Immediate delivers every packet as soon as it arrives.
 	Immediate bool

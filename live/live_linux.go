@@ -141,6 +141,7 @@ type Handle struct {
 	snaplen int
 	cfg     Config
 	method  Method
+	bufSize int // the kernel buffer in effect, see BufferSize
 	ifaces  []convert.Interface
 
 	pkt      convert.Packet
@@ -335,7 +336,13 @@ func (h *Handle) setup() error {
 		if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, h.cfg.BufferSize); err != nil {
 			if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUF, h.cfg.BufferSize); err != nil {
 				serr = os.NewSyscallError("setsockopt SO_RCVBUF", err)
+				return
 			}
+		}
+		// Linux doubles the value asked for to allow for its own
+		// bookkeeping and reports the doubled size.
+		if got, err := unix.GetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUF); err == nil {
+			h.bufSize = got / 2
 		}
 	})
 	if err != nil {
@@ -386,6 +393,13 @@ func (h *Handle) recvOnce(fd uintptr) bool {
 
 // LinkType returns the link-layer header type of the captured packets.
 func (h *Handle) LinkType() linktype.LinkType { return h.lt }
+
+// BufferSize returns the kernel buffer in effect, in bytes: the ring's size,
+// or the socket receive buffer for MethodRecvmsg. It can be smaller than
+// Config.BufferSize: the kernel halves a ring it has no memory for, and
+// without CAP_NET_ADMIN (in the initial user namespace, which containers
+// lack) a socket buffer is capped by net.core.rmem_max.
+func (h *Handle) BufferSize() int { return h.bufSize }
 
 // SnapLen returns the snap length in effect.
 func (h *Handle) SnapLen() int { return h.snaplen }

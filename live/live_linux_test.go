@@ -424,6 +424,47 @@ func TestKernelDrops(t *testing.T) {
 	}
 }
 
+// TestBufferSize checks what Handle.BufferSize reports: a ring of whole
+// blocks at least as large as asked for, and the socket buffer the kernel
+// granted, which without CAP_NET_ADMIN in the initial user namespace is
+// capped by net.core.rmem_max.
+func TestBufferSize(t *testing.T) {
+	e := newEnv(t)
+	rmemMax := -1
+	if b, err := os.ReadFile("/proc/sys/net/core/rmem_max"); err == nil {
+		fmt.Sscan(string(b), &rmemMax)
+	}
+	tests := []struct {
+		name  string
+		cfg   live.Config
+		asked int
+		ring  bool
+	}{
+		{name: "ring default", cfg: live.Config{Method: live.MethodRing}, asked: live.DefaultBufferSize, ring: true},
+		{name: "ring rounded up", cfg: live.Config{Method: live.MethodRing, BufferSize: 1500 << 10, SnapLen: 65535}, asked: 1500 << 10, ring: true},
+		{name: "recvmsg 1 MiB", cfg: live.Config{Method: live.MethodRecvmsg, BufferSize: 1 << 20}, asked: 1 << 20},
+		{name: "recvmsg 300 KiB", cfg: live.Config{Method: live.MethodRecvmsg, BufferSize: 300 << 10}, asked: 300 << 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			h := e.open(t, e.p.B, e.p.VethB, &cfg)
+			got := h.BufferSize()
+			switch {
+			case tt.ring:
+				if got < tt.asked || got%os.Getpagesize() != 0 || got >= tt.asked+(1<<20) {
+					t.Errorf("ring of %d bytes for %d asked", got, tt.asked)
+				}
+			case got == tt.asked:
+			case rmemMax > 0 && got == min(tt.asked, rmemMax):
+				t.Logf("capped by net.core.rmem_max = %d (no CAP_NET_ADMIN in the initial user namespace)", rmemMax)
+			default:
+				t.Errorf("socket buffer of %d bytes for %d asked (rmem_max %d)", got, tt.asked, rmemMax)
+			}
+		})
+	}
+}
+
 // TestAgreesWithTcpdump captures the same frames with tcpdump -w and with
 // each method, and compares bytes, lengths and timestamps.
 func TestAgreesWithTcpdump(t *testing.T) {

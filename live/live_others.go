@@ -37,6 +37,9 @@ func (*Handle) Interfaces() []convert.Interface { return nil }
 // Info returns the zero Info.
 func (*Handle) Info() Info { return Info{} }
 
+// BufferSize returns 0.
+func (*Handle) BufferSize() int { return 0 }
+
 // SetReadDeadline returns ErrUnsupported.
 func (*Handle) SetReadDeadline(time.Time) error { return ErrUnsupported }
 

@@ -56,7 +56,7 @@ func (h *Handle) setupRing(s int) error {
 	for blockSize < need && blockSize < 1<<22 {
 		blockSize <<= 1
 	}
-	blockNr := max(h.cfg.BufferSize/blockSize, 2)
+	blockNr := max((h.cfg.BufferSize+blockSize-1)/blockSize, 2) // at least the size asked for
 	tov := h.cfg.Timeout
 	if h.cfg.Immediate {
 		tov = time.Millisecond
@@ -88,6 +88,7 @@ func (h *Handle) setupRing(s int) error {
 	r := &ring{mem: mem, blockSize: blockSize, blockNr: blockNr}
 	r.waitFn = func(uintptr) bool { return r.ready() }
 	h.ring = r
+	h.bufSize = blockSize * blockNr
 	return nil
 }
 

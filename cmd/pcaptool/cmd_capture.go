@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -199,6 +200,10 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	}()
 
 	stderr := cmd.ErrOrStderr()
+	if asked := cmp.Or(cfg.BufferSize, live.DefaultBufferSize); h.BufferSize() < asked {
+		fmt.Fprintf(stderr, "pcaptool: warning: the kernel gave a %d KiB capture buffer, not the %d KiB asked for%s; bursts may be dropped\n",
+			h.BufferSize()>>10, asked>>10, bufferLimitHint(h.Method()))
+	}
 	fmt.Fprintf(stderr, "pcaptool: listening on %s, link-type %s (%s), snapshot length %d bytes\n",
 		f.iface, h.LinkType().Name(), h.LinkType().Description(), h.SnapLen())
 
@@ -709,4 +714,12 @@ func strftime(pattern string, t time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// bufferLimitHint says why the kernel may give a smaller buffer than asked.
+func bufferLimitHint(m live.Method) string {
+	if m == live.MethodRecvmsg {
+		return " (net.core.rmem_max caps it without CAP_NET_ADMIN in the initial user namespace)"
+	}
+	return " (not enough memory for the ring)"
 }
