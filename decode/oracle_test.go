@@ -143,6 +143,10 @@ func TestFiveTuplesMatchTshark(t *testing.T) {
 		}
 	}
 	t.Logf("%d files, %d TCP/UDP frames, %d 5-tuples agree with tshark", len(picked), frames, agree)
+	// The known disagreements are tunnels gopacket leaves undecoded: in
+	// mpls-over-udp.pcap (UDP port 6635) tshark's last ip.src is the inner
+	// packet's, with the outer UDP ports, while gopacket stops at the outer
+	// UDP header (2 of 428 frames).
 	if frames == 0 || agree < frames*95/100 {
 		t.Errorf("only %d of %d 5-tuples agree", agree, frames)
 	}
