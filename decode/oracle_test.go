@@ -40,40 +40,54 @@ func TestPrintMatchesTcpdump(t *testing.T) {
 		{"-X", decode.Options{Time: decode.TimeEpoch, Hex: decode.HexASCII}},
 		{"-XX", decode.Options{Time: decode.TimeEpoch, Hex: decode.HexASCII, HexLink: true}},
 		{"-S", decode.Options{Time: decode.TimeEpoch, AbsoluteSeq: true}},
+		{"-v", decode.Options{Time: decode.TimeEpoch, Verbose: 1}},
+		{"-vv", decode.Options{Time: decode.TimeEpoch, Verbose: 2}},
 	} {
-		t.Run(tc.flag, func(t *testing.T) {
-			args := []string{"-n", "-tt", "-r", name}
-			if tc.flag != "-tt" {
-				args = append(args, tc.flag)
-			}
-			out, err := exec.Command(tcpdump, args...).Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-			got := strings.Split(strings.TrimSuffix(printPcap(t, name, tc.opts), "\n"), "\n")
-			if len(got) != len(want) {
-				t.Fatalf("%d lines, tcpdump %d", len(got), len(want))
-			}
-			exact, prefix := 0, 0
-			for i := range got {
-				switch {
-				case got[i] == want[i]:
-					exact++
-				case strings.HasPrefix(want[i], got[i]+":"), strings.HasPrefix(want[i], got[i]+" "):
-					prefix++ // tcpdump dissected the TCP payload further
-				default:
-					m := udpLine.FindStringSubmatch(got[i])
-					if m != nil && strings.HasPrefix(want[i], m[1]) {
-						prefix++ // tcpdump dissected the UDP payload (DNS, NTP, ...)
-						continue
-					}
-					t.Errorf("line %d:\n got %s\nwant %s", i+1, got[i], want[i])
-				}
-			}
-			t.Logf("%d lines equal, %d equal up to tcpdump's application dissection", exact, prefix)
-		})
+		t.Run(tc.flag, func(t *testing.T) { comparePrint(t, tcpdump, name, tc.flag, tc.opts) })
 	}
+}
+
+// comparePrint prints the pcap file name with opts and compares the lines
+// with `tcpdump -n -tt FLAG -r name`. A line may stop where tcpdump goes on
+// to dissect the application payload (DNS, HTTP, NTP, ...), whose extra
+// tab-indented lines (other than hex dumps) are skipped.
+func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options) {
+	t.Helper()
+	args := []string{"-n", "-tt", "-r", name}
+	if flag != "-tt" {
+		args = append(args, flag)
+	}
+	out, err := exec.Command(tcpdump, args...).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if !strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "\t0x") { // keep hex dumps
+			want = append(want, l)
+		}
+	}
+	got := strings.Split(strings.TrimSuffix(printPcap(t, name, opts), "\n"), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("%d lines, tcpdump %d", len(got), len(want))
+	}
+	exact, prefix := 0, 0
+	for i := range got {
+		switch {
+		case got[i] == want[i]:
+			exact++
+		case strings.HasPrefix(want[i], got[i]+":"), strings.HasPrefix(want[i], got[i]+" "):
+			prefix++ // tcpdump dissected the TCP payload further
+		default:
+			m := udpLine.FindStringSubmatch(got[i])
+			if m != nil && strings.HasPrefix(want[i], m[1]+m[2]) {
+				prefix++ // tcpdump dissected the UDP payload (DNS, NTP, ...)
+				continue
+			}
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, got[i], want[i])
+		}
+	}
+	t.Logf("%d lines equal, %d equal up to tcpdump's application dissection", exact, prefix)
 }
 
 // TestFiveTuplesMatchTshark decodes a bounded subset of the corpus and

@@ -69,11 +69,13 @@ type Options struct {
 // keeps the state tcpdump keeps: the first TCP sequence numbers of every
 // conversation, to print later ones relative to them.
 type Printer struct {
-	w     *bufio.Writer
-	opts  Options
-	buf   []byte
-	seqs  map[seqKey]seqBase
-	frame int
+	w    *bufio.Writer
+	opts Options
+	buf  []byte
+	seqs map[seqKey]seqBase
+	// ifNames caches the local names of LINUX_SLL2 interface indexes.
+	ifNames map[uint32]string
+	frame   int
 }
 
 type seqKey struct {
@@ -212,6 +214,11 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 		linkLen += len(ls[i].LayerContents())
 	}
 	rest := wireLen - linkLen
+	if len(ls) > 0 {
+		if sll2, ok := ls[0].(*LinuxSLL2); ok {
+			b = p.appendSLL2Prefix(b, sll2)
+		}
+	}
 	if i == len(ls) {
 		return p.appendUnknownNetwork(b, ls, rest), linkLen
 	}
@@ -230,6 +237,50 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 		b = strconv.AppendInt(b, int64(rest), 10)
 	}
 	return b, linkLen
+}
+
+// sll2Directions are tcpdump's words for the LINUX_SLL2 packet types.
+var sll2Directions = [...]string{
+	layers.LinuxSLLPacketTypeHost:      "In",
+	layers.LinuxSLLPacketTypeBroadcast: "B",
+	layers.LinuxSLLPacketTypeMulticast: "M",
+	layers.LinuxSLLPacketTypeOtherhost: "P",
+	layers.LinuxSLLPacketTypeOutgoing:  "Out",
+}
+
+// appendSLL2Prefix appends what tcpdump 4.99 prints first on a LINUX_SLL2
+// line: the interface name padded to 5 and the direction padded to 3. Like
+// tcpdump, it names the interface index as this machine does
+// (if_indextoname), "?" when no interface has it.
+func (p *Printer) appendSLL2Prefix(b []byte, h *LinuxSLL2) []byte {
+	name, ok := p.ifNames[h.InterfaceIndex]
+	if !ok {
+		name = "?"
+		if ifi, err := net.InterfaceByIndex(int(h.InterfaceIndex)); err == nil && h.InterfaceIndex != 0 {
+			name = ifi.Name
+		}
+		if p.ifNames == nil {
+			p.ifNames = make(map[uint32]string)
+		}
+		p.ifNames[h.InterfaceIndex] = name
+	}
+	dir := "?"
+	if int(h.PacketType) < len(sll2Directions) && sll2Directions[h.PacketType] != "" {
+		dir = sll2Directions[h.PacketType]
+	}
+	b = appendLeft(b, name, 5)
+	b = append(b, ' ')
+	b = appendLeft(b, dir, 3)
+	return append(b, ' ')
+}
+
+// appendLeft appends s left-aligned in a field of width characters.
+func appendLeft(b []byte, s string, width int) []byte {
+	b = append(b, s...)
+	for n := len(s); n < width; n++ {
+		b = append(b, ' ')
+	}
+	return b
 }
 
 // appendUnknownNetwork describes a packet whose network layer gopacket does
@@ -442,7 +493,9 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 		b = append(b, " > "...)
 		b = appendEndpoint(b, dst, uint16(l.DstPort))
 		b = append(b, ": "...)
-		if p.opts.Verbose > 0 && !fragmented {
+		// tcpdump checks UDP checksums from -v over IPv6, where they are
+		// mandatory, but over IPv4 only from -vv.
+		if !fragmented && (p.opts.Verbose > 1 || p.opts.Verbose > 0 && pseudo.v6) {
 			b = appendUDPChecksum(b, l, l4len, pseudo)
 		}
 		b = append(b, "UDP, length "...)
