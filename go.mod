@@ -3,6 +3,7 @@ module github.com/pcaptool/pcaptool
 go 1.26.0
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/google/gopacket v1.1.19
 	github.com/klauspost/compress v1.20.4
 	github.com/mdlayher/packet v1.2.0

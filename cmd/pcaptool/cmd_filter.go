@@ -17,7 +17,7 @@ func asSyntaxError(err error, se **filter.SyntaxError) bool { return errors.As(e
 
 func init() {
 	var out outputFlags
-	var jsonStats bool
+	var jsonStats, quiet bool
 	cmd := &cobra.Command{
 		Use:   "filter [--json-stats] EXPR IN OUT",
 		Short: "Keep the packets that match a pcap-filter expression",
@@ -58,7 +58,10 @@ packet matched.`,
 			if err != nil {
 				return withExitCode(exitFailure, err)
 			}
-			if _, err := convert.Copy(w, sf); err != nil {
+			done := progress(quiet, "filtering", r)
+			_, err = convert.Copy(w, sf)
+			done()
+			if err != nil {
 				w.Abort()
 				return withExitCode(exitFailure, err)
 			}
@@ -79,5 +82,6 @@ packet matched.`,
 	}
 	out.register(cmd)
 	cmd.Flags().BoolVar(&jsonStats, "json-stats", false, `print {"read":N,"kept":M} on standard error`)
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
 	rootCmd.AddCommand(cmd)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ func init() { rootCmd.AddCommand(newInfoCmd()) }
 func newInfoCmd() *cobra.Command {
 	var (
 		asJSON bool
+		quiet  bool
 		hashes []string
 	)
 	cmd := &cobra.Command{
@@ -41,16 +43,17 @@ printed), else 0.`,
 					return withExitCode(exitFailure, fmt.Errorf("--hash %q: want sha256, sha1 or md5", h))
 				}
 			}
-			return runInfo(args, asJSON, hashes)
+			return runInfo(args, asJSON, quiet, hashes)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per file")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
 	cmd.Flags().StringSliceVar(&hashes, "hash", nil, "also compute these digests of each file: sha256, sha1, md5 (repeatable)")
 	cmd.RegisterFlagCompletionFunc("hash", fixedCompletions(inspect.HashAlgorithms...))
 	return cmd
 }
 
-func runInfo(names []string, asJSON bool, hashes []string) error {
+func runInfo(names []string, asJSON, quiet bool, hashes []string) error {
 	limits, err := readerOptions()
 	if err != nil {
 		return err
@@ -58,7 +61,10 @@ func runInfo(names []string, asJSON bool, hashes []string) error {
 	failed := 0
 	enc := json.NewEncoder(os.Stdout)
 	for i, name := range names {
-		s, err := inspect.Summarize(name, inspect.Options{Hashes: hashes, MaxPacketSize: limits.MaxPacketSize})
+		counted := newCountedFile(name)
+		done := progress(quiet, "reading "+filepath.Base(name), counted)
+		s, err := inspect.Summarize(name, inspect.Options{Hashes: hashes, MaxPacketSize: limits.MaxPacketSize, Progress: &counted.read})
+		done()
 		if err != nil {
 			failed++
 			fmt.Fprintln(os.Stderr, "pcaptool:", err)

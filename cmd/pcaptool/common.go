@@ -127,11 +127,39 @@ func closeInputs(rs []*capfile.Reader) {
 	}
 }
 
+// byteSource is an input whose progress can be shown: its stored size (-1
+// when unknown) and how many of its bytes have been read so far, which must
+// be safe to call from another goroutine. capfile.Reader is one.
+type byteSource interface {
+	Size() int64
+	BytesRead() int64
+}
+
+// countedFile is a byteSource for work that reports the bytes it has read
+// through an atomic counter (inspect.Options.Progress).
+type countedFile struct {
+	size int64
+	read atomic.Int64
+}
+
+func newCountedFile(name string) *countedFile {
+	c := &countedFile{size: -1}
+	if name != "-" {
+		if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
+			c.size = st.Size()
+		}
+	}
+	return c
+}
+
+func (c *countedFile) Size() int64      { return c.size }
+func (c *countedFile) BytesRead() int64 { return c.read.Load() }
+
 // progress shows a progress bar on stderr, by bytes read from the inputs,
 // when stderr is a terminal and the job lasts longer than a second. It is
-// silent when stderr is piped or quiet is set. Call the returned function
-// when the job is done.
-func progress(quiet bool, what string, inputs ...*capfile.Reader) (done func()) {
+// silent when stderr is piped, in CI, or when quiet is set. Call the
+// returned function when the job is done.
+func progress[S byteSource](quiet bool, what string, inputs ...S) (done func()) {
 	if quiet || !term.IsTerminal(int(os.Stderr.Fd())) || os.Getenv("CI") == "true" {
 		return func() {}
 	}
