@@ -1,0 +1,92 @@
+package decode_test
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/decode"
+	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/synth"
+)
+
+// FuzzDecode prints arbitrary bytes as a packet of an arbitrary link type
+// in every output style (tcpdump lines at each verbosity, hex dumps, JSON)
+// and adds it to a protocol hierarchy: none of it may panic, and each
+// packet must give one line that does not start with white space (-v adds
+// indented continuation lines, hex dumps tab-indented ones).
+func FuzzDecode(f *testing.F) {
+	src := synth.New(synth.Config{Packets: 60, Seed: 5, IPv6Percent: 30})
+	for i := 0; ; i++ {
+		p, err := src.ReadPacket()
+		if err != nil {
+			break
+		}
+		lt := linktype.Ethernet
+		if i%4 == 3 {
+			lt = linktype.LinuxSLL2
+		}
+		f.Add(uint16(lt), uint16(0), p.Data)
+	}
+	f.Add(uint16(linktype.IPv4), uint16(3), []byte{0x45, 0, 0, 20, 0, 1, 0x20, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2})
+	f.Add(uint16(linktype.LinuxSLL), uint16(0), make([]byte, 16))
+	opts := []decode.Options{
+		{Time: decode.TimeEpoch},
+		{Time: decode.TimeEpoch, Verbose: 1, Nano: true},
+		{Time: decode.TimeDate, Verbose: 2, Hex: decode.HexASCII, HexLink: true, AbsoluteSeq: true},
+		{Hex: decode.Hex},
+		{JSON: true},
+	}
+	f.Fuzz(func(t *testing.T, lt uint16, extra uint16, data []byte) {
+		pkt := &convert.Packet{
+			Timestamp: time.Unix(1700000000, int64(extra)*1000),
+			Length:    len(data) + int(extra), // snapped captures claim more than they hold
+			Data:      data,
+		}
+		for _, o := range opts {
+			var out lineCounter
+			p := decode.NewPrinter(&out, o)
+			for range 2 { // twice: the second line uses the state of the first
+				if err := p.Print(pkt, linktype.LinkType(lt)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := p.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if out.heads != 2 || !out.ended {
+				t.Fatalf("%+v: %d unindented lines for 2 packets:\n%s", o, out.heads, out.text)
+			}
+		}
+		h := decode.NewHierarchy()
+		h.Add(pkt, linktype.LinkType(lt))
+		if err := h.WriteText(io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		_ = h.AppendJSON(nil)
+	})
+}
+
+// lineCounter counts the lines written to it that start without white
+// space, and whether the text ends with a newline.
+type lineCounter struct {
+	heads int
+	ended bool
+	text  []byte
+}
+
+func (c *lineCounter) Write(b []byte) (int, error) {
+	for _, x := range b {
+		if c.ended || len(c.text) == 0 && c.heads == 0 {
+			if x != ' ' && x != '\t' {
+				c.heads++
+			}
+		}
+		c.ended = x == '\n'
+		if len(c.text) < 4096 {
+			c.text = append(c.text, x)
+		}
+	}
+	return len(b), nil
+}
