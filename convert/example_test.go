@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -73,4 +74,25 @@ func ExampleNewSort() {
 	}
 	fmt.Println("sorted:", sorted, "spilled runs:", s.Runs() > 0)
 	// Output: sorted: true spilled runs: true
+}
+
+// Sort packets held in memory by time.
+func ExampleFromSlice() {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var pkts []*convert.Packet
+	for _, s := range []int{3, 1, 2} {
+		pkts = append(pkts, &convert.Packet{Timestamp: t0.Add(time.Duration(s) * time.Second), Length: 60, Data: make([]byte, 60)})
+	}
+	src := convert.FromSlice([]convert.Interface{{LinkType: linktype.Ethernet, Resolution: convert.Nanosecond}}, pkts)
+	for p, err := range convert.All(convert.NewSort(src, convert.SortOptions{})) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(p.Timestamp.Sub(t0))
+	}
+	// Output:
+	// 1s
+	// 2s
+	// 3s
 }

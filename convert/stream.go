@@ -298,3 +298,26 @@ func All(r Reader) iter.Seq2[*Packet, error] {
 		}
 	}
 }
+
+// FromSlice returns a Reader over packets held in memory, described by
+// ifaces (a packet's Interface indexes it). It hands out the packets
+// themselves, not copies.
+func FromSlice(ifaces []Interface, pkts []*Packet) Reader {
+	return &sliceReader{ifaces: ifaces, pkts: pkts}
+}
+
+type sliceReader struct {
+	ifaces []Interface
+	pkts   []*Packet
+}
+
+func (r *sliceReader) ReadPacket() (*Packet, error) {
+	if len(r.pkts) == 0 {
+		return nil, io.EOF
+	}
+	p := r.pkts[0]
+	r.pkts = r.pkts[1:]
+	return p, nil
+}
+
+func (r *sliceReader) Interfaces() []Interface { return r.ifaces }

@@ -2,9 +2,12 @@ package decode_test
 
 import (
 	"io"
+	"net"
 	"testing"
 	"time"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/linktype"
@@ -28,6 +31,9 @@ func FuzzDecode(f *testing.F) {
 			lt = linktype.LinuxSLL2
 		}
 		f.Add(uint16(lt), uint16(0), p.Data)
+	}
+	for _, m := range dnsSeeds(f) {
+		f.Add(uint16(linktype.Ethernet), uint16(0), m)
 	}
 	f.Add(uint16(linktype.IPv4), uint16(3), []byte{0x45, 0, 0, 20, 0, 1, 0x20, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2})
 	f.Add(uint16(linktype.LinuxSLL), uint16(0), make([]byte, 16))
@@ -89,4 +95,38 @@ func (c *lineCounter) Write(b []byte) (int, error) {
 		}
 	}
 	return len(b), nil
+}
+
+// dnsSeeds returns Ethernet frames carrying a DNS query and a response with
+// compressed names and several record types.
+func dnsSeeds(f testing.TB) [][]byte {
+	name := []byte("www.example.com")
+	q := layers.DNSQuestion{Name: name, Type: layers.DNSTypeA, Class: layers.DNSClassIN}
+	msgs := []*layers.DNS{
+		{ID: 4660, RD: true, QDCount: 1, Questions: []layers.DNSQuestion{q}},
+		{ID: 4660, QR: true, AA: true, RD: true, RA: true, Questions: []layers.DNSQuestion{q}, Answers: []layers.DNSResourceRecord{
+			{Name: name, Type: layers.DNSTypeCNAME, Class: layers.DNSClassIN, TTL: 60, CNAME: []byte("web.example.com")},
+			{Name: []byte("web.example.com"), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 60, IP: net.IP{192, 0, 2, 1}},
+			{Name: []byte("web.example.com"), Type: layers.DNSTypeAAAA, Class: layers.DNSClassIN, TTL: 60, IP: net.ParseIP("2001:db8::1")},
+			{Name: []byte("example.com"), Type: layers.DNSTypeMX, Class: layers.DNSClassIN, TTL: 60, MX: layers.DNSMX{Preference: 10, Name: []byte("mail.example.com")}},
+			{Name: []byte("example.com"), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 60, TXTs: [][]byte{[]byte("v=spf1 -all")}},
+		}},
+	}
+	var frames [][]byte
+	for _, m := range msgs {
+		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
+		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.IP{10, 0, 0, 1}, DstIP: net.IP{10, 0, 0, 2}}
+		udp := &layers.UDP{SrcPort: 40000, DstPort: 53}
+		if m.QR {
+			udp.SrcPort, udp.DstPort = 53, 40000
+			ip.SrcIP, ip.DstIP = ip.DstIP, ip.SrcIP
+		}
+		udp.SetNetworkLayerForChecksum(ip)
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, udp, m); err != nil {
+			f.Fatal(err)
+		}
+		frames = append(frames, buf.Bytes())
+	}
+	return frames
 }

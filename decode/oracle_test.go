@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/layers"
 
+	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
@@ -51,7 +53,7 @@ func TestPrintMatchesTcpdump(t *testing.T) {
 // with `tcpdump -n -tt FLAG -r name`. A line may stop where tcpdump goes on
 // to dissect the application payload (DNS, HTTP, NTP, ...), whose extra
 // tab-indented lines (other than hex dumps) are skipped.
-func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options) {
+func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options) (exact, prefix int) {
 	t.Helper()
 	args := []string{"-n", "-tt", "-r", name}
 	if flag != "-tt" {
@@ -71,7 +73,6 @@ func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options)
 	if len(got) != len(want) {
 		t.Fatalf("%d lines, tcpdump %d", len(got), len(want))
 	}
-	exact, prefix := 0, 0
 	for i := range got {
 		switch {
 		case got[i] == want[i]:
@@ -88,6 +89,45 @@ func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options)
 		}
 	}
 	t.Logf("%d lines equal, %d equal up to tcpdump's application dissection", exact, prefix)
+	return exact, prefix
+}
+
+// TestPrintDNSMatchesTcpdump compares the DNS lines of the corpus's
+// well-formed DNS captures with tcpdump's, at verbosity 0 and 1: every line
+// must be identical, application layer included.
+func TestPrintDNSMatchesTcpdump(t *testing.T) {
+	tcpdump := testenv.RequireTool(t, "tcpdump")
+	t.Run("generated", func(t *testing.T) {
+		var pkts []*convert.Packet
+		for i, frame := range dnsSeeds(t) {
+			pkts = append(pkts, &convert.Packet{Timestamp: time.Unix(1700000000, int64(i)*1000), Length: len(frame), Data: frame})
+		}
+		name := writePcap(t, convert.FromSlice([]convert.Interface{{LinkType: linktype.Ethernet}}, pkts), linktype.Ethernet, false)
+		for _, v := range []int{0, 1} {
+			flag := []string{"-tt", "-v"}[v]
+			if exact, prefix := comparePrint(t, tcpdump, name, flag, decode.Options{Time: decode.TimeEpoch, Verbose: v}); prefix != 0 || exact != 2*(1+v) { // -v adds a line per packet
+				t.Errorf("%s: %d lines identical, %d only up to tcpdump's DNS text", flag, exact, prefix)
+			}
+		}
+	})
+	dir := testenv.CorpusDir(t, "tcpdump")
+	for _, file := range []string{"dns_udp.pcap", "edns-opts.pcap", "dnssec.pcap", "dns-uri.pcap", "dns-badcookie.pcap", "dns-badvers.pcap"} {
+		for _, v := range []int{0, 1} {
+			flag := "-tt"
+			if v == 1 {
+				flag = "-v"
+			}
+			t.Run(file+flag, func(t *testing.T) {
+				name := filepath.Join(dir, file)
+				if _, err := os.Stat(name); err != nil {
+					t.Skipf("%s not in the corpus", file)
+				}
+				if exact, prefix := comparePrint(t, tcpdump, name, flag, decode.Options{Time: decode.TimeEpoch, Verbose: v}); prefix != 0 || exact == 0 {
+					t.Errorf("%d lines identical, %d only up to tcpdump's DNS text", exact, prefix)
+				}
+			})
+		}
+	}
 }
 
 // TestFiveTuplesMatchTshark decodes a bounded subset of the corpus and

@@ -400,6 +400,15 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer) [
 		b = strconv.AppendUint(b, uint64(ip.Protocol), 10)
 		b = append(b, "), length "...)
 		b = strconv.AppendUint(b, uint64(ip.Length), 10)
+		if hdr := ip.Contents; len(hdr) >= 20 && len(hdr) == int(ip.IHL)*4 {
+			if sum := fold(checksumAdd(0, hdr)); sum != 0xffff {
+				b = append(b, ", bad cksum "...)
+				b = strconv.AppendUint(b, uint64(ip.Checksum), 16)
+				b = append(b, " (->"...)
+				b = strconv.AppendUint(b, uint64(shouldBe(ip.Checksum, sum)), 16)
+				b = append(b, ")!"...)
+			}
+		}
 		b = append(b, ")\n    "...)
 	}
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To4())
@@ -497,6 +506,12 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 		// mandatory, but over IPv4 only from -vv.
 		if !fragmented && (p.opts.Verbose > 1 || p.opts.Verbose > 0 && pseudo.v6) {
 			b = appendUDPChecksum(b, l, l4len, pseudo)
+		}
+		if !fragmented && dnsPortsOK(uint16(l.SrcPort), uint16(l.DstPort)) && int(l.Length) >= 8 {
+			payload := l.Payload[:min(len(l.Payload), int(l.Length)-8)]
+			if out, ok := p.appendDNS(b, payload, int(l.Length)-8); ok {
+				return out
+			}
 		}
 		b = append(b, "UDP, length "...)
 		return strconv.AppendInt(b, int64(l.Length)-8, 10)

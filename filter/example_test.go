@@ -2,7 +2,6 @@ package filter_test
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
@@ -34,32 +33,17 @@ func ExampleParse() {
 	// filter: syntax error: unexpected end of expression at offset 17
 }
 
-// memReader is a one-interface packet stream held in memory.
-type memReader struct {
-	pkts [][]byte
-	p    convert.Packet
-}
-
-func (r *memReader) ReadPacket() (*convert.Packet, error) {
-	if len(r.pkts) == 0 {
-		return nil, io.EOF
-	}
-	d := r.pkts[0]
-	r.pkts = r.pkts[1:]
-	r.p = convert.Packet{Timestamp: time.Unix(0, 0), Length: len(d), Data: d}
-	return &r.p, nil
-}
-
-func (r *memReader) Interfaces() []convert.Interface {
-	return []convert.Interface{{LinkType: linktype.IPv4}}
-}
-
 func ExampleNewStreamFilter() {
 	tcp := []byte{0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
 		0x30, 0x39, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0, 0, 0, 0, 0, 0}
 	udp := []byte{0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
 		0, 53, 0, 53, 0, 8, 0, 0}
-	f, err := filter.NewStreamFilter(&memReader{pkts: [][]byte{tcp, udp, tcp}}, "tcp dst port 80")
+	var pkts []*convert.Packet
+	for _, d := range [][]byte{tcp, udp, tcp} {
+		pkts = append(pkts, &convert.Packet{Timestamp: time.Unix(0, 0), Length: len(d), Data: d})
+	}
+	src := convert.FromSlice([]convert.Interface{{LinkType: linktype.IPv4}}, pkts)
+	f, err := filter.NewStreamFilter(src, "tcp dst port 80")
 	if err != nil {
 		fmt.Println(err)
 		return
