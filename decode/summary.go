@@ -3,10 +3,12 @@ package decode
 import (
 	"bufio"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/gopacket"
@@ -224,7 +226,7 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 	}
 	switch l := ls[i].(type) {
 	case *layers.IPv4:
-		b = p.appendIPv4(b, l, ls[i+1:])
+		b = p.appendIPv4(b, l, ls[i+1:], rest)
 	case *layers.IPv6:
 		b = p.appendIPv6(b, l, ls[i+1:])
 	case *layers.ARP:
@@ -358,8 +360,19 @@ func protoName(p layers.IPProtocol) string {
 	return "unknown"
 }
 
-func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer) []byte {
+// appendIPv4 appends the IPv4 part of a line; avail is how many bytes of
+// the frame's original length follow the link-layer header.
+func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, avail int) []byte {
 	b = append(b, "IP "...)
+	if int(ip.Length) < int(ip.IHL)*4 {
+		b = append(b, "bad-len "...)
+		return strconv.AppendUint(b, uint64(ip.Length), 10)
+	}
+	if int(ip.Length) > avail {
+		b = append(b, "truncated-ip - "...)
+		b = strconv.AppendInt(b, int64(int(ip.Length)-avail), 10)
+		b = append(b, " bytes missing! "...)
+	}
 	if p.opts.Verbose > 0 {
 		b = append(b, "(tos 0x"...)
 		b = strconv.AppendUint(b, uint64(ip.TOS), 16)
@@ -521,6 +534,13 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	b = dst.AppendTo(b)
 	b = append(b, ": "...)
 	switch l := l.(type) {
+	case *layers.IPSecESP:
+		b = append(b, "ESP(spi=0x"...)
+		b = fmt.Appendf(b, "%08x", l.SPI)
+		b = append(b, ",seq=0x"...)
+		b = strconv.AppendUint(b, uint64(l.Seq), 16)
+		b = append(b, "), length "...)
+		return strconv.AppendInt(b, int64(l4len), 10)
 	case *layers.ICMPv4:
 		return appendICMPv4(b, l, l4len)
 	case *layers.ICMPv6:
@@ -572,9 +592,7 @@ func appendTCPFlags(b []byte, t *layers.TCP) []byte {
 	if t.CWR {
 		b = append(b, 'W')
 	}
-	if t.NS {
-		b = append(b, 'e')
-	}
+	// tcpdump 4.99 shows no letter for the NS (AccECN AE) bit.
 	if len(b) == n {
 		b = append(b, "none"...)
 	}
@@ -744,9 +762,65 @@ func appendUDPChecksum(b []byte, u *layers.UDP, l4len int, pseudo pseudoHeader) 
 
 func appendICMPv4(b []byte, c *layers.ICMPv4, l4len int) []byte {
 	b = append(b, "ICMP "...)
-	switch c.TypeCode.Type() {
+	b = appendICMPv4Message(b, c)
+	b = append(b, ", length "...)
+	return strconv.AppendInt(b, int64(l4len), 10)
+}
+
+// icmpTypes are tcpdump's names of the ICMP types it prints without
+// further detail.
+var icmpTypes = map[uint8]string{
+	3: "dest unreachable", 4: "source quench", 5: "redirect", 9: "router advertisement",
+	10: "router solicitation", 11: "time exceeded", 12: "parameter problem",
+	13: "time stamp request", 14: "time stamp reply", 15: "information request",
+	16: "information reply", 17: "address mask request", 18: "address mask reply",
+}
+
+// icmpUnreachable are tcpdump's texts for destination-unreachable codes
+// other than protocol, port and need-to-fragment; %s is the destination.
+var icmpUnreachable = map[uint8]string{
+	0: "net %s unreachable", 1: "host %s unreachable", 5: "%s unreachable - source route failed",
+	6: "net %s unreachable - unknown", 7: "host %s unreachable - unknown",
+	8: "%s unreachable - source host isolated", 9: "net %s unreachable - admin prohibited",
+	10: "host %s unreachable - admin prohibited", 11: "net %s unreachable - tos prohibited",
+	12: "host %s unreachable - tos prohibited", 13: "host %s unreachable - admin prohibited filter",
+	14: "host %s unreachable - host precedence violation", 15: "host %s unreachable - precedence cutoff",
+}
+
+// icmpRedirects are tcpdump's redirect texts: the redirected destination,
+// then the gateway.
+var icmpRedirects = map[uint8]string{0: "redirect %s to net %s", 1: "redirect %s to host %s",
+	2: "redirect-tos %s to net %s", 3: "redirect-tos %s to host %s"}
+
+// appendICMPv4Message appends what tcpdump's icmp_print says of c, for the
+// types it details; the embedded datagram of error messages names the
+// destination (and the port) concerned.
+func appendICMPv4Message(b []byte, c *layers.ICMPv4) []byte {
+	typ, code := c.TypeCode.Type(), c.TypeCode.Code()
+	rest := uint32(c.Id)<<16 | uint32(c.Seq)
+	inner := c.Payload // the original datagram's header and first bytes
+	var dst netip.Addr
+	var proto uint8
+	var ports []byte
+	if len(inner) >= 20 && inner[0]>>4 == 4 {
+		dst = netip.AddrFrom4([4]byte(inner[16:20]))
+		proto = inner[9]
+		if hl := int(inner[0]&15) * 4; hl >= 20 && len(inner) >= hl+4 {
+			ports = inner[hl : hl+4]
+		}
+	}
+	subst := func(format string, args ...string) []byte {
+		for _, a := range args {
+			k := strings.Index(format, "%s")
+			b = append(b, format[:k]...)
+			b = append(b, a...)
+			format = format[k+2:]
+		}
+		return append(b, format...)
+	}
+	switch typ {
 	case layers.ICMPv4TypeEchoRequest, layers.ICMPv4TypeEchoReply:
-		if c.TypeCode.Type() == layers.ICMPv4TypeEchoRequest {
+		if typ == layers.ICMPv4TypeEchoRequest {
 			b = append(b, "echo request"...)
 		} else {
 			b = append(b, "echo reply"...)
@@ -754,12 +828,91 @@ func appendICMPv4(b []byte, c *layers.ICMPv4, l4len int) []byte {
 		b = append(b, ", id "...)
 		b = strconv.AppendUint(b, uint64(c.Id), 10)
 		b = append(b, ", seq "...)
-		b = strconv.AppendUint(b, uint64(c.Seq), 10)
-	default:
-		b = append(b, c.TypeCode.String()...)
+		return strconv.AppendUint(b, uint64(c.Seq), 10)
+	case layers.ICMPv4TypeDestinationUnreachable:
+		if !dst.IsValid() {
+			break
+		}
+		switch code {
+		case 2:
+			b = dst.AppendTo(b)
+			b = append(b, " protocol "...)
+			b = strconv.AppendUint(b, uint64(proto), 10)
+			return append(b, " unreachable"...)
+		case 3:
+			if ports == nil {
+				break
+			}
+			port := uint64(binary.BigEndian.Uint16(ports[2:]))
+			b = dst.AppendTo(b)
+			switch proto {
+			case 6:
+				b = append(b, " tcp port "...)
+			case 17:
+				b = append(b, " udp port "...)
+			default:
+				b = append(b, " protocol "...)
+				b = strconv.AppendUint(b, uint64(proto), 10)
+				b = append(b, " port "...)
+			}
+			b = strconv.AppendUint(b, port, 10)
+			return append(b, " unreachable"...)
+		case 4:
+			b = dst.AppendTo(b)
+			b = append(b, " unreachable - need to frag"...)
+			if mtu := rest & 0xffff; mtu != 0 {
+				b = append(b, " (mtu "...)
+				b = strconv.AppendUint(b, uint64(mtu), 10)
+				b = append(b, ')')
+			}
+			return b
+		}
+		if f, ok := icmpUnreachable[code]; ok {
+			return subst(f, dst.String())
+		}
+		b = append(b, '#')
+		b = strconv.AppendUint(b, uint64(code), 10)
+		b = append(b, ' ')
+		b = dst.AppendTo(b)
+		return append(b, " unreachable"...)
+	case layers.ICMPv4TypeRedirect:
+		if !dst.IsValid() {
+			break
+		}
+		gw := netip.AddrFrom4([4]byte{byte(rest >> 24), byte(rest >> 16), byte(rest >> 8), byte(rest)}).String()
+		if f, ok := icmpRedirects[code]; ok {
+			return subst(f, dst.String(), gw)
+		}
+		b = append(b, "redirect-#"...)
+		b = strconv.AppendUint(b, uint64(code), 10)
+		return subst(" %s to %s", dst.String(), gw)
+	case layers.ICMPv4TypeTimeExceeded:
+		switch code {
+		case 0:
+			return append(b, "time exceeded in-transit"...)
+		case 1:
+			return append(b, "ip reassembly time exceeded"...)
+		}
+		b = append(b, "time exceeded-#"...)
+		return strconv.AppendUint(b, uint64(code), 10)
+	case layers.ICMPv4TypeParameterProblem:
+		if code != 0 {
+			b = append(b, "parameter problem - code "...)
+			return strconv.AppendUint(b, uint64(code), 10)
+		}
+		b = append(b, "parameter problem - octet "...)
+		return strconv.AppendUint(b, uint64(rest>>24), 10)
+	case layers.ICMPv4TypeAddressMaskReply:
+		if len(inner) >= 4 {
+			b = append(b, "address mask is 0x"...)
+			return fmt.Appendf(b, "%08x", binary.BigEndian.Uint32(inner))
+		}
 	}
-	b = append(b, ", length "...)
-	return strconv.AppendInt(b, int64(l4len), 10)
+	if name, ok := icmpTypes[typ]; ok {
+		return append(b, name...)
+	}
+	b = append(b, "type-#"...)
+	return strconv.AppendUint(b, uint64(typ), 10)
 }
 
 func appendICMPv6(b []byte, c *layers.ICMPv6, next []gopacket.Layer, l4len int) []byte {
