@@ -435,7 +435,7 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, a
 		return strconv.AppendUint(b, uint64(ip.Protocol), 10)
 	}
 	pseudo := ipv4Pseudo(ip)
-	return p.appendTransport(b, src, dst, ip.Protocol, l4len, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0)
+	return p.appendTransport(b, src, dst, ip.Protocol, l4len, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0, "")
 }
 
 func (p *Printer) appendIPv6(b []byte, ip *layers.IPv6, next []gopacket.Layer) []byte {
@@ -444,10 +444,12 @@ func (p *Printer) appendIPv6(b []byte, ip *layers.IPv6, next []gopacket.Layer) [
 	proto := ip.NextHeader
 	i := 0
 	fragmented := false
+	ext := ""
 	for ; i < len(next); i++ {
 		switch l := next[i].(type) {
 		case *layers.IPv6HopByHop:
 			proto = l.NextHeader
+			ext = "HBH "
 		case *layers.IPv6Destination:
 			proto = l.NextHeader
 		case *layers.IPv6Routing:
@@ -461,6 +463,9 @@ func (p *Printer) appendIPv6(b []byte, ip *layers.IPv6, next []gopacket.Layer) [
 		l4len -= len(next[i].LayerContents())
 	}
 done:
+	if i != 1 {
+		ext = "" // tcpdump's wording is reproduced for a lone hop-by-hop header only
+	}
 	if p.opts.Verbose > 0 {
 		b = append(b, '(')
 		if ip.TrafficClass != 0 {
@@ -492,29 +497,25 @@ done:
 	}
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
 	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
-	return p.appendTransport(b, src, dst, proto, l4len, next[i:], ipv6Pseudo(ip), fragmented)
+	return p.appendTransport(b, src, dst, proto, l4len, next[i:], ipv6Pseudo(ip), fragmented, ext)
 }
 
 // appendTransport appends "src.port > dst.port: ..." for TCP and UDP and
 // "src > dst: ..." for other protocols. l4len is the transport length the
-// IP header claims.
-func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IPProtocol, l4len int, next []gopacket.Layer, pseudo pseudoHeader, fragmented bool) []byte {
+// IP header claims. ext names the IPv6 extension header before the
+// transport ("HBH "): tcpdump then prints the addresses, the header, and
+// the ports alone.
+func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IPProtocol, l4len int, next []gopacket.Layer, pseudo pseudoHeader, fragmented bool, ext string) []byte {
 	var l gopacket.Layer
 	if len(next) > 0 {
 		l = next[0]
 	}
 	switch l := l.(type) {
 	case *layers.TCP:
-		b = appendEndpoint(b, src, uint16(l.SrcPort))
-		b = append(b, " > "...)
-		b = appendEndpoint(b, dst, uint16(l.DstPort))
-		b = append(b, ": "...)
+		b = appendPorts(b, src, dst, uint16(l.SrcPort), uint16(l.DstPort), ext)
 		return p.appendTCP(b, src, dst, l, l4len, pseudo, fragmented)
 	case *layers.UDP:
-		b = appendEndpoint(b, src, uint16(l.SrcPort))
-		b = append(b, " > "...)
-		b = appendEndpoint(b, dst, uint16(l.DstPort))
-		b = append(b, ": "...)
+		b = appendPorts(b, src, dst, uint16(l.SrcPort), uint16(l.DstPort), ext)
 		// tcpdump checks UDP checksums from -v over IPv6, where they are
 		// mandatory, but over IPv4 only from -vv.
 		if !fragmented && (p.opts.Verbose > 1 || p.opts.Verbose > 0 && pseudo.v6) {
@@ -533,6 +534,7 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	b = append(b, " > "...)
 	b = dst.AppendTo(b)
 	b = append(b, ": "...)
+	b = append(b, ext...)
 	switch l := l.(type) {
 	case *layers.IPSecESP:
 		b = append(b, "ESP(spi=0x"...)
@@ -550,6 +552,26 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	b = strconv.AppendUint(b, uint64(proto), 10)
 	b = append(b, ' ')
 	return strconv.AppendInt(b, int64(l4len), 10)
+}
+
+// appendPorts appends "src.sport > dst.dport: ", or with an extension header
+// "src > dst: EXT sport > dport: ".
+func appendPorts(b []byte, src, dst netip.Addr, sport, dport uint16, ext string) []byte {
+	if ext == "" {
+		b = appendEndpoint(b, src, sport)
+		b = append(b, " > "...)
+		b = appendEndpoint(b, dst, dport)
+		return append(b, ": "...)
+	}
+	b = src.AppendTo(b)
+	b = append(b, " > "...)
+	b = dst.AppendTo(b)
+	b = append(b, ": "...)
+	b = append(b, ext...)
+	b = strconv.AppendUint(b, uint64(sport), 10)
+	b = append(b, " > "...)
+	b = strconv.AppendUint(b, uint64(dport), 10)
+	return append(b, ": "...)
 }
 
 func appendEndpoint(b []byte, a netip.Addr, port uint16) []byte {
@@ -948,11 +970,36 @@ func appendICMPv6(b []byte, c *layers.ICMPv6, next []gopacket.Layer, l4len int) 
 				b = appendIP(b, na.TargetAddress)
 			}
 		}
+	case layers.ICMPv6TypeMLDv1MulticastListenerReportMessage, layers.ICMPv6TypeMLDv1MulticastListenerDoneMessage:
+		if c.TypeCode.Type() == layers.ICMPv6TypeMLDv1MulticastListenerReportMessage {
+			b = append(b, "multicast listener report"...)
+		} else {
+			b = append(b, "multicast listener done"...)
+		}
+		if d := c.Payload; len(d) >= 20 {
+			b = append(b, " max resp delay: "...)
+			b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(d)), 10)
+			b = append(b, " addr: "...)
+			b = netip.AddrFrom16([16]byte(d[4:20])).AppendTo(b)
+		}
+	case layers.ICMPv6TypeMLDv2MulticastListenerReportMessageV2:
+		b = append(b, "multicast listener report v2"...)
+		if d := c.Payload; len(d) >= 4 {
+			b = append(b, ", "...)
+			b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(d[2:])), 10)
+			b = append(b, " group record(s)"...)
+		}
 	case layers.ICMPv6TypeRouterSolicitation:
 		b = append(b, "router solicitation"...)
 	case layers.ICMPv6TypeRouterAdvertisement:
 		b = append(b, "router advertisement"...)
 	default:
+		if t := c.TypeCode.Type(); t >= 5 && t < 128 || t > 153 { // outside tcpdump's icmp6 type table
+			b = append(b, "unknown icmp6 type ("...)
+			b = strconv.AppendUint(b, uint64(t), 10)
+			b = append(b, ')')
+			break
+		}
 		b = append(b, c.TypeCode.String()...)
 	}
 	b = append(b, ", length "...)
