@@ -340,8 +340,7 @@ func (p *Printer) appendRR(b []byte, m dnsMessage, r rr) ([]byte, bool) {
 		if b, _, ok = m.name(r.rdata+2, b); !ok {
 			return b, false
 		}
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(data)), 10)
+		b = appendU16(b, ' ', data)
 	case 33: // SRV
 		if len(data) < 7 {
 			return b, false
@@ -350,12 +349,9 @@ func (p *Printer) appendRR(b []byte, m dnsMessage, r rr) ([]byte, bool) {
 		if b, _, ok = m.name(r.rdata+6, b); !ok {
 			return b, false
 		}
-		b = append(b, ':')
-		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(data[4:])), 10)
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(data)), 10)
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(data[2:])), 10)
+		b = appendU16(b, ':', data[4:]) // port, priority, weight
+		b = appendU16(b, ' ', data)
+		b = appendU16(b, ' ', data[2:])
 	case 16: // TXT: each character-string quoted
 		for i := 0; i < len(data); {
 			n := int(data[i])
@@ -371,10 +367,8 @@ func (p *Printer) appendRR(b []byte, m dnsMessage, r rr) ([]byte, bool) {
 		if len(data) < 4 || !printable(data[4:]) {
 			return b, false
 		}
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(data)), 10)
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(data[2:])), 10)
+		b = appendU16(b, ' ', data)
+		b = appendU16(b, ' ', data[2:])
 		b = append(b, ' ')
 		b = append(b, data[4:]...)
 	case 6: // SOA: the fields only with -v
@@ -398,6 +392,12 @@ func (p *Printer) appendRR(b []byte, m dnsMessage, r rr) ([]byte, bool) {
 		}
 	}
 	return b, true
+}
+
+// appendU16 appends sep and the big-endian 16-bit number at the start of d.
+func appendU16(b []byte, sep byte, d []byte) []byte {
+	b = append(b, sep)
+	return strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(d)), 10)
 }
 
 // printable reports whether s holds only printable ASCII.
