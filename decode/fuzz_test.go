@@ -109,8 +109,13 @@ func dnsSeeds(f testing.TB) [][]byte {
 			{Name: []byte("web.example.com"), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 60, IP: net.IP{192, 0, 2, 1}},
 			{Name: []byte("web.example.com"), Type: layers.DNSTypeAAAA, Class: layers.DNSClassIN, TTL: 60, IP: net.ParseIP("2001:db8::1")},
 			{Name: []byte("example.com"), Type: layers.DNSTypeMX, Class: layers.DNSClassIN, TTL: 60, MX: layers.DNSMX{Preference: 10, Name: []byte("mail.example.com")}},
-			{Name: []byte("example.com"), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 60, TXTs: [][]byte{[]byte("v=spf1 -all")}},
+			{Name: []byte("example.com"), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 60, TXTs: [][]byte{[]byte("v=spf1 -all"), []byte("x")}},
+			{Name: []byte("_sip._udp.example.com"), Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 60, SRV: layers.DNSSRV{Priority: 10, Weight: 20, Port: 5060, Name: []byte("sip.example.com")}},
+			{Name: []byte("example.com"), Type: layers.DNSTypeNS, Class: layers.DNSClassIN, TTL: 60, NS: []byte("ns1.example.com")},
+			{Name: []byte("1.2.0.192.in-addr.arpa"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 60, PTR: []byte("web.example.com")},
+			{Name: []byte("example.com"), Type: layers.DNSTypeSOA, Class: layers.DNSClassIN, TTL: 60, SOA: layers.DNSSOA{MName: []byte("ns1.example.com"), RName: []byte("admin.example.com"), Serial: 2024010101, Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 300}},
 		}},
+		{ID: 7, QR: true, RD: true, ResponseCode: layers.DNSResponseCodeNXDomain, Questions: []layers.DNSQuestion{{Name: []byte("nope.example.com"), Type: layers.DNSTypeAAAA, Class: layers.DNSClassIN}}},
 	}
 	var frames [][]byte
 	for _, m := range msgs {

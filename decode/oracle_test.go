@@ -105,7 +105,7 @@ func TestPrintDNSMatchesTcpdump(t *testing.T) {
 		name := writePcap(t, convert.FromSlice([]convert.Interface{{LinkType: linktype.Ethernet}}, pkts), linktype.Ethernet, false)
 		for _, v := range []int{0, 1} {
 			flag := []string{"-tt", "-v"}[v]
-			if exact, prefix := comparePrint(t, tcpdump, name, flag, decode.Options{Time: decode.TimeEpoch, Verbose: v}); prefix != 0 || exact != 2*(1+v) { // -v adds a line per packet
+			if exact, prefix := comparePrint(t, tcpdump, name, flag, decode.Options{Time: decode.TimeEpoch, Verbose: v}); prefix != 0 || exact != 3*(1+v) { // -v adds a line per packet
 				t.Errorf("%s: %d lines identical, %d only up to tcpdump's DNS text", flag, exact, prefix)
 			}
 		}
