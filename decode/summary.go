@@ -77,7 +77,10 @@ type Printer struct {
 	seqs map[seqKey]seqBase
 	// ifNames caches the local names of LINUX_SLL2 interface indexes.
 	ifNames map[uint32]string
-	frame   int
+	// ipv4Payload is the payload of the IPv4 header being printed, for
+	// transports gopacket decodes without keeping their bytes (IGMP).
+	ipv4Payload []byte
+	frame       int
 }
 
 type seqKey struct {
@@ -413,6 +416,11 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, a
 		b = strconv.AppendUint(b, uint64(ip.Protocol), 10)
 		b = append(b, "), length "...)
 		b = strconv.AppendUint(b, uint64(ip.Length), 10)
+		if hdr := ip.Contents; len(hdr) > 20 {
+			b = append(b, ", options ("...)
+			b = appendIPv4Options(b, hdr[20:])
+			b = append(b, ')')
+		}
 		if hdr := ip.Contents; len(hdr) >= 20 && len(hdr) == int(ip.IHL)*4 {
 			if sum := fold(checksumAdd(0, hdr)); sum != 0xffff {
 				b = append(b, ", bad cksum "...)
@@ -435,6 +443,8 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, a
 		return strconv.AppendUint(b, uint64(ip.Protocol), 10)
 	}
 	pseudo := ipv4Pseudo(ip)
+	p.ipv4Payload = ip.Payload
+	defer func() { p.ipv4Payload = nil }()
 	return p.appendTransport(b, src, dst, ip.Protocol, l4len, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0, "")
 }
 
@@ -545,6 +555,13 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 		return strconv.AppendInt(b, int64(l4len), 10)
 	case *layers.ICMPv4:
 		return appendICMPv4(b, l, l4len)
+	case *layers.IGMP, *layers.IGMPv1or2:
+		// gopacket keeps no bytes in its IGMP layers: use the IP payload.
+		if data := p.ipv4Payload; len(data) >= max(l4len, 0) {
+			if out, ok := p.appendIGMP(b, data[:max(l4len, 0)]); ok {
+				return out
+			}
+		}
 	case *layers.ICMPv6:
 		return appendICMPv6(b, l, next[1:], l4len)
 	}
@@ -1063,4 +1080,175 @@ func shouldBe(field, folded uint16) uint16 {
 	// complement; the right field is the complement of that.
 	without := uint32(folded) + uint32(^field)
 	return ^fold(without)
+}
+
+// appendIGMP appends tcpdump's description of the IGMP message msg (the
+// whole IP payload), or reports false for types it leaves to the generic
+// "ip-proto-2" line.
+func (p *Printer) appendIGMP(b []byte, msg []byte) ([]byte, bool) {
+	if len(msg) < 8 {
+		return b, false
+	}
+	group := netip.AddrFrom4([4]byte(msg[4:8]))
+	switch msg[0] {
+	case 0x11:
+		b = append(b, "igmp query"...)
+		mrc := uint32(msg[1])
+		if len(msg) >= 12 {
+			b = append(b, " v3"...)
+			mrt := mrc
+			if mrc >= 128 {
+				mrt = (mrc&0x0f | 0x10) << ((mrc&0x70)>>4 + 3)
+			}
+			if mrc != 100 {
+				b = append(b, " [max resp time "...)
+				if mrt < 600 {
+					b = fmt.Appendf(b, "%.1fs", float64(mrt)*0.1)
+				} else {
+					b = appendRelTime(b, mrt/10)
+				}
+				b = append(b, ']')
+			}
+			if !group.IsUnspecified() {
+				b = append(b, " [gaddr "...)
+				b = group.AppendTo(b)
+				b = append(b, ']')
+			}
+			if n := binary.BigEndian.Uint16(msg[10:]); n > 0 {
+				return b, false // tcpdump lists the sources; not reproduced
+			}
+			break
+		}
+		if mrc == 0 {
+			b = append(b, " v1"...)
+		} else {
+			b = append(b, " v2"...)
+			if mrc != 100 {
+				b = fmt.Appendf(b, " [max resp time %d]", mrc)
+			}
+		}
+		if !group.IsUnspecified() {
+			b = append(b, " [gaddr "...)
+			b = group.AppendTo(b)
+			b = append(b, ']')
+		}
+		if len(msg) != 8 {
+			b = fmt.Appendf(b, " [len %d]", len(msg))
+		}
+	case 0x12:
+		b = append(b, "igmp v1 report "...)
+		b = group.AppendTo(b)
+		if len(msg) != 8 {
+			b = fmt.Appendf(b, " [len %d]", len(msg))
+		}
+	case 0x16:
+		b = append(b, "igmp v2 report "...)
+		b = group.AppendTo(b)
+	case 0x17:
+		b = append(b, "igmp leave "...)
+		b = group.AppendTo(b)
+	case 0x22:
+		b = append(b, "igmp v3 report, "...)
+		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(msg[6:])), 10)
+		b = append(b, " group record(s)"...)
+	default:
+		return b, false
+	}
+	if p.opts.Verbose > 0 && fold(checksumAdd(0, msg)) != 0xffff {
+		b = append(b, " bad igmp cksum "...)
+		b = strconv.AppendUint(b, uint64(binary.BigEndian.Uint16(msg[2:])), 16)
+		b = append(b, '!')
+	}
+	return b, true
+}
+
+// appendRelTime appends a duration in seconds as tcpdump's
+// unsigned_relts_print does ("51m12s", "1h", "0s").
+func appendRelTime(b []byte, secs uint32) []byte {
+	if secs == 0 {
+		return append(b, "0s"...)
+	}
+	units := []struct {
+		n    uint32
+		name byte
+	}{{31536000, 'y'}, {604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}
+	for _, u := range units {
+		if secs >= u.n {
+			b = strconv.AppendUint(b, uint64(secs/u.n), 10)
+			b = append(b, u.name)
+			secs %= u.n
+		}
+	}
+	return b
+}
+
+// ipOptionNames are tcpdump's names of IPv4 options.
+var ipOptionNames = map[byte]string{0: "EOL", 1: "NOP", 68: "timestamp", 130: "security",
+	7: "RR", 137: "SSRR", 131: "LSRR", 148: "RA", 82: "traceroute"}
+
+// appendIPv4Options appends the options as tcpdump's ip_optprint does.
+func appendIPv4Options(b []byte, opts []byte) []byte {
+	for i := 0; len(opts) > 0; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		code := opts[0]
+		if name, ok := ipOptionNames[code]; ok {
+			b = append(b, name...)
+		} else {
+			b = fmt.Appendf(b, "unknown %d", code)
+		}
+		if code == 0 {
+			return b
+		}
+		n := 1
+		if code != 1 {
+			if len(opts) < 2 || opts[1] < 2 {
+				if len(opts) >= 2 {
+					return fmt.Appendf(b, " [bad length %d]", opts[1])
+				}
+				return b
+			}
+			n = int(opts[1])
+		}
+		if n > len(opts) {
+			return fmt.Appendf(b, " [bad length %d]", n)
+		}
+		switch code {
+		case 148: // router alert
+			if n < 4 {
+				b = fmt.Appendf(b, " [bad length %d]", n)
+			} else if v := binary.BigEndian.Uint16(opts[2:]); v != 0 {
+				b = fmt.Appendf(b, " value %d", v)
+			}
+		case 7, 131, 137: // record route, loose and strict source route
+			b = appendIPv4Route(b, opts[:n])
+		}
+		opts = opts[n:]
+	}
+	return b
+}
+
+// appendIPv4Route appends a route option's addresses as tcpdump's
+// ip_printroute does, a comma after each one already passed.
+func appendIPv4Route(b []byte, opt []byte) []byte {
+	n := len(opt)
+	if n < 3 {
+		return fmt.Appendf(b, " [bad length %d]", n)
+	}
+	if (n+1)&3 != 0 {
+		b = fmt.Appendf(b, " [bad length %d]", n)
+	}
+	ptr := int(opt[2]) - 1
+	if ptr < 3 || (ptr+1)&3 != 0 || ptr > n+1 {
+		b = fmt.Appendf(b, " [bad ptr %d]", opt[2])
+	}
+	for at := 3; at+4 <= n; at += 4 {
+		b = append(b, ' ')
+		b = netip.AddrFrom4([4]byte(opt[at : at+4])).AppendTo(b)
+		if ptr > at {
+			b = append(b, ',')
+		}
+	}
+	return b
 }
