@@ -367,9 +367,13 @@ func protoName(p layers.IPProtocol) string {
 // the frame's original length follow the link-layer header.
 func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, avail int) []byte {
 	b = append(b, "IP "...)
-	if int(ip.Length) < int(ip.IHL)*4 {
-		b = append(b, "bad-len "...)
-		return strconv.AppendUint(b, uint64(ip.Length), 10)
+	// gopacket replaces a zero total length (TCP segmentation offload) by
+	// the data's; tcpdump 4.99 reports the header's value.
+	if len(ip.Contents) >= 4 {
+		if raw := binary.BigEndian.Uint16(ip.Contents[2:]); int(raw) < int(ip.IHL)*4 {
+			b = append(b, "bad-len "...)
+			return strconv.AppendUint(b, uint64(raw), 10)
+		}
 	}
 	if int(ip.Length) > avail {
 		b = append(b, "truncated-ip - "...)
