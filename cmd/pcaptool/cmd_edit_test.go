@@ -197,50 +197,39 @@ func runMatrix(t *testing.T, cmd string, oracle string, files []string, cases []
 	for i, f := range files {
 		inputs[i] = readCapture(f)
 	}
-	jobs := make(chan [2]int)
-	var wg sync.WaitGroup
-	for w := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tmp := filepath.Join(t.TempDir(), fmt.Sprint(w))
-			os.MkdirAll(tmp, 0o755)
-			for j := range jobs {
-				fi, ci := j[0], j[1]
-				file, c := files[fi], cases[ci]
-				theirsName := filepath.Join(tmp, "theirs.pcapng")
-				oargs := append(append(append([]string{oracle}, c.args...), file, theirsName), c.tail...)
-				os.Remove(theirsName)
-				if err := exec.Command(oargs[0], oargs[1:]...).Run(); err != nil {
-					continue // the oracle cannot read it; the convert tests cover those files
-				}
-				theirs := readCapture(theirsName)
-				oursName := filepath.Join(tmp, "ours.pcapng")
-				os.Remove(oursName)
-				pargs := append(append(append([]string{cmd, "-q"}, c.args...), file, oursName), c.tail...)
-				res := runTool(t, nil, pargs...)
-				var ours capture
-				o := outcome{ran: true}
-				if res.code == 0 {
-					ours = readCapture(oursName)
-					o.problem = compareWithComments(ours, theirs)
-				} else {
-					o.problem = fmt.Sprintf("exit %d: %s", res.code, strings.TrimSpace(res.stderr))
-				}
-				if o.problem != "" {
-					o.known = knownEditDifference(c, file, inputs[fi], res, ours, theirs)
-				}
-				results[fi][ci] = o
-			}
-		}()
-	}
+	var jobs [][2]int
 	for fi := range files {
 		for ci := range cases {
-			jobs <- [2]int{fi, ci}
+			jobs = append(jobs, [2]int{fi, ci})
 		}
 	}
-	close(jobs)
-	wg.Wait()
+	onTwoWorkers(t.TempDir(), jobs, func(tmp string, j [2]int) {
+		fi, ci := j[0], j[1]
+		file, c := files[fi], cases[ci]
+		theirsName := filepath.Join(tmp, "theirs.pcapng")
+		oargs := append(append(append([]string{oracle}, c.args...), file, theirsName), c.tail...)
+		os.Remove(theirsName)
+		if err := exec.Command(oargs[0], oargs[1:]...).Run(); err != nil {
+			return // the oracle cannot read it; the convert tests cover those files
+		}
+		theirs := readCapture(theirsName)
+		oursName := filepath.Join(tmp, "ours.pcapng")
+		os.Remove(oursName)
+		pargs := append(append(append([]string{cmd, "-q"}, c.args...), file, oursName), c.tail...)
+		res := runTool(t, nil, pargs...)
+		var ours capture
+		o := outcome{ran: true}
+		if res.code == 0 {
+			ours = readCapture(oursName)
+			o.problem = compareWithComments(ours, theirs)
+		} else {
+			o.problem = fmt.Sprintf("exit %d: %s", res.code, strings.TrimSpace(res.stderr))
+		}
+		if o.problem != "" {
+			o.known = knownEditDifference(c, file, inputs[fi], res, ours, theirs)
+		}
+		results[fi][ci] = o
+	})
 
 	r := matrixResult{knownWhy: map[string]int{}}
 	var skipped []string
@@ -356,58 +345,47 @@ func TestEditFilterAgainstTcpdump(t *testing.T) {
 		mu             sync.Mutex
 		agree, total   int
 		kept, problems []string
-		wg             sync.WaitGroup
 	)
-	jobs := make(chan [2]string)
-	for w := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tmp := filepath.Join(dir, fmt.Sprint("w", w))
-			os.MkdirAll(tmp, 0o755)
-			for j := range jobs {
-				file, expr := j[0], j[1]
-				theirs, ours := filepath.Join(tmp, "theirs.pcap"), filepath.Join(tmp, "ours.pcap")
-				var stderr bytes.Buffer
-				cmd := exec.Command(tcpdump, "-r", file, "-w", theirs, expr)
-				cmd.Stderr = &stderr
-				if err := cmd.Run(); err != nil {
-					mu.Lock()
-					problems = append(problems, fmt.Sprintf("tcpdump %s %q: %v %s", filepath.Base(file), expr, err, stderr.String()))
-					mu.Unlock()
-					continue
-				}
-				res := runTool(t, nil, "edit", "-q", "-f", expr, file, ours)
-				d := ""
-				if res.code != 0 {
-					d = fmt.Sprintf("exit %d: %s", res.code, strings.TrimSpace(res.stderr))
-				} else {
-					tc, oc := readCapture(theirs), readCapture(ours)
-					d = comparePackets(oc.pkts, tc.pkts, comparison{precision: time.Microsecond})
-					if d == "" && len(tc.pkts) > 0 {
-						mu.Lock()
-						kept = append(kept, expr)
-						mu.Unlock()
-					}
-				}
-				mu.Lock()
-				total++
-				if d == "" {
-					agree++
-				} else {
-					problems = append(problems, fmt.Sprintf("%s %q: %s", filepath.Base(file), expr, d))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
+	var jobs [][2]string
 	for _, f := range files {
 		for _, e := range exprs {
-			jobs <- [2]string{f, e}
+			jobs = append(jobs, [2]string{f, e})
 		}
 	}
-	close(jobs)
-	wg.Wait()
+	onTwoWorkers(dir, jobs, func(tmp string, j [2]string) {
+		file, expr := j[0], j[1]
+		theirs, ours := filepath.Join(tmp, "theirs.pcap"), filepath.Join(tmp, "ours.pcap")
+		var stderr bytes.Buffer
+		cmd := exec.Command(tcpdump, "-r", file, "-w", theirs, expr)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			mu.Lock()
+			problems = append(problems, fmt.Sprintf("tcpdump %s %q: %v %s", filepath.Base(file), expr, err, stderr.String()))
+			mu.Unlock()
+			return
+		}
+		res := runTool(t, nil, "edit", "-q", "-f", expr, file, ours)
+		d := ""
+		if res.code != 0 {
+			d = fmt.Sprintf("exit %d: %s", res.code, strings.TrimSpace(res.stderr))
+		} else {
+			tc, oc := readCapture(theirs), readCapture(ours)
+			d = comparePackets(oc.pkts, tc.pkts, comparison{precision: time.Microsecond})
+			if d == "" && len(tc.pkts) > 0 {
+				mu.Lock()
+				kept = append(kept, expr)
+				mu.Unlock()
+			}
+		}
+		mu.Lock()
+		total++
+		if d == "" {
+			agree++
+		} else {
+			problems = append(problems, fmt.Sprintf("%s %q: %s", filepath.Base(file), expr, d))
+		}
+		mu.Unlock()
+	})
 	for _, p := range problems {
 		t.Error(p)
 	}

@@ -179,35 +179,20 @@ func TestMergeAgainstMergecap(t *testing.T) {
 		problems []string
 		agree    int
 		refused  int
-		wg       sync.WaitGroup
 	)
-	jobs := make(chan mergeCase)
-	for w := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wdir := filepath.Join(dir, fmt.Sprint("w", w))
-			os.MkdirAll(wdir, 0o755)
-			for c := range jobs {
-				d, ref := runMergeCase(t, wdir, c)
-				mu.Lock()
-				if ref {
-					refused++
-				}
-				if d == "" {
-					agree++
-				} else {
-					problems = append(problems, c.name+": "+d)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, c := range cases {
-		jobs <- c
-	}
-	close(jobs)
-	wg.Wait()
+	onTwoWorkers(dir, cases, func(wdir string, c mergeCase) {
+		d, ref := runMergeCase(t, wdir, c)
+		mu.Lock()
+		defer mu.Unlock()
+		if ref {
+			refused++
+		}
+		if d == "" {
+			agree++
+		} else {
+			problems = append(problems, c.name+": "+d)
+		}
+	})
 	for _, p := range problems {
 		t.Error(p)
 	}

@@ -136,37 +136,26 @@ func TestSortAgainstReordercap(t *testing.T) {
 		mu                    sync.Mutex
 		problems              []string
 		agree, total, skipped int
-		wg                    sync.WaitGroup
 	)
-	jobs := make(chan int)
-	for w := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wdir := filepath.Join(dir, fmt.Sprint("w", w))
-			os.MkdirAll(wdir, 0o755)
-			for i := range jobs {
-				p, runs, skip := checkSort(t, wdir, files[i])
-				mu.Lock()
-				switch {
-				case skip && i < generated:
-					problems = append(problems, "reordercap cannot read generated "+files[i])
-				case skip:
-					skipped++
-				default:
-					total += runs
-					agree += runs - len(p)
-					problems = append(problems, p...)
-				}
-				mu.Unlock()
-			}
-		}()
+	indexes := make([]int, len(files))
+	for i := range indexes {
+		indexes[i] = i
 	}
-	for i := range files {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	onTwoWorkers(dir, indexes, func(wdir string, i int) {
+		p, runs, skip := checkSort(t, wdir, files[i])
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case skip && i < generated:
+			problems = append(problems, "reordercap cannot read generated "+files[i])
+		case skip:
+			skipped++
+		default:
+			total += runs
+			agree += runs - len(p)
+			problems = append(problems, p...)
+		}
+	})
 	for _, p := range problems {
 		t.Error(p)
 	}

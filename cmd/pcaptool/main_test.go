@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -71,4 +72,28 @@ func mustRun(t testing.TB, args ...string) toolResult {
 		t.Fatalf("pcaptool %v: exit %d\n%s", args, res.code, res.stderr)
 	}
 	return res
+}
+
+// onTwoWorkers calls do for every job on two goroutines (CI has two cores),
+// each with its own scratch directory under dir. do must guard what it
+// shares.
+func onTwoWorkers[J any](dir string, jobs []J, do func(scratch string, job J)) {
+	ch := make(chan J)
+	var wg sync.WaitGroup
+	for w := range 2 {
+		scratch := filepath.Join(dir, fmt.Sprint("w", w))
+		os.MkdirAll(scratch, 0o755)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				do(scratch, j)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
 }
