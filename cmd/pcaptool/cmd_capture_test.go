@@ -279,7 +279,7 @@ func TestCaptureMatchesTcpdump(t *testing.T) {
 // a non-zero exit.
 func runIn(t *testing.T, ns string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, pcaptoolBin}, args...)...)
+	cmd := netns.Exec(ns, pcaptoolBin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -493,7 +493,7 @@ func TestCaptureRotation(t *testing.T) {
 				return
 			default:
 			}
-			exec.Command("ip", "netns", "exec", p.a, pcaptoolBin, "replay", "--topspeed", "-i", p.va, gen).Run()
+			netns.Exec(p.a, pcaptoolBin, "replay", "--topspeed", "-i", p.va, gen).Run()
 			time.Sleep(300 * time.Millisecond)
 		}
 	}()
@@ -618,7 +618,7 @@ func TestInterfacesCommand(t *testing.T) {
 	// The veth reports a carrier (Running) a moment after it comes up.
 	for i := 0; i < 100; i++ {
 		var err error
-		out, err = exec.Command("ip", "netns", "exec", p.b, pcaptoolBin, "interfaces").Output()
+		out, err = netns.Exec(p.b, pcaptoolBin, "interfaces").Output()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -630,7 +630,7 @@ func TestInterfacesCommand(t *testing.T) {
 	if string(out) != want {
 		t.Errorf("interfaces:\n%s\nwant:\n%s", out, want)
 	}
-	out, err := exec.Command("ip", "netns", "exec", p.b, pcaptoolBin, "interfaces", "--json").Output()
+	out, err := netns.Exec(p.b, pcaptoolBin, "interfaces", "--json").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
