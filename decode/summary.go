@@ -77,10 +77,7 @@ type Printer struct {
 	seqs map[seqKey]seqBase
 	// ifNames caches the local names of LINUX_SLL2 interface indexes.
 	ifNames map[uint32]string
-	// ipv4Payload is the payload of the IPv4 header being printed, for
-	// transports gopacket decodes without keeping their bytes (IGMP).
-	ipv4Payload []byte
-	frame       int
+	frame   int
 }
 
 type seqKey struct {
@@ -447,9 +444,7 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, a
 		return strconv.AppendUint(b, uint64(ip.Protocol), 10)
 	}
 	pseudo := ipv4Pseudo(ip)
-	p.ipv4Payload = ip.Payload
-	defer func() { p.ipv4Payload = nil }()
-	return p.appendTransport(b, src, dst, ip.Protocol, l4len, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0, "")
+	return p.appendTransport(b, src, dst, ip.Protocol, l4len, ip.Payload, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0, "")
 }
 
 func (p *Printer) appendIPv6(b []byte, ip *layers.IPv6, next []gopacket.Layer) []byte {
@@ -511,15 +506,16 @@ done:
 	}
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
 	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
-	return p.appendTransport(b, src, dst, proto, l4len, next[i:], ipv6Pseudo(ip), fragmented, ext)
+	return p.appendTransport(b, src, dst, proto, l4len, nil, next[i:], ipv6Pseudo(ip), fragmented, ext)
 }
 
 // appendTransport appends "src.port > dst.port: ..." for TCP and UDP and
 // "src > dst: ..." for other protocols. l4len is the transport length the
-// IP header claims. ext names the IPv6 extension header before the
-// transport ("HBH "): tcpdump then prints the addresses, the header, and
-// the ports alone.
-func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IPProtocol, l4len int, next []gopacket.Layer, pseudo pseudoHeader, fragmented bool, ext string) []byte {
+// IP header claims; l4data, when known, the bytes after the IP header, for
+// transports gopacket decodes without keeping their bytes (IGMP). ext names
+// the IPv6 extension header before the transport ("HBH "): tcpdump then
+// prints the addresses, the header, and the ports alone.
+func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IPProtocol, l4len int, l4data []byte, next []gopacket.Layer, pseudo pseudoHeader, fragmented bool, ext string) []byte {
 	var l gopacket.Layer
 	if len(next) > 0 {
 		l = next[0]
@@ -560,9 +556,8 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	case *layers.ICMPv4:
 		return appendICMPv4(b, l, l4len)
 	case *layers.IGMP, *layers.IGMPv1or2:
-		// gopacket keeps no bytes in its IGMP layers: use the IP payload.
-		if data := p.ipv4Payload; len(data) >= max(l4len, 0) {
-			if out, ok := p.appendIGMP(b, data[:max(l4len, 0)]); ok {
+		if len(l4data) >= max(l4len, 0) {
+			if out, ok := p.appendIGMP(b, l4data[:max(l4len, 0)]); ok {
 				return out
 			}
 		}
