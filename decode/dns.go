@@ -157,13 +157,13 @@ func (p *Printer) appendDNS(b []byte, msg []byte, length int) ([]byte, bool) {
 
 	// Parse everything first: questions, then every record.
 	off := 12
-	questions := make([]int, 0, min(qd, 8))
+	questions := make([][2]int, 0, min(qd, 8)) // offsets of the name and of the type
 	for range qd {
 		_, after, ok := m.name(off, nil)
 		if !ok || after+4 > len(msg) {
 			return b, false
 		}
-		questions = append(questions, off)
+		questions = append(questions, [2]int{off, after})
 		off = after + 4
 	}
 	answers := make([]rr, 0, min(an, 16))
@@ -255,9 +255,8 @@ func (p *Printer) appendDNS(b []byte, msg []byte, length int) ([]byte, bool) {
 			b = appendCount(b, ar, "au")
 		}
 		for _, q := range questions {
-			text, after, _ := m.name(q, nil)
-			typ := binary.BigEndian.Uint16(msg[after:])
-			class := binary.BigEndian.Uint16(msg[after+2:])
+			typ := binary.BigEndian.Uint16(msg[q[1]:])
+			class := binary.BigEndian.Uint16(msg[q[1]+2:])
 			name, known := dnsTypes[typ]
 			if !known {
 				return b, false
@@ -268,7 +267,7 @@ func (p *Printer) appendDNS(b []byte, msg []byte, length int) ([]byte, bool) {
 				b = appendClass(b, class)
 			}
 			b = append(b, "? "...)
-			b = append(b, text...)
+			b, _, _ = m.name(q[0], b)
 		}
 	}
 	b = append(b, " ("...)
