@@ -232,6 +232,8 @@ const (
 	SpecialPPPoED                       // pppoed
 	SpecialPPPoES                       // pppoes [N]
 	SpecialLLC                          // llc [i|s|u|subtype]
+	SpecialWLANType                     // type T [subtype S], subtype S: Num is the value, Value the mask
+	SpecialWLANDir                      // dir D
 )
 
 // Special is one of the SpecialKind primitives.
@@ -405,6 +407,13 @@ func (n *Special) String() string {
 		return "pppoed"
 	case SpecialPPPoES:
 		return num("pppoes")
+	case SpecialWLANType:
+		if n.Value == wlanTypeMask {
+			return fmt.Sprintf("type %d", n.Num)
+		}
+		return fmt.Sprintf("type %d subtype %d", n.Num&wlanTypeMask, n.Num&wlanSubtypeMask)
+	case SpecialWLANDir:
+		return fmt.Sprintf("dir %d", n.Num)
 	case SpecialLLC:
 		if n.Name != "" && needsEscape(n.Name) {
 			return `llc \` + n.Name

@@ -3,6 +3,7 @@ package filter
 import (
 	"encoding/binary"
 	"errors"
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/net/bpf"
@@ -59,14 +60,21 @@ func (o *Options) nullOrder() binary.ByteOrder {
 	return hostOrder()
 }
 
-// Supported reports whether Compile generates code for link type lt.
-func Supported(lt linktype.LinkType) bool {
-	switch lt {
-	case linktype.Ethernet, linktype.Null, linktype.Loop, linktype.Raw, linktype.IPv4,
-		linktype.IPv6, linktype.LinuxSLL, linktype.LinuxSLL2:
-		return true
-	}
-	return false
+// Supported reports whether Compile generates code for link type lt:
+// every link type libpcap 1.10 compiles for except those of libpcap's
+// that pcaptool does not implement yet (see the package documentation).
+func Supported(lt linktype.LinkType) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, isCompileError := r.(compileError); !isCompileError {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	c := &compiler{}
+	c.initLinkType(lt)
+	return true
 }
 
 // Compile compiles a pcap-filter expression for packets of link type lt
@@ -105,16 +113,21 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 	}()
 	c.initLinkType(lt)
 	var entry *block
+	hasPrologue := false
 	if root == nil {
 		entry = c.retBlock(opts.Snaplen)
 	} else {
 		f := c.gen(root)
 		patch(f.t, c.retBlock(opts.Snaplen))
 		patch(f.f, c.retBlock(0))
-		entry = f.head
+		entry = c.prologue(f.head)
+		// libpcap does not optimize a program that starts by computing
+		// variable offsets, and so never finds that it rejects all
+		// packets.
+		hasPrologue = entry != f.head
 	}
 	entry = optimize(entry)
-	if entry.ret && entry.retOp == opRET|retK && entry.retK == 0 {
+	if entry.ret && entry.retOp == opRET|retK && entry.retK == 0 && !hasPrologue {
 		return nil, &SyntaxError{Expr: expr, Pos: 0, Msg: "expression rejects all packets", Err: ErrRejectsAll}
 	}
 	return emit(entry)
@@ -123,7 +136,7 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 type linkTypeError struct{ lt linktype.LinkType }
 
 func (e *linkTypeError) Error() string {
-	return "filter: link type " + e.lt.Name() + " is not supported (supported: EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP)"
+	return "filter: unknown data link type " + e.lt.Name() + " (" + strconv.Itoa(int(e.lt)) + ")"
 }
 
 func (e *linkTypeError) Unwrap() error { return ErrLinkType }
@@ -320,15 +333,26 @@ func (c *compiler) load(e *Load) *aval {
 	// variable-length IPv4 header.
 	var base uint32
 	tran := false
+	// varReg is the register holding the variable part of base, if any.
+	varReg := -1
 	switch e.Proto {
 	case ProtoRadio:
-		c.fail("radio information not present in capture")
+		if c.outer != linktype.Radiotap {
+			c.fail("radio information not present in capture")
+		}
+		r.cond = idx.cond
 	case ProtoLink:
 		base = c.offLinkHdr
+		if c.hdrVar {
+			varReg = int(c.hdrRegister())
+		}
 		r.cond = idx.cond
 	case ProtoIP, ProtoARP, ProtoRARP, ProtoAtalk, ProtoDecnet, ProtoSCA, ProtoLAT, ProtoMOPRC,
 		ProtoMOPDL, ProtoIPv6:
 		base = c.offLinkPl + c.offNl
+		if c.plVar {
+			varReg = int(c.plRegister())
+		}
 		b := c.protoAbbrev(e.Proto)
 		if idx.cond != nil {
 			b = and(idx.cond, b)
@@ -344,6 +368,9 @@ func (c *compiler) load(e *Load) *aval {
 		r.cond = and(c.protoAbbrev(ProtoIP), b)
 	case ProtoICMPv6:
 		base = c.offLinkPl + c.offNl + 40
+		if c.plVar {
+			varReg = int(c.plRegister())
+		}
 		b := c.protoAbbrev(ProtoIPv6)
 		if idx.cond != nil {
 			b = and(idx.cond, b)
@@ -352,7 +379,16 @@ func (c *compiler) load(e *Load) *aval {
 	default:
 		c.fail("unsupported index operation")
 	}
+	if tran && c.plVar {
+		r.stmts = c.varTransportLoad(idx, base, sz)
+		return r
+	}
 	switch {
+	case idx.isConst && varReg >= 0:
+		r.stmts = varLoad(uint32(varReg), base+idx.k, sz)
+	case varReg >= 0:
+		r.stmts = append(append([]bpf.RawInstruction{}, idx.stmts...), stmt(opLDX|mMEM, uint32(varReg)),
+			stmt(opALU|aluADD|srcX, 0), stmt(opMISC|miscTAX, 0), stmt(opLD|mIND|sz, base))
 	case idx.isConst && !tran:
 		r.stmts = []bpf.RawInstruction{stmt(opLD|mABS|sz, base+idx.k)}
 		r.usesX = false
@@ -365,6 +401,21 @@ func (c *compiler) load(e *Load) *aval {
 			stmt(opLDX|mMSH|szB, base), stmt(opALU|aluADD|srcX, 0), stmt(opMISC|miscTAX, 0), stmt(opLD|mIND|sz, base))
 	}
 	return r
+}
+
+// varTransportLoad loads a transport-header field at index idx when the
+// link-layer payload's offset is variable: X gets that offset plus the
+// IPv4 header's length, then the index is added.
+func (c *compiler) varTransportLoad(idx *aval, base uint32, sz uint16) []bpf.RawInstruction {
+	if idx.isConst {
+		return append(c.loadXIPHdrLen(), stmt(opLD|mIND|sz, base+idx.k))
+	}
+	tmp := c.allocReg()
+	s := append(append([]bpf.RawInstruction{}, idx.stmts...), stmt(opST, tmp))
+	s = append(s, c.loadXIPHdrLen()...)
+	s = append(s, stmt(opLD|mMEM, tmp), stmt(opALU|aluADD|srcX, 0), stmt(opMISC|miscTAX, 0), stmt(opLD|mIND|sz, base))
+	c.freeReg(tmp)
+	return s
 }
 
 func (c *compiler) relation(n *Relation) *frag {

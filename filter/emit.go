@@ -35,6 +35,15 @@ func layout(root *block) []*block {
 // unconditional jump where a branch is too far for an 8-bit offset.
 func emit(root *block) ([]bpf.Instruction, error) {
 	blocks := layout(root)
+	// An unconditional block (both branches alike) falls through to the
+	// next block in the layout or ends with a ja.
+	fallsThrough := map[*block]bool{}
+	uncond := func(b *block) bool { return !b.ret && b.jt == b.jf }
+	for i, b := range blocks {
+		if uncond(b) && i+1 < len(blocks) && blocks[i+1] == b.jt {
+			fallsThrough[b] = true
+		}
+	}
 	longT := map[*block]bool{}
 	longF := map[*block]bool{}
 	var start map[*block]int
@@ -47,7 +56,9 @@ func emit(root *block) ([]bpf.Instruction, error) {
 			start[b] = pc
 			pc += len(b.stmts)
 			jumpAt[b] = pc
-			pc++
+			if !fallsThrough[b] {
+				pc++
+			}
 			if longT[b] {
 				pc++
 			}
@@ -57,7 +68,7 @@ func emit(root *block) ([]bpf.Instruction, error) {
 		}
 		grew := false
 		for _, b := range blocks {
-			if b.ret {
+			if b.ret || uncond(b) {
 				continue
 			}
 			if !longT[b] && start[b.jt]-jumpAt[b]-1 > 255 {
@@ -79,6 +90,12 @@ func emit(root *block) ([]bpf.Instruction, error) {
 			continue
 		}
 		pc := len(raw)
+		if uncond(b) {
+			if !fallsThrough[b] {
+				raw = append(raw, bpf.RawInstruction{Op: opJMP | jmpJA, K: uint32(start[b.jt] - pc - 1)})
+			}
+			continue
+		}
 		ins := bpf.RawInstruction{Op: b.jop, K: b.k}
 		extra := 0
 		var tail []bpf.RawInstruction

@@ -182,6 +182,11 @@ type compiler struct {
 	offNlNoSNAP uint32
 	labelDepth  int
 	vlanDepth   int
+	// hdrVar and plVar are set when the link-layer header's or payload's
+	// offset has a part known only at run time (radio headers, 802.11),
+	// held in scratch register hdrReg or plReg (-1 until used).
+	hdrVar, plVar bool
+	hdrReg, plReg int
 
 	nblocks int
 	regUsed [memWords]bool
@@ -190,26 +195,6 @@ type compiler struct {
 
 func (c *compiler) fail(format string, args ...any) {
 	panic(compileError{&SyntaxError{Expr: c.expr, Pos: c.pos, Msg: fmt.Sprintf(format, args...)}})
-}
-
-func (c *compiler) initLinkType(lt linktype.LinkType) {
-	c.outer, c.linktype = lt, lt
-	c.linkTypeSet = true
-	switch lt {
-	case linktype.Ethernet:
-		c.offLinkType, c.offLinkPl, c.offNl, c.offNlNoSNAP = 12, 14, 0, 3
-	case linktype.Null, linktype.Loop:
-		c.offLinkType, c.offLinkPl = 0, 4
-	case linktype.Raw, linktype.IPv4, linktype.IPv6:
-		c.linkTypeSet = false
-		c.offLinkPl = 0
-	case linktype.LinuxSLL:
-		c.offLinkType, c.offLinkPl = 14, 16
-	case linktype.LinuxSLL2:
-		c.offLinkType, c.offLinkPl = 0, 20
-	default:
-		c.fail("link type %s (%d) is not supported by the filter compiler", lt.Name(), uint16(lt))
-	}
 }
 
 // countBlock numbers a new block, failing past MaxBlocks.
@@ -237,30 +222,45 @@ func (c *compiler) loadA(rel offrel, off uint32, size uint16) []bpf.RawInstructi
 	abs := func(base uint32) []bpf.RawInstruction {
 		return []bpf.RawInstruction{stmt(opLD|mABS|size, base+off)}
 	}
+	hdr := func(base uint32) []bpf.RawInstruction {
+		if c.hdrVar {
+			return varLoad(c.hdrRegister(), base+off, size)
+		}
+		return abs(base)
+	}
+	pl := func(base uint32) []bpf.RawInstruction {
+		if c.plVar {
+			return varLoad(c.plRegister(), base+off, size)
+		}
+		return abs(base)
+	}
 	switch rel {
 	case orPacket:
 		return abs(0)
 	case orLinkHdr:
-		return abs(c.offLinkHdr)
+		return hdr(c.offLinkHdr)
 	case orPrevLinkHdr:
-		return abs(c.offPrevLink)
+		return hdr(c.offPrevLink)
 	case orLLC:
-		return abs(c.offLinkPl)
+		return pl(c.offLinkPl)
 	case orPrevMPLSHdr:
-		return abs(c.offLinkPl + c.offNl - 4)
+		return pl(c.offLinkPl + c.offNl - 4)
 	case orLinkPl:
-		return abs(c.offLinkPl + c.offNl)
+		return pl(c.offLinkPl + c.offNl)
 	case orLinkPlNoSNAP:
-		return abs(c.offLinkPl + c.offNlNoSNAP)
+		return pl(c.offLinkPl + c.offNlNoSNAP)
 	case orLinkType:
-		return abs(c.offLinkType)
+		return hdr(c.offLinkType)
 	case orTranIPv4:
+		if c.plVar {
+			return append(c.loadXIPHdrLen(), stmt(opLD|mIND|size, c.offLinkPl+c.offNl+off))
+		}
 		return []bpf.RawInstruction{
 			stmt(opLDX|mMSH|szB, c.offLinkPl+c.offNl),
 			stmt(opLD|mIND|size, c.offLinkPl+c.offNl+off),
 		}
 	case orTranIPv6:
-		return abs(c.offLinkPl + c.offNl + 40)
+		return pl(c.offLinkPl + c.offNl + 40)
 	}
 	panic("filter: bad offrel")
 }
@@ -491,6 +491,9 @@ func (c *compiler) linkType(p uint32) *frag {
 		}
 		return c.genFalse()
 	}
+	if f, ok := c.otherLinkType(p); ok {
+		return f
+	}
 	// LINUX_SLL2 and any other type with a 16-bit protocol field.
 	return c.cmp(orLinkType, 0, szH, p)
 }
@@ -511,10 +514,17 @@ func (c *compiler) mplsLinkType(p uint32) *frag {
 }
 
 func (c *compiler) llcInternal() *frag {
-	if c.linktype == linktype.Ethernet {
+	switch {
+	case c.linktype == linktype.Ethernet:
 		b0 := not(c.cmpGT(orLinkType, 0, szH, etherMTU))
 		b1 := not(c.cmp(orLLC, 0, szH, 0xffff))
 		return and(b0, b1)
+	case isWLAN(c.linktype):
+		return c.wlanDataFrame()
+	case c.linktype == ltATMRFC1483 || c.linktype == ltATMCLIP:
+		return c.genTrue()
+	case c.linktype == linktype.SunATM:
+		return c.mcmp(orLinkHdr, 0, szB, sunATMProtoLLC, 0x0f)
 	}
 	c.fail("'llc' not supported for %s", c.linktype.Description())
 	return nil
@@ -1141,6 +1151,9 @@ func (c *compiler) ecode(s string, q Qualifier) *frag {
 		if len(e) != 6 {
 			c.fail("bogus ethernet address %s", s)
 		}
+		if isWLAN(c.linktype) {
+			return c.wlanHost(e, q.Dir)
+		}
 		if c.linktype != linktype.Ethernet {
 			c.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 		}
@@ -1320,6 +1333,9 @@ func (c *compiler) broadcast(proto Proto) *frag {
 		if c.linktype == linktype.Ethernet {
 			return c.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
 		}
+		if isWLAN(c.linktype) {
+			return c.wlanHost([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
+		}
 		c.fail("not a broadcast link")
 	case ProtoIP:
 		// tcpdump passes a netmask of 0 when reading files, so every
@@ -1342,6 +1358,9 @@ func (c *compiler) multicast(proto Proto) *frag {
 			s := c.loadA(orLinkHdr, 0, szB)
 			return c.newBlock(s, opJMP|jmpJSET|srcK, 1)
 		}
+		if isWLAN(c.linktype) {
+			return c.wlanMulticast()
+		}
 	case ProtoIP:
 		b0 := c.linkType(etherTypeIP)
 		b1 := c.cmpGE(orLinkPl, 16, szB, 224)
@@ -1359,7 +1378,7 @@ func (c *compiler) vlan(num uint32, has bool) *frag {
 	if c.labelDepth > 0 {
 		c.fail("no VLAN match after MPLS")
 	}
-	if c.linktype != linktype.Ethernet {
+	if c.linktype != linktype.Ethernet && !isWLAN(c.linktype) {
 		c.fail("no VLAN support for %s", c.linktype.Description())
 	}
 	b0 := c.linkType(etherType8021Q)
@@ -1554,6 +1573,10 @@ func (c *compiler) special(n *Special) *frag {
 		return c.pppoes(n.Num, n.HasNum)
 	case SpecialLLC:
 		return c.llcNamed(n.Name)
+	case SpecialWLANType:
+		return c.wlanFrameType(n.Num, n.Value)
+	case SpecialWLANDir:
+		return c.wlanDirection(n.Num)
 	}
 	c.fail("unknown primitive")
 	return nil

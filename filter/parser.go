@@ -264,7 +264,11 @@ func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
 		case nk == tBroadcast, nk == tMulticast:
 			return p.parseSpecial()
 		case nk == tType, nk == tSubtype, nk == tDir:
-			return nil, qualErr, p.errorf(p.peek(1).pos, "802.11 type, subtype and direction filters are supported only on 802.11 link types")
+			// The protocol before an 802.11 test is accepted and
+			// ignored, as libpcap's grammar does.
+			p.next()
+			n, err := p.parseWLAN()
+			return n, qualErr, err
 		}
 		p.next()
 		return &ProtoAbbrev{At: t.pos, Proto: protoTokens[t.kind]}, qualErr, nil
@@ -298,7 +302,8 @@ func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
 		tBroadcast, tMulticast, tLLC:
 		return p.parseSpecial()
 	case tType, tSubtype, tDir:
-		return nil, qualErr, p.errorf(t.pos, "802.11 type, subtype and direction filters are supported only on 802.11 link types")
+		n, err := p.parseWLAN()
+		return n, qualErr, err
 	case tGeneve:
 		return nil, qualErr, p.errorf(t.pos, "'geneve' is not supported")
 	case tUnsupported:
@@ -759,4 +764,77 @@ func (p *parser) parseArithPrimary() (Arith, error) {
 		return &Load{At: t.pos, Proto: pr, Index: idx, Size: size}, nil
 	}
 	return nil, p.unexpected()
+}
+
+// parseWLAN parses "type T [subtype S]", "subtype S" and "dir D", where T
+// is a number or mgt, ctl, data, S a number (after a type) or a subtype
+// name, and D a number or nods, tods, fromds, dstods.
+func (p *parser) parseWLAN() (Node, error) {
+	kw := p.next()
+	n := &Special{At: kw.pos}
+	arg := p.tok()
+	if arg.kind != tNum && arg.kind != tID {
+		return nil, p.unexpected()
+	}
+	p.next()
+	switch kw.kind {
+	case tDir:
+		n.Kind = SpecialWLANDir
+		n.Num = arg.num
+		if arg.kind == tID {
+			v, ok := wlanDirections[strings.ToLower(arg.text)]
+			if !ok {
+				return nil, p.errorf(arg.pos, "unknown 802.11 direction")
+			}
+			n.Num = v
+		}
+		return n, nil
+	case tSubtype:
+		if arg.kind != tID {
+			return nil, p.errorf(arg.pos, "syntax error")
+		}
+		v, ok := lookupWLANSubtype(arg.text, 0, true)
+		if !ok {
+			return nil, p.errorf(arg.pos, "unknown 802.11 type name")
+		}
+		n.Kind, n.Num, n.Value = SpecialWLANType, v, wlanTypeMask|wlanSubtypeMask
+		return n, nil
+	}
+	typ := arg.num
+	if arg.kind == tID {
+		v, ok := wlanTypes[strings.ToLower(arg.text)]
+		if !ok {
+			return nil, p.errorf(arg.pos, "unknown 802.11 type name \"%s\"", arg.text)
+		}
+		typ = v
+	} else if typ&^wlanTypeMask != 0 {
+		return nil, p.errorf(arg.pos, "invalid 802.11 type value 0x%02x", typ)
+	}
+	n.Kind, n.Num, n.Value = SpecialWLANType, typ, wlanTypeMask
+	if p.tok().kind != tSubtype {
+		return n, nil
+	}
+	p.next()
+	sub := p.tok()
+	switch sub.kind {
+	case tNum:
+		if sub.num&^wlanSubtypeMask != 0 {
+			return nil, p.errorf(sub.pos, "invalid 802.11 subtype value 0x%02x", sub.num)
+		}
+		n.Num |= sub.num
+	case tID:
+		v, ok := lookupWLANSubtype(sub.text, typ, false)
+		if !ok {
+			if _, known := wlanTypes[strings.ToLower(arg.text)]; arg.kind == tNum && !known && typ&0x0c == 0x0c {
+				return nil, p.errorf(sub.pos, "unknown 802.11 type")
+			}
+			return nil, p.errorf(sub.pos, "unknown 802.11 subtype name \"%s\"", sub.text)
+		}
+		n.Num = v
+	default:
+		return nil, p.unexpected()
+	}
+	p.next()
+	n.Value = wlanTypeMask | wlanSubtypeMask
+	return n, nil
 }
