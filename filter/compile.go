@@ -43,6 +43,12 @@ type Options struct {
 	// Netmask is the network mask "ip broadcast" uses; tcpdump passes 0
 	// when reading files.
 	Netmask uint32
+	// NoResolve makes host names ("host NAME", "ether host NAME") a
+	// compile error instead of looking them up in /etc/hosts, DNS and
+	// /etc/ethers, for programs that must not depend on the machine
+	// compiling them. Port and protocol names are always resolved, from
+	// built-in tables.
+	NoResolve bool
 }
 
 func hostOrder() binary.ByteOrder {

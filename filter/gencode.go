@@ -1151,15 +1151,25 @@ func (c *compiler) ecode(s string, q Qualifier) *frag {
 		if len(e) != 6 {
 			c.fail("bogus ethernet address %s", s)
 		}
-		if isWLAN(c.linktype) {
-			return c.wlanHost(e, q.Dir)
-		}
-		if c.linktype != linktype.Ethernet {
-			c.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
-		}
-		return c.ehostop(e, q.Dir)
+		return c.linkHost(e, q.Dir, "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 	}
 	c.fail("ethernet address used in non-ether expression")
+	return nil
+}
+
+// linkHost tests a MAC address on the link layer; msg is the error for
+// link types without MAC addresses.
+func (c *compiler) linkHost(e []byte, dir Dir, msg string) *frag {
+	switch {
+	case isWLAN(c.linktype):
+		return c.wlanHost(e, dir)
+	case c.linktype == linktype.Ethernet:
+		return c.ehostop(e, dir)
+	}
+	if strings.HasPrefix(msg, "ethernet/") {
+		c.fail("only %s supports link-level host name", msg)
+	}
+	c.fail("%s", msg)
 	return nil
 }
 
@@ -1237,9 +1247,9 @@ func (c *compiler) scode(name string, q Qualifier) *frag {
 		c.fail("network names are not resolved by pcaptool; use a numeric network instead of '%s'", name)
 	case AddrDefault, AddrHost:
 		if q.Proto == ProtoLink {
-			c.fail("ethernet host names are not resolved by pcaptool; use a MAC address instead of '%s'", name)
+			return c.linkHost(c.lookupEther(name), q.Dir, "ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 		}
-		c.fail("host names are not resolved by pcaptool; use a numeric address instead of '%s'", name)
+		return c.hostByName(name, q)
 	case AddrPort:
 		if q.Proto != ProtoDefault && q.Proto != ProtoUDP && q.Proto != ProtoTCP && q.Proto != ProtoSCTP {
 			c.fail("illegal qualifier of 'port'")

@@ -42,6 +42,14 @@ var juniperPayload = map[linktype.LinkType]uint32{
 	200: ^uint32(1), 232: ^uint32(1), 233: ^uint32(1), 234: ^uint32(1), 238: ^uint32(1),
 }
 
+// protoTestsNotYet are link types libpcap can test protocols on that
+// pcaptool compiles only link-type independent primitives for (length,
+// raw link[] loads, arithmetic).
+var protoTestsNotYet = map[linktype.LinkType]bool{
+	109: true, 114: true, 117: true, 119: true, 122: true, 138: true, 163: true, 165: true, 192: true,
+	240: true, 241: true,
+}
+
 // isWLAN reports whether lt carries 802.11 frames, possibly after a radio
 // header.
 func isWLAN(lt linktype.LinkType) bool {
@@ -210,6 +218,10 @@ func (c *compiler) otherLinkType(p uint32) (f *frag, ok bool) {
 		// libpcap only checks the Juniper magic: the payload may be in
 		// any of several encapsulations.
 		return c.mcmp(orLinkHdr, 0, szW, junipersMagic, 0xffffff00), true
+	case c.linktype == linktype.LinuxSLL2:
+		return nil, false
+	case protoTestsNotYet[c.linktype]:
+		c.fail("protocol tests on %s are not implemented by pcaptool", c.linktype.Description())
 	case c.linktype >= ltMatchingMin && c.linktype <= ltMatchingMax:
 		c.noLinkTypeFiltering()
 	}

@@ -273,6 +273,10 @@ var aliases = map[string]LinkType{
 	"SLL":        LinuxSLL,
 	"SLL2":       LinuxSLL2,
 	"RADIOTAP":   Radiotap,
+	// libpcap's names (pcap_datalink_name_to_val) where they differ
+	// from the registry's.
+	"IEEE802_15_4": 195,
+	"IPMB_LINUX":   209,
 }
 
 // Name returns the libpcap name (EN10MB, LINUX_SLL2, ...) or LINKTYPE_<n> when

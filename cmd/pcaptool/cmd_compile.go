@@ -14,6 +14,7 @@ func init() {
 	var lt string
 	var snaplen uint32
 	var dump int
+	var noResolve bool
 	cmd := &cobra.Command{
 		Use:   "compile [-y LINKTYPE] [-s SNAPLEN] [-d|-dd|-ddd] EXPR...",
 		Short: "Compile a pcap-filter expression to classic BPF and print it like tcpdump -d",
@@ -21,9 +22,9 @@ func init() {
 (see pcap-filter(7)), exactly as tcpdump -d, -dd or -ddd prints one. The
 arguments are joined with spaces, as tcpdump does.
 
-Supported link types: EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL,
-LOOP. The program is compiled as for reading a capture file; host names are
-not resolved (use numeric addresses).`,
+-y takes every link-type name libpcap takes (and numbers); the program is
+compiled as for reading a capture file. Host names are resolved from
+/etc/hosts and DNS, "ether host NAME" from /etc/ethers, unless -n is given.`,
 		Args: cobra.MinimumNArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := linktype.Parse(lt)
@@ -31,7 +32,7 @@ not resolved (use numeric addresses).`,
 				return withExitCode(exitFailure, err)
 			}
 			expr := strings.Join(args, " ")
-			prog, err := filter.Compile(expr, t, snaplen)
+			prog, err := filter.CompileOptions(expr, t, filter.Options{Snaplen: snaplen, NoResolve: noResolve})
 			if err != nil {
 				var se *filter.SyntaxError
 				if ok := asSyntaxError(err, &se); ok {
@@ -58,5 +59,6 @@ not resolved (use numeric addresses).`,
 	f.StringVarP(&lt, "linktype", "y", "EN10MB", "link type to compile for (name or number)")
 	f.Uint32VarP(&snaplen, "snaplen", "s", filter.DefaultSnaplen, "value the program returns for matching packets")
 	f.CountVarP(&dump, "dump", "d", "-d prints mnemonics (default), -dd a C array, -ddd decimal numbers, as tcpdump")
+	f.BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve host names (a name is an error), for reproducible programs")
 	rootCmd.AddCommand(cmd)
 }

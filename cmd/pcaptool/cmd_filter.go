@@ -17,9 +17,9 @@ func asSyntaxError(err error, se **filter.SyntaxError) bool { return errors.As(e
 
 func init() {
 	var out outputFlags
-	var jsonStats, quiet bool
+	var jsonStats, quiet, noResolve bool
 	cmd := &cobra.Command{
-		Use:   "filter [--json-stats] EXPR IN OUT",
+		Use:   "filter [--json-stats] [-n] EXPR IN OUT",
 		Short: "Keep the packets that match a pcap-filter expression",
 		Long: `filter copies the packets of IN that match EXPR (pcap-filter(7), as tcpdump
 takes it) to OUT, in the input's format unless -F says otherwise. The
@@ -33,7 +33,7 @@ packet matched.`,
 				return withExitCode(exitFailure, err)
 			}
 			defer r.Close()
-			opts := filter.Options{}
+			opts := filter.Options{NoResolve: noResolve}
 			if p := r.Pcap(); p != nil {
 				opts.NullByteOrder = p.Header().ByteOrder
 			}
@@ -83,5 +83,6 @@ packet matched.`,
 	out.register(cmd)
 	cmd.Flags().BoolVar(&jsonStats, "json-stats", false, `print {"read":N,"kept":M} on standard error`)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+	cmd.Flags().BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve host names in EXPR (a name is an error), for reproducible runs")
 	rootCmd.AddCommand(cmd)
 }
