@@ -661,7 +661,7 @@ func (c *compiler) host(addr, mask uint32, proto Proto, dir Dir, typ Addr) *frag
 	case ProtoAtalk, ProtoLAT, ProtoSCA, ProtoMOPRC, ProtoMOPDL, ProtoAARP, ProtoISO, ProtoIPX:
 		c.fail("%s host filtering not implemented", strings.ToUpper(proto.String()))
 	case ProtoDecnet:
-		c.fail("DECnet host filtering is not supported by pcaptool")
+		return c.decnetHost(addr, dir)
 	}
 	c.fail("%s modifier applied to %s", protoModifierName(proto), typestr)
 	return nil
@@ -967,10 +967,12 @@ func atoin(s string) (uint32, int) {
 
 func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
 	vlen := 32
-	if hasS {
-		if q.Proto == ProtoDecnet {
-			c.fail("DECnet addresses are not supported by pcaptool")
+	if hasS && q.Proto == ProtoDecnet {
+		var ok bool
+		if v, ok = atodn(s); !ok {
+			c.fail("malformed decnet address '%s'", s)
 		}
+	} else if hasS {
 		v, vlen = atoin(s)
 		if vlen < 0 {
 			c.fail("invalid IPv4 address '%s'", s)
@@ -979,7 +981,7 @@ func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
 	switch q.Addr {
 	case AddrDefault, AddrHost, AddrNet:
 		if q.Proto == ProtoDecnet {
-			c.fail("DECnet host filtering is not supported by pcaptool")
+			return c.decnetHost(v, q.Dir)
 		}
 		if q.Proto == ProtoLink {
 			c.fail("illegal link layer address")
