@@ -234,6 +234,8 @@ const (
 	SpecialLLC                          // llc [i|s|u|subtype]
 	SpecialWLANType                     // type T [subtype S], subtype S: Num is the value, Value the mask
 	SpecialWLANDir                      // dir D
+	SpecialATM                          // lane, metac, bcc, oam, oamf4, ...: Name
+	SpecialATMField                     // vpi N, vci > N: Name, Rel, Num
 )
 
 // Special is one of the SpecialKind primitives.
@@ -245,7 +247,8 @@ type Special struct {
 	HasNum bool
 	ByteOp byte   // &, |, <, >, = of byte
 	Value  uint32 // right operand of byte
-	Name   string // llc subtype
+	Name   string // llc subtype, ATM keyword or field
+	Rel    RelOp  // comparison of an ATM field
 }
 
 // RelOp is a comparison operator.
@@ -414,6 +417,10 @@ func (n *Special) String() string {
 		return fmt.Sprintf("type %d subtype %d", n.Num&wlanTypeMask, n.Num&wlanSubtypeMask)
 	case SpecialWLANDir:
 		return fmt.Sprintf("dir %d", n.Num)
+	case SpecialATM:
+		return n.Name
+	case SpecialATMField:
+		return fmt.Sprintf("%s %s %d", n.Name, relNames[n.Rel], n.Num)
 	case SpecialLLC:
 		if n.Name != "" && needsEscape(n.Name) {
 			return `llc \` + n.Name

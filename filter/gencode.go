@@ -187,6 +187,8 @@ type compiler struct {
 	// held in scratch register hdrReg or plReg (-1 until used).
 	hdrVar, plVar bool
 	hdrReg, plReg int
+	// isLANE is set after "lane": Ethernet frames inside SunATM cells.
+	isLANE bool
 
 	nblocks int
 	regUsed [memWords]bool
@@ -450,7 +452,7 @@ func (c *compiler) linkType(p uint32) *frag {
 	}
 	switch c.linktype {
 	case linktype.Ethernet:
-		return c.etherLinkType(p)
+		return c.laneData(c.etherLinkType(p))
 	case linktype.LinuxSLL:
 		return c.sllLinkType(p)
 	case linktype.Raw:
@@ -1159,6 +1161,17 @@ func (c *compiler) ecode(s string, q Qualifier) *frag {
 	return nil
 }
 
+// laneData adds to a test on the Ethernet frame of a LAN Emulation cell
+// the check that the cell is not an LE control frame (which starts with
+// 0xff00); outside LANE it returns b.
+func (c *compiler) laneData(b *frag) *frag {
+	if !c.isLANE {
+		return b
+	}
+	b0 := not(c.cmp(orPacket, sunATMOffPayload, szH, 0xff00))
+	return and(b0, b)
+}
+
 // linkHost tests a MAC address on the link layer; msg is the error for
 // link types without MAC addresses.
 func (c *compiler) linkHost(e []byte, dir Dir, msg string) *frag {
@@ -1166,7 +1179,7 @@ func (c *compiler) linkHost(e []byte, dir Dir, msg string) *frag {
 	case isWLAN(c.linktype):
 		return c.wlanHost(e, dir)
 	case c.linktype == linktype.Ethernet:
-		return c.ehostop(e, dir)
+		return c.laneData(c.ehostop(e, dir))
 	}
 	if strings.HasPrefix(msg, "ethernet/") {
 		c.fail("only %s supports link-level host name", msg)
@@ -1343,7 +1356,7 @@ func (c *compiler) broadcast(proto Proto) *frag {
 	switch proto {
 	case ProtoDefault, ProtoLink:
 		if c.linktype == linktype.Ethernet {
-			return c.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
+			return c.laneData(c.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst))
 		}
 		if isWLAN(c.linktype) {
 			return c.wlanHost([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
@@ -1368,7 +1381,7 @@ func (c *compiler) multicast(proto Proto) *frag {
 	case ProtoDefault, ProtoLink:
 		if c.linktype == linktype.Ethernet {
 			s := c.loadA(orLinkHdr, 0, szB)
-			return c.newBlock(s, opJMP|jmpJSET|srcK, 1)
+			return c.laneData(c.newBlock(s, opJMP|jmpJSET|srcK, 1))
 		}
 		if isWLAN(c.linktype) {
 			return c.wlanMulticast()
@@ -1589,6 +1602,10 @@ func (c *compiler) special(n *Special) *frag {
 		return c.wlanFrameType(n.Num, n.Value)
 	case SpecialWLANDir:
 		return c.wlanDirection(n.Num)
+	case SpecialATM:
+		return c.atmAbbrev(n.Name)
+	case SpecialATMField:
+		return c.atmField(n.Name, n.Rel, n.Num)
 	}
 	c.fail("unknown primitive")
 	return nil

@@ -307,7 +307,10 @@ func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
 	case tGeneve:
 		return nil, qualErr, p.errorf(t.pos, "'geneve' is not supported")
 	case tUnsupported:
-		return nil, qualErr, p.errorf(t.pos, "%q applies only to ATM, SS7 or pflog link types, which pcaptool does not compile for", t.text)
+		if n, ok, err := p.parseATM(); ok {
+			return n, qualErr, err
+		}
+		return nil, qualErr, p.errorf(t.pos, "%q applies only to SS7 (MTP2, MTP3) or pflog link types, whose primitives pcaptool does not implement", t.text)
 	}
 	return nil, qualErr, p.unexpected()
 }
@@ -837,4 +840,65 @@ func (p *parser) parseWLAN() (Node, error) {
 	p.next()
 	n.Value = wlanTypeMask | wlanSubtypeMask
 	return n, nil
+}
+
+// atmAbbrevs are the ATM keywords that stand alone.
+var atmAbbrevs = map[string]bool{"lane": true, "metac": true, "bcc": true, "oamf4ec": true, "oamf4sc": true,
+	"sc": true, "ilmic": true, "oam": true, "oamf4": true, "connectmsg": true, "metaconnect": true}
+
+// parseATM parses the SunATM primitives: a keyword of atmAbbrevs, or
+// "vpi"/"vci" followed by a number, a comparison with a number, or a
+// parenthesised list of numbers joined by "or". ok is false when the
+// current token is not one of them.
+func (p *parser) parseATM() (n Node, ok bool, err error) {
+	t := p.tok()
+	if atmAbbrevs[t.text] {
+		p.next()
+		return &Special{At: t.pos, Kind: SpecialATM, Name: t.text}, true, nil
+	}
+	if t.text != "vpi" && t.text != "vci" {
+		return nil, false, nil
+	}
+	p.next()
+	field := func(op RelOp) (Node, error) {
+		v := p.tok()
+		if v.kind != tNum {
+			return nil, p.unexpected()
+		}
+		p.next()
+		return &Special{At: t.pos, Kind: SpecialATMField, Name: t.text, Num: v.num, HasNum: true, Rel: op}, nil
+	}
+	rels := map[tokKind]RelOp{tGT: RelGT, tGEQ: RelGE, tEQ: RelEQ, tLEQ: RelLE, tLT: RelLT, tNEQ: RelNE}
+	switch k := p.tok().kind; {
+	case k == tNum:
+		n, err = field(RelEQ)
+		return n, true, err
+	case rels[k] != 0 || k == tGT:
+		p.next()
+		n, err = field(rels[k])
+		return n, true, err
+	case k == tLParen:
+		p.next()
+		var list Node
+		for {
+			f, err := field(RelEQ)
+			if err != nil {
+				return nil, true, err
+			}
+			if list == nil {
+				list = f
+			} else {
+				list = &Binary{Op: OpOr, X: list, Y: f}
+			}
+			if p.tok().kind != tOr {
+				break
+			}
+			p.next()
+		}
+		if err := p.expect(tRParen); err != nil {
+			return nil, true, err
+		}
+		return list, true, nil
+	}
+	return nil, true, p.unexpected()
 }
