@@ -12,7 +12,16 @@ import (
 var supportedLinkTypes = []linktype.LinkType{linktype.Ethernet, linktype.LinuxSLL, linktype.LinuxSLL2,
 	linktype.Raw, linktype.IPv4, linktype.IPv6, linktype.Null, linktype.Loop}
 
+// moreLinkTypes are the other link types the fuzzers and kernel test
+// compile for: 802.11 with and without radiotap, PPP, Cisco HDLC, SunATM,
+// Frame Relay, ARCnet, IPNET, Juniper Ethernet, NFLOG.
+var moreLinkTypes = []linktype.LinkType{linktype.IEEE80211, linktype.Radiotap, linktype.PPP, linktype.CHDLC,
+	linktype.SunATM, ltFrameRelay, ltARCnetLinux, ltIPNet, 178, linktype.NFLog}
+
 func fuzzSeeds(f *testing.F) {
+	for _, e := range readExpressionList(f, "dev.txt") {
+		f.Add(e)
+	}
 	for _, e := range oracleExpressions {
 		f.Add(expandTemplate(e, addresses{ip4: "10.1.2.3", ip4b: "10.1.2.4", net8: "10.0.0.0", net16: "10.1",
 			net24: "10.1.2", ip6: "2001:db8::1", ip6net: "2001:db8::", mac: "02:00:00:00:00:01", port: "443"}))
@@ -70,13 +79,13 @@ func FuzzCompile(f *testing.F) {
 		if len(expr) > 512 {
 			return
 		}
-		for _, lt := range supportedLinkTypes {
+		for _, lt := range append(supportedLinkTypes, moreLinkTypes...) {
 			// An expression of 512 bytes compiles in milliseconds; a
 			// blow-up (once: quadratic parsing of nested parentheses,
 			// optimizer cost growing with blocks times facts) shows as a
 			// fuzzer stalled at "0/sec" while it minimizes slow inputs.
 			start := time.Now()
-			prog, err := Compile(expr, lt, DefaultSnaplen)
+			prog, err := CompileOptions(expr, lt, Options{NoResolve: true})
 			if d := time.Since(start); d > 3*time.Second {
 				t.Fatalf("%q on %v: compiling took %v", expr, lt, d)
 			}

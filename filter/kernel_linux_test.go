@@ -34,11 +34,12 @@ func attachToKernel(t *testing.T, prog []bpf.Instruction) error {
 // the oracle table, for every supported link type, to a socket.
 func TestKernelAcceptsPrograms(t *testing.T) {
 	n := 0
-	for _, lt := range supportedLinkTypes {
-		for _, e := range oracleExpressions {
+	exprs := append(readExpressionList(t, "dev.txt"), oracleExpressions...)
+	for _, lt := range append(supportedLinkTypes, moreLinkTypes...) {
+		for _, e := range exprs {
 			e = expandTemplate(e, addresses{ip4: "10.1.2.3", ip4b: "10.1.2.4", net8: "10.0.0.0", net16: "10.1",
 				net24: "10.1.2", ip6: "2001:db8::1", ip6net: "2001:db8::", mac: "02:00:00:00:00:01", port: "443"})
-			prog, err := Compile(e, lt, DefaultSnaplen)
+			prog, err := CompileOptions(e, lt, Options{NoResolve: true})
 			if err != nil {
 				continue
 			}
