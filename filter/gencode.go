@@ -1311,7 +1311,9 @@ func (c *compiler) scode(name string, q Qualifier) *frag {
 		b := c.portRange(uint32(p1), uint32(p2), realProto, q.Dir)
 		return or(c.portRange6(uint32(p1), uint32(p2), realProto, q.Dir), b)
 	case AddrGateway:
-		c.fail("'gateway' is not supported by pcaptool")
+		// libpcap built with IPv6 support, as every distribution's
+		// is, rejects "gateway" too.
+		c.fail("'gateway' not supported in this configuration (as in libpcap with IPv6 support)")
 	case AddrProto:
 		v := c.lookupProto(name, q.Proto)
 		return c.proto(v, q.Proto, q.Dir)
