@@ -236,6 +236,7 @@ const (
 	SpecialWLANDir                      // dir D
 	SpecialATM                          // lane, metac, bcc, oam, oamf4, ...: Name
 	SpecialATMField                     // vpi N, vci > N: Name, Rel, Num
+	SpecialGeneve                       // geneve [VNI]
 )
 
 // Special is one of the SpecialKind primitives.
@@ -419,6 +420,8 @@ func (n *Special) String() string {
 		return fmt.Sprintf("dir %d", n.Num)
 	case SpecialATM:
 		return n.Name
+	case SpecialGeneve:
+		return num("geneve")
 	case SpecialATMField:
 		return fmt.Sprintf("%s %s %d", n.Name, relNames[n.Rel], n.Num)
 	case SpecialLLC:

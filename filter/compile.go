@@ -130,7 +130,7 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 		// libpcap does not optimize a program that starts by computing
 		// variable offsets, and so never finds that it rejects all
 		// packets.
-		hasPrologue = entry != f.head
+		hasPrologue = entry != f.head || c.noRejectAll
 	}
 	entry = optimize(entry)
 	if entry.ret && entry.retOp == opRET|retK && entry.retK == 0 && !hasPrologue {

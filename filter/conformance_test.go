@@ -326,3 +326,27 @@ func TestConformanceIndependent(t *testing.T) {
 	rows := runConformance(t, "independent.txt", 40)
 	reportConformance(t, rows, 0.99)
 }
+
+// TestGeneveOracle compares Geneve expressions with tcpdump on the
+// corpus's Geneve captures, whose inner frames the sampled captures of
+// TestConformanceDev may not reach.
+func TestGeneveOracle(t *testing.T) {
+	testenv.RequireTool(t, "tcpdump")
+	dir := testenv.CorpusDir(t, "tcpdump")
+	exprs := []string{"geneve", "geneve 0xb", "geneve 10", "geneve and ip", "geneve and tcp", "geneve and icmp",
+		"geneve and ip6", "not geneve", "geneve and ether multicast", "geneve and ether src 00:00:00:00:00:01",
+		"geneve and ip[9] = 1", "geneve and host 20.0.0.2", "geneve and arp", "geneve and vlan", "geneve and udp port 53"}
+	for _, name := range []string{"geneve.pcap", "geneve-gcp.pcap", "bigtcp-ipv6-geneve-ipv6.pcap", "bigtcp-ipv4-geneve-ipv4.pcap"} {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err != nil {
+			t.Logf("%s: %v", name, err)
+			continue
+		}
+		c := &capture{name: name, lt: linktype.Ethernet, path: path, pkts: readFilePackets(t, path)}
+		for _, e := range exprs {
+			if r := runOracle(t, c, e); !r.agree {
+				t.Errorf("%s: %q: tcpdump %s, pcaptool %s", name, e, r.theirs, r.ours)
+			}
+		}
+	}
+}

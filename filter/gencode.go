@@ -187,8 +187,19 @@ type compiler struct {
 	// held in scratch register hdrReg or plReg (-1 until used).
 	hdrVar, plVar bool
 	hdrReg, plReg int
-	// isLANE is set after "lane": Ethernet frames inside SunATM cells.
-	isLANE bool
+	// isLANE is set after "lane": Ethernet frames inside SunATM cells;
+	// isGeneve after "geneve".
+	isLANE, isGeneve bool
+	// ltVar is set when the link-layer type field's offset is in
+	// register ltReg (after "geneve").
+	ltVar bool
+	ltReg int
+	// outerHdrReg and outerPlReg keep the registers of the capture's own
+	// variable offsets once "geneve" has replaced them; noRejectAll is
+	// set by code libpcap does not optimize.
+	outerSaved              bool
+	outerHdrReg, outerPlReg int
+	noRejectAll             bool
 
 	nblocks int
 	regUsed [memWords]bool
@@ -252,6 +263,9 @@ func (c *compiler) loadA(rel offrel, off uint32, size uint16) []bpf.RawInstructi
 	case orLinkPlNoSNAP:
 		return pl(c.offLinkPl + c.offNlNoSNAP)
 	case orLinkType:
+		if c.ltVar {
+			return varLoad(uint32(c.ltReg), c.offLinkType+off, size)
+		}
 		return hdr(c.offLinkType)
 	case orTranIPv4:
 		if c.plVar {
@@ -452,6 +466,11 @@ func (c *compiler) linkType(p uint32) *frag {
 	}
 	switch c.linktype {
 	case linktype.Ethernet:
+		if c.isGeneve {
+			// Geneve gives a protocol type whether or not an
+			// Ethernet header follows.
+			return c.etherLinkType(p)
+		}
 		return c.laneData(c.etherLinkType(p))
 	case linktype.LinuxSLL:
 		return c.sllLinkType(p)
@@ -1161,14 +1180,22 @@ func (c *compiler) ecode(s string, q Qualifier) *frag {
 	return nil
 }
 
-// laneData adds to a test on the Ethernet frame of a LAN Emulation cell
-// the check that the cell is not an LE control frame (which starts with
-// 0xff00); outside LANE it returns b.
+// laneData adds to a test of the link-layer header the check that there
+// is one where encapsulation may leave none: a LAN Emulation cell must
+// not be an LE control frame (which starts with 0xff00), and a Geneve
+// payload must start with an Ethernet header (its header and payload
+// offsets differ). Elsewhere it returns b.
 func (c *compiler) laneData(b *frag) *frag {
-	if !c.isLANE {
+	var b0 *frag
+	switch {
+	case c.isGeneve:
+		s := []bpf.RawInstruction{stmt(opLD|mMEM, uint32(c.hdrReg)), stmt(opLDX|mMEM, uint32(c.plReg))}
+		b0 = not(c.newBlock(s, opJMP|jmpJEQ|srcX, 0))
+	case c.isLANE:
+		b0 = not(c.cmp(orPacket, sunATMOffPayload, szH, 0xff00))
+	default:
 		return b
 	}
-	b0 := not(c.cmp(orPacket, sunATMOffPayload, szH, 0xff00))
 	return and(b0, b)
 }
 
@@ -1606,6 +1633,8 @@ func (c *compiler) special(n *Special) *frag {
 		return c.wlanDirection(n.Num)
 	case SpecialATM:
 		return c.atmAbbrev(n.Name)
+	case SpecialGeneve:
+		return c.geneve(n.Num, n.HasNum)
 	case SpecialATMField:
 		return c.atmField(n.Name, n.Rel, n.Num)
 	}

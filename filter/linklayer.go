@@ -280,6 +280,9 @@ func (c *compiler) testBlock(stmts []bpf.RawInstruction, jop uint16, k uint32, j
 // (24 bytes, 2 more for QoS data frames, rounded up to 4 when radiotap
 // says the frame is padded), as libpcap's insert_compute_vloffsets.
 func (c *compiler) prologue(entry *block) *block {
+	if c.outerSaved {
+		c.hdrReg, c.plReg = c.outerHdrReg, c.outerPlReg
+	}
 	var prefix []bpf.RawInstruction
 	if c.outer == linktype.Radiotap && c.hdrReg >= 0 {
 		// The radiotap header's length is a little-endian 16-bit field at 2.

@@ -354,9 +354,7 @@ var oracleExpressions = []string{
 
 // knownDivergences are expressions libpcap accepts that pcaptool
 // rejects on purpose, with the reason.
-var knownDivergences = map[string]string{
-	"geneve": "Geneve encapsulation is not implemented",
-}
+var knownDivergences = map[string]string{}
 
 func expandTemplate(expr string, a addresses) string {
 	r := strings.NewReplacer("{ip4}", a.ip4, "{ip4b}", a.ip4b, "{net8}", a.net8, "{net16}", a.net16,

@@ -299,13 +299,11 @@ func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
 		n, err := p.parseRelation()
 		return n, qualErr, err
 	case tLess, tGreater, tByte, tInbound, tOutbound, tIfindex, tVLAN, tMPLS, tPPPoED, tPPPoES,
-		tBroadcast, tMulticast, tLLC:
+		tBroadcast, tMulticast, tLLC, tGeneve:
 		return p.parseSpecial()
 	case tType, tSubtype, tDir:
 		n, err := p.parseWLAN()
 		return n, qualErr, err
-	case tGeneve:
-		return nil, qualErr, p.errorf(t.pos, "'geneve' is not supported")
 	case tUnsupported:
 		if n, ok, err := p.parseATM(); ok {
 			return n, qualErr, err
@@ -597,6 +595,9 @@ func (p *parser) parseSpecial() (Node, Qualifier, error) {
 		err = optPnum()
 	case tMPLS:
 		n.Kind = SpecialMPLS
+		err = optPnum()
+	case tGeneve:
+		n.Kind = SpecialGeneve
 		err = optPnum()
 	case tPPPoED:
 		n.Kind = SpecialPPPoED
