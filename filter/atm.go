@@ -62,23 +62,18 @@ func (c *compiler) atmMsgTypes(types ...uint32) *frag {
 	return b
 }
 
+// atmCircuits are the keywords of well-known circuits (VPI 0) and their
+// VCI.
+var atmCircuits = map[string]uint32{"metac": 1, "bcc": 2, "oamf4sc": 3, "oamf4ec": 4, "sc": 5, "ilmic": 16}
+
 // atmAbbrev compiles the ATM keywords (libpcap's gen_atmtype_abbrev and
 // gen_atmmulti_abbrev).
 func (c *compiler) atmAbbrev(name string) *frag {
 	c.requireATM(name)
+	if vci, ok := atmCircuits[name]; ok {
+		return c.atmCircuit(vci)
+	}
 	switch name {
-	case "metac":
-		return c.atmCircuit(1)
-	case "bcc":
-		return c.atmCircuit(2)
-	case "oamf4sc":
-		return c.atmCircuit(3)
-	case "oamf4ec":
-		return c.atmCircuit(4)
-	case "sc":
-		return c.atmCircuit(5)
-	case "ilmic":
-		return c.atmCircuit(16)
 	case "oam", "oamf4":
 		b0 := c.cmp(orLinkHdr, sunATMOffVCI, szH, 3)
 		b1 := or(b0, c.cmp(orLinkHdr, sunATMOffVCI, szH, 4))
