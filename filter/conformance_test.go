@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -160,6 +161,9 @@ func runConformance(t *testing.T, list string, sampleEvery uint32) []*conformanc
 	exprs := readExpressionList(t, list)
 	if os.Getenv("PCAPTOOL_FILTER_FULL") == "1" {
 		sampleEvery = 1
+	}
+	if n, err := strconv.Atoi(os.Getenv("PCAPTOOL_FILTER_SAMPLE")); err == nil && n > 0 {
+		sampleEvery = uint32(n) // one pair in n, for a quicker full-coverage estimate
 	}
 	type job struct {
 		c    *capture

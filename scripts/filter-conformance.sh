@@ -5,7 +5,8 @@
 # (independent.txt): acceptance, packets kept by tcpdump -r -w, and program
 # length against tcpdump -d. Writes the Markdown tables the README shows to
 # bench/results/filter-conformance-{dev,independent}.md. Takes about 15
-# minutes on 2 cores (one tcpdump run per pair); CI runs a sample of the
+# minutes on 2 idle cores (one tcpdump run per pair; PCAPTOOL_FILTER_SAMPLE=N
+# runs one pair in N); CI runs a sample of the
 # pairs instead (go test ./filter -run TestConformance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
