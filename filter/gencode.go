@@ -542,7 +542,7 @@ func (c *compiler) llcInternal() *frag {
 		return and(b0, b1)
 	case isWLAN(c.linktype):
 		return c.wlanDataFrame()
-	case c.linktype == ltATMRFC1483 || c.linktype == ltATMCLIP:
+	case c.linktype == ltATMRFC1483:
 		return c.genTrue()
 	case c.linktype == linktype.SunATM:
 		return c.mcmp(orLinkHdr, 0, szB, sunATMProtoLLC, 0x0f)
@@ -1390,6 +1390,9 @@ func (c *compiler) broadcast(proto Proto) *frag {
 		if isWLAN(c.linktype) {
 			return c.wlanHost([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
 		}
+		if c.linktype == ltARCnet || c.linktype == ltARCnetLinux {
+			return c.arcnetHost(0, DirDst)
+		}
 		c.fail("not a broadcast link")
 	case ProtoIP:
 		// tcpdump passes a netmask of 0 when reading files, so every
@@ -1414,6 +1417,10 @@ func (c *compiler) multicast(proto Proto) *frag {
 		}
 		if isWLAN(c.linktype) {
 			return c.wlanMulticast()
+		}
+		if c.linktype == ltARCnet || c.linktype == ltARCnetLinux {
+			// Every ARCnet multicast goes to the broadcast address.
+			return c.arcnetHost(0, DirDst)
 		}
 	case ProtoIP:
 		b0 := c.linkType(etherTypeIP)
@@ -1459,10 +1466,14 @@ func (c *compiler) mpls(label uint32, has bool) *frag {
 	if c.labelDepth > 0 {
 		b0 = c.mcmp(orPrevMPLSHdr, 2, szB, 0, 0x01)
 	} else {
-		if c.linktype != linktype.Ethernet {
+		switch c.linktype {
+		case linktype.Ethernet, linktype.CHDLC:
+			b0 = c.linkType(etherTypeMPLS)
+		case linktype.PPP:
+			b0 = c.cmp(orLinkType, 0, szH, pppMPLSUnicast)
+		default:
 			c.fail("no MPLS support for %s", c.linktype.Description())
 		}
-		b0 = c.linkType(etherTypeMPLS)
 	}
 	if has {
 		if label > 0xfffff {
@@ -1506,6 +1517,14 @@ func (c *compiler) inbound(out bool) *frag {
 	case linktype.LinuxSLL2:
 		b = c.cmp(orLinkHdr, 10, szB, sllOutgoing)
 	default:
+		if _, juniper := juniperPayload[c.linktype]; juniper {
+			// The direction flag follows the 3-byte magic.
+			v := uint32(1)
+			if out {
+				v = 0
+			}
+			return c.mcmp(orLinkHdr, 3, szB, v, 0x01)
+		}
 		c.fail("inbound/outbound not supported on %s when reading savefiles", c.linktype.Description())
 	}
 	if !out {
@@ -1593,7 +1612,7 @@ func (c *compiler) primitive(n *Primitive) *frag {
 	case ValueMAC:
 		return c.ecode(n.Value, q)
 	case ValueARCnet:
-		c.fail("ARCnet addresses are supported only on ARCnet link types")
+		return c.arcnetAddress(n.Value, q)
 	}
 	c.fail("unknown identifier")
 	return nil

@@ -1,6 +1,9 @@
 package filter
 
 import (
+	"strconv"
+	"strings"
+
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/linktype"
@@ -321,4 +324,42 @@ func (c *compiler) prologue(entry *block) *block {
 	s := append(prefix, stmt(opMISC|miscTXA, 0), stmt(opALU|aluADD|srcK, 24), stmt(opST, pl),
 		stmt(opLD|mIND|szB, 0))
 	return c.testBlock(s, opJMP|jmpJSET|srcK, 0x08, reserved, next)
+}
+
+// arcnetHost tests the one-byte ARCnet source (offset 0) or destination
+// (offset 1) address, as libpcap's gen_ahostop.
+func (c *compiler) arcnetHost(a uint32, dir Dir) *frag {
+	switch dir {
+	case DirSrc:
+		return c.cmp(orLinkHdr, 0, szB, a)
+	case DirDst:
+		return c.cmp(orLinkHdr, 1, szB, a)
+	case DirAnd:
+		b0 := c.arcnetHost(a, DirSrc)
+		return and(b0, c.arcnetHost(a, DirDst))
+	case DirDefault, DirOr:
+		b0 := c.arcnetHost(a, DirSrc)
+		return or(b0, c.arcnetHost(a, DirDst))
+	}
+	c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
+	return nil
+}
+
+// arcnetAddress compiles "[link] [dir] [host] $XX" on ARCnet.
+func (c *compiler) arcnetAddress(s string, q Qualifier) *frag {
+	if (q.Addr != AddrHost && q.Addr != AddrDefault) || q.Proto != ProtoLink {
+		c.fail("ARCnet address used in non-arc expression")
+	}
+	if c.linktype != ltARCnet && c.linktype != ltARCnetLinux {
+		c.fail("ARCnet address used in non-arc expression")
+	}
+	// libpcap 1.10 converts "$XX" with its MAC address parser, which
+	// takes the '$' for a digit worth -19: the address byte tested is
+	// (-19 << 4 | first digit) & 0xff. Mirror it so that verdicts agree.
+	digits := strings.TrimPrefix(s, "$")
+	d, err := strconv.ParseUint(digits[:1], 16, 8)
+	if err != nil {
+		c.fail("malformed ARCnet address '%s'", s)
+	}
+	return c.arcnetHost(uint32(uint8(int32(-19)<<4|int32(d))), q.Dir)
 }

@@ -33,14 +33,15 @@ const (
 	llcSAPNetBEUI = 0xf0
 	llcSAPISONS   = 0xfe
 
-	pppIP     = 0x0021
-	pppOSI    = 0x0023
-	pppNS     = 0x0025
-	pppDECnet = 0x0027
-	pppApple  = 0x0029
-	pppIPX    = 0x002b
-	pppBRPDU  = 0x0031
-	pppIPv6   = 0x0057
+	pppIP          = 0x0021
+	pppOSI         = 0x0023
+	pppNS          = 0x0025
+	pppDECnet      = 0x0027
+	pppApple       = 0x0029
+	pppIPX         = 0x002b
+	pppBRPDU       = 0x0031
+	pppIPv6        = 0x0057
+	pppMPLSUnicast = 0x0281
 
 	isoCLNP = 0x81
 	isoESIS = 0x82
