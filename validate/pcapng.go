@@ -18,6 +18,9 @@ type ngInterface struct {
 	// newID is the interface's index in a repaired file, -1 when its IDB
 	// was dropped.
 	newID int
+	// placeholder marks an interface whose description was lost, to be
+	// described from its first packet.
+	placeholder bool
 }
 
 // ngState is the state of the section being read.
@@ -34,6 +37,7 @@ type ngState struct {
 	// then refer to an interface whose description was lost.
 	lost     bool
 	lastTime time.Time // of the last packet with a usable time
+	lastType uint32    // type of the last block kept
 	scratch  []byte
 	fixed    []byte // a block with a restored length
 }
@@ -231,6 +235,7 @@ func (c *checker) ngProcess(s *ngState, raw []byte, order binary.ByteOrder, typ 
 		c.drop(off, int64(len(raw)), 1, b2i(isPacket), "block of a section whose header is unusable")
 	default:
 		c.keep(out)
+		s.lastType = typ
 		if isPacket {
 			c.rep.UsablePackets++
 		}
@@ -299,6 +304,7 @@ func (c *checker) ngSkipTo(s *ngState, off int64, index int, next int64, ok bool
 	}
 	c.add(Error, CodeSkipped, off, index, -1, "skipped %d bytes to the next plausible block at offset %d", next-off, next)
 	c.drop(off, next-off, 0, 0, reason)
+	c.ngLostInterface(s, off, next, index)
 	return next, true
 }
 
@@ -425,6 +431,7 @@ func (c *checker) ngSynthesizeSection(s *ngState, o binary.ByteOrder, off int64,
 	s.length = -1
 	s.dropSection = false
 	s.lost = true
+	s.lastType = ngSHB
 }
 
 // ngEndSection checks the declared length of the section that ends at off.
@@ -522,11 +529,14 @@ func (c *checker) ngBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32
 				id, len(s.ifaces))
 			return nil, "packet of an undescribed interface"
 		}
+		units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
+		if s.ifaces[id].placeholder {
+			c.ngSynthesizeInterfaces(s, o, int(id), body[fixed:], units, off, index, pkt)
+		}
 		ifc := &s.ifaces[id]
 		if ifc.newID < 0 {
 			return nil, "packet of an interface whose description was dropped"
 		}
-		units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
 		capLen := o.Uint32(body[12:])
 		origLen := o.Uint32(body[16:])
 		if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-fixed) || capLen >= 1<<31 {
@@ -573,6 +583,9 @@ func (c *checker) ngBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32
 		if len(s.ifaces) == 0 {
 			c.add(Error, CodeNoInterface, off, index, pkt, "simple packet block before any interface description in the section")
 			return nil, "packet before any interface description"
+		}
+		if s.ifaces[0].placeholder {
+			c.ngSynthesizeInterfaces(s, o, 0, body[4:], 0, off, index, pkt)
 		}
 		ifc := &s.ifaces[0]
 		if ifc.newID < 0 {
@@ -857,10 +870,13 @@ func (c *checker) ngNameResolution(s *ngState, raw, body []byte, bodyOff int64, 
 func (c *checker) ngSynthesizeInterfaces(s *ngState, o binary.ByteOrder, id int, data []byte, units uint64, off int64, index, pkt int) {
 	lt := guessLinkType(data)
 	exp := guessResolution(units, s.lastTime)
-	for len(s.ifaces) <= id {
+	for i := 0; i <= id; i++ {
+		if i < len(s.ifaces) && !s.ifaces[i].placeholder {
+			continue
+		}
 		c.add(Error, CodeInterfaceID, off, index, pkt,
 			"interface %d is not described (its description block was lost): wrote one with link type %s and resolution 1e-%d s guessed from its packets",
-			len(s.ifaces), lt, exp)
+			i, lt, exp)
 		idb := make([]byte, 20, 32)
 		o.PutUint32(idb, ngIDB)
 		o.PutUint16(idb[8:], uint16(lt))
@@ -879,9 +895,33 @@ func (c *checker) ngSynthesizeInterfaces(s *ngState, o binary.ByteOrder, id int,
 		for range exp {
 			ups *= 10
 		}
-		s.ifaces = append(s.ifaces, ngInterface{linkType: lt, ups: ups, newID: s.kept})
+		ifc := ngInterface{linkType: lt, ups: ups, newID: s.kept}
 		s.kept++
+		if i < len(s.ifaces) {
+			s.ifaces[i] = ifc
+		} else {
+			s.ifaces = append(s.ifaces, ifc)
+		}
 	}
+}
+
+// ngLostInterface notes that the whole block dropped at [off, next) may
+// have been an interface description: it sits among them (after the
+// section header or another description) and its trailing length frames
+// exactly one block. Its interface keeps its number, described later from
+// its packets, so that the interfaces after it keep theirs.
+func (c *checker) ngLostInterface(s *ngState, off, next int64, index int) {
+	if s.order == nil || (s.lastType != ngSHB && s.lastType != ngIDB) || next-off < 20 {
+		return
+	}
+	t := c.w.peek(next-4, 4)
+	if len(t) < 4 || int64(s.order.Uint32(t)) != next-off {
+		return
+	}
+	c.add(Error, CodeBody, off, index, -1,
+		"the lost block among the interface descriptions is taken for interface %d's", len(s.ifaces))
+	s.ifaces = append(s.ifaces, ngInterface{newID: -1, placeholder: true})
+	s.lastType = ngIDB
 }
 
 // guessLinkType tells Ethernet from raw IP by the first bytes of a frame.
