@@ -67,7 +67,8 @@ type span struct{ off, length int }
 var Kinds = []string{"truncated", "length-big", "length-small", "length-zero", "length-ffffffff", "zeroed-page",
 	"garbage-inserted", "span-deleted", "file-header", "interface", "concatenated", "restarted"}
 
-// Set builds every damaged case from sources of n packets each (n ≥ 100).
+// Set builds every damaged case from sources of n packets each (n ≥ 12;
+// small ones make fuzzing seeds).
 func Set(n int) []Case {
 	var out []Case
 	for i, build := range sourceBuilders() {
@@ -108,7 +109,7 @@ func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
 		a.order.PutUint32(d[lengthAt:], 0xffffffff)
 	case "zeroed-page":
 		p := mid() &^ 4095
-		clear(d[p : p+4096])
+		clear(d[p:min(p+4096, len(d))])
 	case "garbage-inserted":
 		p := mid()
 		g := make([]byte, 997)
@@ -118,7 +119,7 @@ func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
 		d = append(d[:p], append(g, d[p:]...)...)
 	case "span-deleted":
 		p := mid()
-		d = append(d[:p], d[p+3001:]...)
+		d = append(d[:p], d[min(p+3001, len(d)):]...)
 	case "file-header":
 		n := 16 // pcap: magic, version, zone, sigfigs; snaplen and link type kept
 		if a.pcapng {
