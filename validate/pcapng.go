@@ -94,6 +94,7 @@ func (c *checker) pcapng() {
 	s := &ngState{length: -1}
 	var off int64
 	index, packet := 0, 0
+blocks:
 	for {
 		c.w.release(off)
 		hdr := c.w.peek(off, 12)
@@ -117,7 +118,7 @@ func (c *checker) pcapng() {
 					binary.BigEndian.Uint32(hdr[8:12]))
 				var more bool
 				if off, more = c.ngSkip(s, off, index, "section header with a bad byte-order magic"); !more {
-					break
+					break blocks
 				}
 				continue
 			}
@@ -130,7 +131,7 @@ func (c *checker) pcapng() {
 			c.add(Error, CodeMagic, off, index, -1, "no section header: the block here is not a plausible one either")
 			var more bool
 			if off, more = c.ngSkip(s, off, index, "bytes before any usable section header"); !more {
-				break
+				break blocks
 			}
 			continue
 		default:
@@ -153,7 +154,7 @@ func (c *checker) pcapng() {
 				pcapng.BlockType(typ), length, bad)
 			var more bool
 			if off, more = c.ngDamaged(s, off, index, &packet, order, typ, "block with a bad total length"); !more {
-				break
+				break blocks
 			}
 			index++
 			continue
@@ -200,7 +201,7 @@ func (c *checker) pcapng() {
 			var more bool
 			if off, more = c.ngDamaged(s, off, index, &packet, order, typ,
 				"block whose trailing length differs from its leading length"); !more {
-				break
+				break blocks
 			}
 			index++
 			continue

@@ -54,7 +54,9 @@ func (w *window) peek(off int64, n int) []byte {
 // bytes before keep are dropped, and the buffer grows only when what is
 // kept and wanted does not fit.
 func (w *window) fill(want int64) {
-	if drop := min(w.keep-w.base, int64(len(w.buf))); drop > 0 && len(w.buf) == cap(w.buf) {
+	// Compact only when that frees at least half the buffer: sliding by a
+	// few bytes per read would copy the whole buffer each time.
+	if drop := min(w.keep-w.base, int64(len(w.buf))); drop > 0 && len(w.buf) == cap(w.buf) && 2*drop >= int64(len(w.buf)) {
 		n := copy(w.buf, w.buf[drop:])
 		w.buf = w.buf[:n]
 		w.base += drop
