@@ -43,6 +43,10 @@ type Case struct {
 	Data   []byte
 	// Original lists the packets of the undamaged file(s), in file order.
 	Original []Packet
+	// Intact counts the original packets whose bytes the damage left
+	// alone, or whose only damaged byte is a length field that the
+	// next record's position restores: what a perfect recovery gets.
+	Intact int
 }
 
 // Name is "source/damage".
@@ -85,7 +89,17 @@ func Set(n int) []Case {
 }
 
 func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
-	c := Case{Source: a.name, Damage: kind, Ext: a.ext, Original: a.packets}
+	c := Case{Source: a.name, Damage: kind, Ext: a.ext, Original: a.packets, Intact: len(a.packets)}
+	// untouched counts the records that do not overlap [from, to).
+	untouched := func(from, to int) int {
+		n := 0
+		for _, r := range a.records {
+			if r.off+r.length <= from || r.off >= to {
+				n++
+			}
+		}
+		return n
+	}
 	d := bytes.Clone(a.data)
 	// Damage lands in the second half, past the first records.
 	mid := func() int { return len(d)/2 + rng.IntN(len(d)/3) }
@@ -99,6 +113,7 @@ func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
 	case "truncated":
 		r := a.records[len(a.records)*3/4]
 		d = d[:r.off+r.length/2]
+		c.Intact = len(a.records) * 3 / 4
 	case "length-big":
 		a.order.PutUint32(d[lengthAt:], trueLen+200)
 	case "length-small":
@@ -110,6 +125,12 @@ func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
 	case "zeroed-page":
 		p := mid() &^ 4095
 		clear(d[p:min(p+4096, len(d))])
+		c.Intact = 0
+		for _, r := range a.records { // zeros over zeros change nothing
+			if bytes.Equal(a.data[r.off:r.off+r.length], d[r.off:r.off+r.length]) {
+				c.Intact++
+			}
+		}
 	case "garbage-inserted":
 		p := mid()
 		g := make([]byte, 997)
@@ -117,9 +138,11 @@ func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
 			g[i] = byte(rng.Uint32())
 		}
 		d = append(d[:p], append(g, d[p:]...)...)
+		c.Intact = untouched(p, p)
 	case "span-deleted":
 		p := mid()
 		d = append(d[:p], d[min(p+3001, len(d)):]...)
+		c.Intact = untouched(p, p+3001)
 	case "file-header":
 		n := 16 // pcap: magic, version, zone, sigfigs; snaplen and link type kept
 		if a.pcapng {
@@ -138,12 +161,14 @@ func damaged(a, b *source, kind string, rng *rand.Rand) (Case, bool) {
 	case "concatenated":
 		d = append(d, b.data...)
 		c.Original = append(append([]Packet(nil), a.packets...), b.packets...)
+		c.Intact = len(c.Original)
 	case "restarted":
 		// The capture stopped mid-record and a new one was appended to the
 		// same file.
 		r := a.records[len(a.records)*2/3]
 		d = append(d[:r.off+r.length/3], b.data...)
 		c.Original = append(append([]Packet(nil), a.packets...), b.packets...)
+		c.Intact = len(a.records)*2/3 + len(b.packets)
 	}
 	c.Data = d
 	return c, true
