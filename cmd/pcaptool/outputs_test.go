@@ -10,11 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pcaptool/pcaptool/internal/netns"
 )
 
 // Every command that writes a file goes through package outfile. These
@@ -260,4 +263,124 @@ func TestOutputKeepsPermissions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCaptureDestinations captures 30 frames into each kind of
+// destination: the frames reach devices, FIFOs and descriptor links
+// directly, a link's target file, a rewritten private file keeping 0600 and
+// a new file following the umask; rotation into a device is refused.
+func TestCaptureDestinations(t *testing.T) {
+	p := newVethPair(t)
+	dir := t.TempDir()
+	const frames = 30
+	capture := func(t *testing.T, dest string, stdout io.Writer, umask077 bool) {
+		t.Helper()
+		args := []string{"capture", "-i", p.vb, "-c", strconv.Itoa(frames), "--immediate", "-w", dest}
+		cmdArgs := append([]string{"-c", `umask 022; [ "$UMASK077" = 1 ] && umask 077; exec "$0" "$@"`, pcaptoolBin}, args...)
+		b := &bg{cmd: netns.Exec(p.b, "sh", cmdArgs...), done: make(chan struct{})}
+		b.cmd.Env = append(os.Environ(), "UMASK077="+map[bool]string{true: "1"}[umask077])
+		b.cmd.Stderr = &syncWriter{b: &b.stderr}
+		b.cmd.Stdout = stdout
+		if err := b.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { b.err = b.cmd.Wait(); close(b.done) }()
+		t.Cleanup(func() { b.cmd.Process.Kill(); <-b.done })
+		b.waitListening(t)
+		goSender(t, p.a, p.va, frames)
+		select {
+		case <-b.done:
+			if b.err != nil {
+				t.Fatalf("capture: %v: %s", b.err, b.errText())
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("capture did not stop after %d frames: %s", frames, b.errText())
+		}
+	}
+	countFrames := func(t *testing.T, data []byte) int {
+		t.Helper()
+		name := filepath.Join(t.TempDir(), "got.pcap")
+		os.WriteFile(name, data, 0o600)
+		pkts, _ := packets(t, name)
+		return len(pkts)
+	}
+
+	t.Run("character device", func(t *testing.T) {
+		null := filepath.Join(dir, "null")
+		requireMknod(t, null, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3)))
+		capture(t, null, nil, false)
+		if st, err := os.Lstat(null); err != nil || st.Mode()&fs.ModeCharDevice == 0 {
+			t.Fatal("the device was replaced")
+		}
+		res := runTool(t, nil, "capture", "-i", "lo", "-C", "1", "-w", null)
+		if res.code != 2 || !strings.Contains(res.stderr, "rotate regular files") {
+			t.Fatalf("rotation into a device: exit %d: %s", res.code, res.stderr)
+		}
+	})
+	t.Run("FIFO with a reader", func(t *testing.T) {
+		fifo := filepath.Join(dir, "fifo")
+		unix.Mkfifo(fifo, 0o600)
+		got := make(chan []byte, 1)
+		go func() {
+			f, err := os.Open(fifo)
+			if err != nil {
+				got <- nil
+				return
+			}
+			b, _ := io.ReadAll(f)
+			f.Close()
+			got <- b
+		}()
+		capture(t, fifo, nil, false)
+		if n := countFrames(t, <-got); n != frames {
+			t.Fatalf("the FIFO's reader got %d frames, want %d", n, frames)
+		}
+		if st, _ := os.Lstat(fifo); st.Mode()&fs.ModeNamedPipe == 0 {
+			t.Fatal("the FIFO was replaced")
+		}
+	})
+	t.Run("symlink to a file", func(t *testing.T) {
+		target := filepath.Join(dir, "target.pcap")
+		os.WriteFile(target, []byte("previous"), 0o640)
+		link := filepath.Join(dir, "link.pcap")
+		os.Symlink("target.pcap", link)
+		capture(t, link, nil, false)
+		if st, _ := os.Lstat(link); st.Mode()&fs.ModeSymlink == 0 {
+			t.Fatal("the link was replaced")
+		}
+		if pkts, _ := packets(t, target); len(pkts) != frames {
+			t.Fatalf("the target holds %d frames", len(pkts))
+		}
+		if st, _ := os.Stat(target); st.Mode().Perm() != 0o640 {
+			t.Fatalf("target mode %v", st.Mode().Perm())
+		}
+	})
+	t.Run("symlink to /proc/self/fd/1", func(t *testing.T) {
+		link := filepath.Join(dir, "stdout")
+		os.Symlink("/proc/self/fd/1", link)
+		var out bytes.Buffer
+		capture(t, link, &out, false)
+		if n := countFrames(t, out.Bytes()); n != frames {
+			t.Fatalf("standard output got %d frames", n)
+		}
+	})
+	t.Run("private file rewritten", func(t *testing.T) {
+		priv := filepath.Join(dir, "private.pcap")
+		os.WriteFile(priv, []byte("previous"), 0o600)
+		os.Chmod(priv, 0o600)
+		capture(t, priv, nil, false)
+		if st, _ := os.Stat(priv); st.Mode().Perm() != 0o600 {
+			t.Fatalf("mode %v after rewriting a 0600 file", st.Mode().Perm())
+		}
+		if pkts, _ := packets(t, priv); len(pkts) != frames {
+			t.Fatalf("%d frames", len(pkts))
+		}
+	})
+	t.Run("new file under umask 077", func(t *testing.T) {
+		name := filepath.Join(dir, "new.pcap")
+		capture(t, name, nil, true)
+		if st, err := os.Stat(name); err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("mode %v (%v), want 0600", st.Mode().Perm(), err)
+		}
+	})
 }
