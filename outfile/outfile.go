@@ -176,60 +176,62 @@ func createTemp(target string, perm fs.FileMode) (*os.File, string, error) {
 // resolveLinks follows symbolic links from name to the path of the file
 // they lead to, which need not exist yet.
 func resolveLinks(name string) (string, error) {
-	for range 255 {
-		st, err := os.Lstat(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return name, nil
+	for range maxLinks {
+		next, isLink, err := followLink(name)
+		if err != nil || !isLink {
+			return name, err
 		}
-		if err != nil {
-			return "", err
-		}
-		if st.Mode()&fs.ModeSymlink == 0 {
-			return name, nil
-		}
-		link, err := os.Readlink(name)
-		if err != nil {
-			return "", err
-		}
-		if !filepath.IsAbs(link) {
-			// Not filepath.Join: cleaning "dir/.." lexically is wrong
-			// when dir is itself a link.
-			link = filepath.Dir(name) + string(filepath.Separator) + link
-		}
-		name = link
+		name = next
 	}
-	return "", &fs.PathError{Op: "resolve", Path: name, Err: errors.New("too many levels of symbolic links")}
+	return "", errLinkLoop(name)
 }
 
 // throughDescriptorLink reports whether name is, or leads through, one of
 // the kernel's per-descriptor links (/proc/PID/fd/N, /dev/fd/N,
 // /dev/stdout), whose text is not a path one can create files beside.
 func throughDescriptorLink(name string) (bool, error) {
-	for range 255 {
-		st, err := os.Lstat(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
-		}
-		if err != nil {
+	for range maxLinks {
+		next, isLink, err := followLink(name)
+		if err != nil || !isLink {
 			return false, err
-		}
-		if st.Mode()&fs.ModeSymlink == 0 {
-			return false, nil
 		}
 		if dir, err := filepath.EvalSymlinks(filepath.Dir(name)); err == nil &&
 			strings.HasPrefix(dir, "/proc/") && filepath.Base(dir) == "fd" {
 			return true, nil
 		}
-		link, err := os.Readlink(name)
-		if err != nil {
-			return false, err
-		}
-		if !filepath.IsAbs(link) {
-			link = filepath.Dir(name) + string(filepath.Separator) + link
-		}
-		name = link
+		name = next
 	}
-	return false, nil
+	return false, errLinkLoop(name)
+}
+
+// maxLinks is how many symbolic links a path may lead through, as Linux's
+// limit of 40 nested links.
+const maxLinks = 40
+
+func errLinkLoop(name string) error {
+	return &fs.PathError{Op: "resolve", Path: name, Err: errors.New("too many levels of symbolic links")}
+}
+
+// followLink returns the path a symbolic link name points to, or isLink
+// false when name is not a link (or does not exist).
+func followLink(name string) (next string, isLink bool, err error) {
+	st, err := os.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return name, false, nil
+	}
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return name, false, err
+	}
+	link, err := os.Readlink(name)
+	if err != nil {
+		return name, false, err
+	}
+	if !filepath.IsAbs(link) {
+		// Not filepath.Join: cleaning "dir/.." lexically is wrong when
+		// dir is itself a link.
+		link = filepath.Dir(name) + string(filepath.Separator) + link
+	}
+	return link, true, nil
 }
 
 // Name returns the name the File was created with.
