@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Chop describes the bytes editcap -C removes from every packet: up to two
@@ -55,23 +57,23 @@ func (c Chop) IsZero() bool { return c.BeginLen == 0 && c.EndLen == 0 }
 // ChopStage removes bytes from every packet as a Chop describes, like
 // editcap -C; with adjustLength the original length shrinks too (-L).
 type ChopStage struct {
-	src          Reader
+	src          pkt.Reader
 	chop         Chop
 	adjustLength bool
 	buf          []byte
-	pkt          Packet
+	pkt          pkt.Packet
 }
 
 // NewChop returns the stage.
-func NewChop(src Reader, c Chop, adjustLength bool) *ChopStage {
+func NewChop(src pkt.Reader, c Chop, adjustLength bool) *ChopStage {
 	return &ChopStage{src: src, chop: c, adjustLength: adjustLength}
 }
 
 // Interfaces returns the source's interfaces.
-func (s *ChopStage) Interfaces() []Interface { return s.src.Interfaces() }
+func (s *ChopStage) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 
 // ReadPacket returns the next packet with the chosen bytes removed.
-func (s *ChopStage) ReadPacket() (*Packet, error) {
+func (s *ChopStage) ReadPacket() (*pkt.Packet, error) {
 	p, err := s.src.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func (s *ChopStage) ReadPacket() (*Packet, error) {
 // apply follows editcap's handle_chopping step by step, so that odd
 // combinations (crossed regions, chops longer than the packet) come out the
 // same.
-func (s *ChopStage) apply(p *Packet) {
+func (s *ChopStage) apply(p *pkt.Packet) {
 	c := s.chop
 	caplen := len(p.Data)
 	if c.BeginLen == 0 {

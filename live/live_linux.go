@@ -19,8 +19,8 @@ import (
 	"unsafe"
 
 	"github.com/mdlayher/packet"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
@@ -142,12 +142,12 @@ type Handle struct {
 	cfg     Config
 	method  Method
 	bufSize int // the kernel buffer in effect, see BufferSize
-	ifaces  []convert.Interface
+	ifaces  []pkt.Interface
 
-	pkt      convert.Packet
+	pkt      pkt.Packet
 	info     Info
 	flags    [4]byte
-	opts     [1]convert.Option
+	opts     [1]pkt.Option
 	broken   atomic.Bool
 	closed   atomic.Bool
 	readErr  error
@@ -286,8 +286,8 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		h.Close()
 		return nil, openError(name, err)
 	}
-	h.ifaces = []convert.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
-	h.opts[0] = convert.Option{Code: convert.OptPacketFlags, Value: h.flags[:]}
+	h.ifaces = []pkt.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
+	h.opts[0] = pkt.Option{Code: pkt.OptEPBFlags, Value: h.flags[:]}
 	h.readIfDrops(true)
 	return h, nil
 }
@@ -407,8 +407,8 @@ func (h *Handle) SnapLen() int { return h.snaplen }
 // Method returns how packets are read.
 func (h *Handle) Method() Method { return h.method }
 
-// Interfaces implements convert.Reader: one interface, the one captured on.
-func (h *Handle) Interfaces() []convert.Interface { return h.ifaces }
+// Interfaces implements pkt.Reader: one interface, the one captured on.
+func (h *Handle) Interfaces() []pkt.Interface { return h.ifaces }
 
 // Info describes the packet returned by the last ReadPacket.
 func (h *Handle) Info() Info { return h.info }
@@ -435,7 +435,7 @@ func (h *Handle) Break() {
 // ReadPacket waits for the next packet and returns it. The packet and its
 // Data are valid until the next call or Close. After Break or Close it
 // returns io.EOF.
-func (h *Handle) ReadPacket() (*convert.Packet, error) {
+func (h *Handle) ReadPacket() (*pkt.Packet, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for {
@@ -463,8 +463,8 @@ func (h *Handle) ReadPacket() (*convert.Packet, error) {
 
 // wantDirection applies the loopback rule and the Direction setting, as
 // libpcap's linux_check_direction does.
-func (h *Handle) wantDirection(ifIndex int, t PacketType, hatype uint16) bool {
-	if t == PacketOutgoing {
+func (h *Handle) wantDirection(ifIndex int, t pkt.PacketType, hatype uint16) bool {
+	if t == pkt.PacketOutgoing {
 		// Loopback (and CAN) frames are seen again as incoming.
 		if ifIndex == h.loIndex {
 			return false
@@ -485,7 +485,7 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		return false, h.readErr
 	}
 	from := &h.from
-	pkttype := PacketType(from.Pkttype)
+	pkttype := pkt.PacketType(from.Pkttype)
 	ifIndex := int(from.Ifindex)
 	if !h.wantDirection(ifIndex, pkttype, from.Hatype) {
 		return false, nil
@@ -562,7 +562,7 @@ func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info Info) {
 	h.info = info
 	flags := info.Type.EPBFlags()
 	h.flags[0], h.flags[1], h.flags[2], h.flags[3] = byte(flags), byte(flags>>8), byte(flags>>16), byte(flags>>24)
-	h.pkt = convert.Packet{
+	h.pkt = pkt.Packet{
 		Timestamp: ts,
 		Length:    max(wireLen, len(data)),
 		Data:      data,

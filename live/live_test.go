@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 )
 
@@ -78,8 +79,8 @@ func TestLinkTypeForARPHRD(t *testing.T) {
 }
 
 func TestEPBFlags(t *testing.T) {
-	for typ, want := range map[PacketType]uint32{
-		PacketHost: 0x5, PacketBroadcast: 0xd, PacketMulticast: 0x9, PacketOtherHost: 0x11, PacketOutgoing: 0x2, 9: 0,
+	for typ, want := range map[pkt.PacketType]uint32{
+		pkt.PacketHost: 0x5, pkt.PacketBroadcast: 0xd, pkt.PacketMulticast: 0x9, pkt.PacketOtherHost: 0x11, pkt.PacketOutgoing: 0x2, 9: 0,
 	} {
 		if got := typ.EPBFlags(); got != want {
 			t.Errorf("%v.EPBFlags() = %#x, want %#x", typ, got, want)
@@ -90,13 +91,13 @@ func TestEPBFlags(t *testing.T) {
 func TestCookedHeaders(t *testing.T) {
 	addr := []byte{1, 2, 3, 4, 5, 6}
 	b := make([]byte, 20)
-	putSLL2(b, 0x0800, 7, 1, PacketOutgoing, addr)
+	putSLL2(b, 0x0800, 7, 1, pkt.PacketOutgoing, addr)
 	want := []byte{8, 0, 0, 0, 0, 0, 0, 7, 0, 1, 4, 6, 1, 2, 3, 4, 5, 6, 0, 0}
 	if !bytes.Equal(b, want) {
 		t.Errorf("SLL2 header % x, want % x", b, want)
 	}
 	b = make([]byte, 16)
-	putSLL(b, 0x86dd, 772, PacketBroadcast, addr)
+	putSLL(b, 0x86dd, 772, pkt.PacketBroadcast, addr)
 	want = []byte{0, 1, 3, 4, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x86, 0xdd}
 	if !bytes.Equal(b, want) {
 		t.Errorf("SLL header % x, want % x", b, want)

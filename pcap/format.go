@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Magic numbers, as read in the file's own byte order.
@@ -22,22 +23,6 @@ const (
 	ModifiedRecordHeaderLen = 24
 )
 
-// Precision is the unit of the sub-second part of record timestamps.
-type Precision uint8
-
-// Timestamp precisions.
-const (
-	Microsecond Precision = iota
-	Nanosecond
-)
-
-func (p Precision) String() string {
-	if p == Nanosecond {
-		return "nanoseconds"
-	}
-	return "microseconds"
-}
-
 // Link-type field bits (draft-ietf-opsawg-pcap, libpcap's pcap-common.h).
 const (
 	linkTypeMask       = 0x03ffffff // LT_LINKTYPE
@@ -48,7 +33,10 @@ const (
 // FileHeader is the 24-byte global header.
 type FileHeader struct {
 	ByteOrder binary.ByteOrder
-	Precision Precision
+	// Resolution is the unit of the sub-second part of record timestamps:
+	// pkt.Microsecond or pkt.Nanosecond, as the magic number says. A
+	// writer treats 0 as pkt.Microsecond.
+	Resolution pkt.Resolution
 	// Modified is true for the 0xa1b2cd34 magic.
 	Modified     bool
 	VersionMajor uint16
@@ -66,15 +54,25 @@ type FileHeader struct {
 	LinkTypeReserved uint16
 }
 
-// Magic returns the magic number that encodes h's precision and variant.
+// Magic returns the magic number that encodes h's resolution and variant.
 func (h *FileHeader) Magic() uint32 {
 	switch {
 	case h.Modified:
 		return MagicModified
-	case h.Precision == Nanosecond:
+	case h.Resolution == pkt.Nanosecond:
 		return MagicNanoseconds
 	}
 	return MagicMicroseconds
+}
+
+// Interface returns the description of the file's one capture interface,
+// as the packet model states it.
+func (h *FileHeader) Interface() pkt.Interface {
+	res := h.Resolution
+	if res == 0 {
+		res = pkt.Microsecond
+	}
+	return pkt.Interface{LinkType: h.LinkType, SnapLen: h.SnapLen, Resolution: res, FCSLen: h.FCSLen}
 }
 
 // LinkTypeField returns the 32-bit link-type field with its FCS bits.

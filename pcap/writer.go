@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Writer writes a pcap file: the file header when created, then records.
@@ -32,6 +34,13 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 	if hdr.VersionMajor == 0 && hdr.VersionMinor == 0 {
 		hdr.VersionMajor, hdr.VersionMinor = 2, 4
 	}
+	switch hdr.Resolution {
+	case 0:
+		hdr.Resolution = pkt.Microsecond
+	case pkt.Microsecond, pkt.Nanosecond:
+	default:
+		return nil, fmt.Errorf("pcap: timestamp resolution %s cannot be stored (microseconds or nanoseconds)", hdr.Resolution)
+	}
 	if hdr.FCSLen > 30 || (hdr.FCSLen > 0 && hdr.FCSLen%2 != 0) {
 		return nil, fmt.Errorf("pcap: FCS length %d bytes cannot be encoded (even, at most 30)", hdr.FCSLen)
 	}
@@ -54,16 +63,12 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 // Header returns the header written.
 func (w *Writer) Header() FileHeader { return w.hdr }
 
-// WritePacket writes one record with the given capture time, original
-// length and captured bytes. Timestamps are truncated to the file's
-// precision; times before 1970 or after 2106 cannot be stored.
-func (w *Writer) WritePacket(ts time.Time, length int, data []byte) error {
-	return w.WriteRecord(&Record{Timestamp: ts, Length: length, Data: data})
-}
-
-// WriteRecord writes rec, including the modified-format fields when the
-// file uses that format.
-func (w *Writer) WriteRecord(rec *Record) error {
+// WritePacket writes one record: rec's time, original length and captured
+// bytes, and in the modified format its Link fields. Timestamps are
+// truncated to the file's resolution; times before 1970 or after 2106
+// cannot be stored. The file has one interface, so rec.Interface is not
+// looked at.
+func (w *Writer) WritePacket(rec *pkt.Packet) error {
 	if w.closed {
 		return ErrWriteAfterClose
 	}
@@ -72,7 +77,7 @@ func (w *Writer) WriteRecord(rec *Record) error {
 		return fmt.Errorf("%w: %s", ErrTimestampRange, rec.Timestamp.UTC().Format(time.RFC3339Nano))
 	}
 	frac := uint32(rec.Timestamp.Nanosecond())
-	if w.hdr.Precision == Microsecond {
+	if w.hdr.Resolution != pkt.Nanosecond {
 		frac /= 1000
 	}
 	// The original length is written as given, even when it is smaller
@@ -94,9 +99,9 @@ func (w *Writer) WriteRecord(rec *Record) error {
 	o.PutUint32(b[8:], capField)
 	o.PutUint32(b[12:], lenField)
 	if w.hdr.Modified {
-		o.PutUint32(b[16:], uint32(rec.InterfaceIndex))
-		o.PutUint16(b[20:], rec.Protocol)
-		b[22] = rec.PacketType
+		o.PutUint32(b[16:], uint32(rec.Link.IfIndex))
+		o.PutUint16(b[20:], rec.Link.Protocol)
+		b[22] = byte(rec.Link.Type)
 		b[23] = 0
 	}
 	if _, err := w.w.Write(b); err != nil {

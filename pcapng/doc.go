@@ -25,9 +25,9 @@
 //
 // # Packets
 //
-// [PacketReader] and [PacketWriter] implement convert.Reader and
-// convert.Writer. Enhanced, simple and obsolete packet blocks become
-// convert.Packet values, zero-copy and without allocation per packet; their
+// [PacketReader] and [PacketWriter] implement pkt.Reader and
+// pkt.Writer. Enhanced, simple and obsolete packet blocks become
+// pkt.Packet values, zero-copy and without allocation per packet; their
 // timestamps are units × if_tsresol (base 10 or base 2) + if_tsoffset,
 // truncated to the nanosecond. Interfaces are numbered across sections:
 // section 0's first, then section 1's. Values of standard numeric options

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ngInterface is what later blocks need to know about an interface.
@@ -527,13 +528,13 @@ func (ifc *ngInterface) time(units uint64) time.Time {
 func (c *checker) ngInterfaceOptions(ifc *ngInterface, opts []byte, o binary.ByteOrder) {
 	var haveRes, haveOff bool
 	for len(opts) >= 4 {
-		code, n := o.Uint16(opts), int(o.Uint16(opts[2:]))
-		if code == pcapng.OptEndOfOpt || 4+pad4(n) > len(opts) {
+		code, n := pkt.OptionCode(o.Uint16(opts)), int(o.Uint16(opts[2:]))
+		if code == pkt.OptEndOfOpt || 4+pad4(n) > len(opts) {
 			break
 		}
 		v := opts[4 : 4+n]
 		switch {
-		case code == pcapng.OptIfTsresol && n == 1 && !haveRes:
+		case code == pkt.OptIfTsresol && n == 1 && !haveRes:
 			haveRes = true
 			exp := uint(v[0] & 0x7f)
 			ifc.ups = 0
@@ -547,7 +548,7 @@ func (c *checker) ngInterfaceOptions(ifc *ngInterface, opts []byte, o binary.Byt
 					ifc.ups *= 10
 				}
 			}
-		case code == pcapng.OptIfTsoffset && n == 8 && !haveOff:
+		case code == pkt.OptIfTsoffset && n == 8 && !haveOff:
 			haveOff = true
 			ifc.tsOffset = int64(o.Uint64(v))
 		}
@@ -557,54 +558,54 @@ func (c *checker) ngInterfaceOptions(ifc *ngInterface, opts []byte, o binary.Byt
 
 // ngOptionSize is the value size the specification gives an option: exactly
 // size bytes, or at least size bytes when exact is false.
-func ngOptionSize(typ uint32, code uint16) (size int, exact bool) {
+func ngOptionSize(typ uint32, code pkt.OptionCode) (size int, exact bool) {
 	switch code {
-	case pcapng.OptComment:
+	case pkt.OptComment:
 		return 0, false
-	case pcapng.OptCustomString, pcapng.OptCustomBinary, pcapng.OptCustomString2, pcapng.OptCustomBinary2:
+	case pkt.OptCustomString, pkt.OptCustomBinary, pkt.OptCustomString2, pkt.OptCustomBinary2:
 		return 4, false
 	}
 	switch typ {
 	case ngIDB:
 		switch code {
-		case pcapng.OptIfIPv4Addr, pcapng.OptIfEUIAddr, pcapng.OptIfSpeed, pcapng.OptIfTsoffset,
-			pcapng.OptIfTxSpeed, pcapng.OptIfRxSpeed:
+		case pkt.OptIfIPv4Addr, pkt.OptIfEUIAddr, pkt.OptIfSpeed, pkt.OptIfTsoffset,
+			pkt.OptIfTxSpeed, pkt.OptIfRxSpeed:
 			return 8, true
-		case pcapng.OptIfIPv6Addr:
+		case pkt.OptIfIPv6Addr:
 			return 17, true
-		case pcapng.OptIfMACAddr:
+		case pkt.OptIfMACAddr:
 			return 6, true
-		case pcapng.OptIfTsresol, pcapng.OptIfFCSLen:
+		case pkt.OptIfTsresol, pkt.OptIfFCSLen:
 			return 1, true
-		case pcapng.OptIfTzone:
+		case pkt.OptIfTzone:
 			return 4, true
-		case pcapng.OptIfFilter:
+		case pkt.OptIfFilter:
 			return 1, false
 		}
 	case ngEPB, ngPB:
 		switch code {
-		case pcapng.OptEPBFlags:
+		case pkt.OptEPBFlags:
 			return 4, true
-		case pcapng.OptEPBDropCount, pcapng.OptEPBPacketID:
+		case pkt.OptEPBDropCount, pkt.OptEPBPacketID:
 			if typ == ngEPB {
 				return 8, true
 			}
-		case pcapng.OptEPBQueue:
+		case pkt.OptEPBQueue:
 			if typ == ngEPB {
 				return 4, true
 			}
-		case pcapng.OptEPBHash, pcapng.OptEPBVerdict:
+		case pkt.OptEPBHash, pkt.OptEPBVerdict:
 			return 1, false
 		}
 	case ngISB:
-		if code >= pcapng.OptISBStartTime && code <= pcapng.OptISBUsrDeliv {
+		if code >= pkt.OptISBStartTime && code <= pkt.OptISBUsrDeliv {
 			return 8, true
 		}
 	case ngNRB:
 		switch code {
-		case pcapng.OptNSDNSIP4Addr:
+		case pkt.OptNSDNSIP4Addr:
 			return 4, true
-		case pcapng.OptNSDNSIP6Addr:
+		case pkt.OptNSDNSIP6Addr:
 			return 16, true
 		}
 	}
@@ -614,41 +615,41 @@ func ngOptionSize(typ uint32, code uint16) (size int, exact bool) {
 // ngOptions checks the options area body[start:]. It returns the length of
 // the well-formed options before the first malformed one, and whether the
 // whole area is well formed.
-func (c *checker) ngOptions(body []byte, start int, bodyOff int64, index, pkt int, typ uint32, o binary.ByteOrder) (int, bool) {
+func (c *checker) ngOptions(body []byte, start int, bodyOff int64, index, packet int, typ uint32, o binary.ByteOrder) (int, bool) {
 	opts := body[start:]
 	base := bodyOff + int64(start)
 	pos := 0
 	for pos < len(opts) {
 		if len(opts)-pos < 4 {
-			c.add(Error, CodeOption, base+int64(pos), index, pkt, "%d bytes left in the block, too few for an option header",
+			c.add(Error, CodeOption, base+int64(pos), index, packet, "%d bytes left in the block, too few for an option header",
 				len(opts)-pos)
 			return pos, false
 		}
-		code, n := o.Uint16(opts[pos:]), int(o.Uint16(opts[pos+2:]))
-		if code == pcapng.OptEndOfOpt {
+		code, n := pkt.OptionCode(o.Uint16(opts[pos:])), int(o.Uint16(opts[pos+2:]))
+		if code == pkt.OptEndOfOpt {
 			if n != 0 {
-				c.add(Warning, CodeEndOfOptions, base+int64(pos), index, pkt, "opt_endofopt with length %d, should be 0", n)
+				c.add(Warning, CodeEndOfOptions, base+int64(pos), index, packet, "opt_endofopt with length %d, should be 0", n)
 			}
 			if rest := len(opts) - pos - 4; rest > 0 {
-				c.add(Warning, CodeEndOfOptions, base+int64(pos+4), index, pkt, "%d bytes after opt_endofopt", rest)
+				c.add(Warning, CodeEndOfOptions, base+int64(pos+4), index, packet, "%d bytes after opt_endofopt", rest)
 			}
 			return len(opts), true
 		}
 		if 4+pad4(n) > len(opts)-pos {
-			c.add(Error, CodeOption, base+int64(pos), index, pkt,
+			c.add(Error, CodeOption, base+int64(pos), index, packet,
 				"option %d has length %d but only %d bytes are left in the block", code, n, len(opts)-pos-4)
 			return pos, false
 		}
 		switch want, exact := ngOptionSize(typ, code); {
 		case exact && n != want:
-			c.add(Warning, CodeOptionValue, base+int64(pos), index, pkt, "option %d has length %d, the specification says %d",
+			c.add(Warning, CodeOptionValue, base+int64(pos), index, packet, "option %d has length %d, the specification says %d",
 				code, n, want)
 		case !exact && n < want:
-			c.add(Warning, CodeOptionValue, base+int64(pos), index, pkt, "option %d has length %d, the specification says at least %d",
+			c.add(Warning, CodeOptionValue, base+int64(pos), index, packet, "option %d has length %d, the specification says at least %d",
 				code, n, want)
 		}
 		if !allZero(opts[pos+4+n : pos+4+pad4(n)]) {
-			c.add(Warning, CodePadding, base+int64(pos+4+n), index, pkt, "non-zero padding after option %d", code)
+			c.add(Warning, CodePadding, base+int64(pos+4+n), index, packet, "non-zero padding after option %d", code)
 		}
 		pos += 4 + pad4(n)
 	}

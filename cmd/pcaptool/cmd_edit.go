@@ -13,6 +13,7 @@ import (
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newEditCmd()) }
@@ -251,7 +252,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		if _, err := filter.NewStreamFilterOptions(in, f.filter, fopts); err != nil {
 			return withExitCode(exitFailure, filterError(err))
 		}
-		opts.Filter = func(r convert.Reader) (convert.Reader, error) {
+		opts.Filter = func(r pkt.Reader) (pkt.Reader, error) {
 			return filter.NewStreamFilterOptions(r, f.filter, fopts)
 		}
 	}
@@ -286,13 +287,13 @@ func filterError(err error) error {
 
 // copyTo writes r to the named output through capfile: a temporary file
 // renamed into place only when everything succeeded.
-func copyTo(r convert.Reader, name string, out *outputFlags) error {
+func copyTo(r pkt.Reader, name string, out *outputFlags) error {
 	w, err := out.create(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
-	if _, err := convert.Copy(w, r); err != nil {
+	if _, err := pkt.Copy(w, r); err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	return closeOutput(w)

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -34,9 +34,9 @@ func writeGenerated(t testing.TB, name string, cfg synth.Config, dupEvery int) s
 	if err := w.AddInterface(g.Interfaces()[0]); err != nil {
 		t.Fatal(err)
 	}
-	var prev *convert.Packet
+	var prev *pkt.Packet
 	n := 0
-	for p, err := range convert.All(g) {
+	for p, err := range pkt.All(g) {
 		if err != nil {
 			t.Fatal(err)
 		}
