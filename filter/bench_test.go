@@ -43,7 +43,7 @@ func benchPackets(n int) [][]byte {
 const benchExpr = "tcp port 80 and (ip[6:2] & 0x1fff = 0) and not host 192.168.0.1"
 
 func BenchmarkMatch(b *testing.B) {
-	prog, err := Compile(benchExpr, linktype.Ethernet, DefaultSnaplen)
+	prog, err := Compile(benchExpr, linktype.Ethernet, pkt.DefaultSnapLen)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func BenchmarkFilter(b *testing.B) {
 }
 
 func TestMatcherAllocs(t *testing.T) {
-	prog, err := Compile(benchExpr, linktype.Ethernet, DefaultSnaplen)
+	prog, err := Compile(benchExpr, linktype.Ethernet, pkt.DefaultSnapLen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestMatcherAllocs(t *testing.T) {
 func TestMatcherAgreesWithVM(t *testing.T) {
 	pkts := benchPackets(64)
 	for _, e := range []string{benchExpr, "udp", "ip[0] & 0xf != 5", "len > 60", "tcp[tcp[0]&7] = 0", "ip[1] / ip[9] = 0"} {
-		prog, err := Compile(e, linktype.Ethernet, DefaultSnaplen)
+		prog, err := Compile(e, linktype.Ethernet, pkt.DefaultSnapLen)
 		if err != nil {
 			t.Fatal(err)
 		}

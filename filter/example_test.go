@@ -10,7 +10,7 @@ import (
 )
 
 func ExampleCompile() {
-	prog, err := filter.Compile("ip and udp", linktype.LinuxSLL2, filter.DefaultSnaplen)
+	prog, err := filter.Compile("ip and udp", linktype.LinuxSLL2, pkt.DefaultSnapLen)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -23,7 +23,7 @@ func ExampleOpen() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	w, err := pcap.NewWriter(f, pcap.FileHeader{LinkType: h.LinkType(), SnapLen: uint32(h.SnapLen()), Resolution: pkt.Nanosecond, FCSLen: -1})
+	w, err := pcap.NewWriter(f, pcap.FileHeader{LinkType: h.Interfaces()[0].LinkType, SnapLen: uint32(h.SnapLen()), Resolution: pkt.Nanosecond, FCSLen: -1})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,10 +17,6 @@ import (
 // interface at once, as libpcap names it.
 const AnyDevice = "any"
 
-// DefaultSnapLen is the snap length used when Config.SnapLen is zero, the
-// same as tcpdump's default.
-const DefaultSnapLen = 262144
-
 // DefaultBufferSize is the kernel buffer used when Config.BufferSize is zero,
 // libpcap's default of 2 MiB.
 const DefaultBufferSize = 2 << 20
@@ -42,8 +38,6 @@ var (
 	ErrSnapLen = errors.New("live: snap length out of range")
 	// ErrFrameTooLarge reports an injected frame larger than the interface accepts.
 	ErrFrameTooLarge = errors.New("live: frame too large for the interface")
-	// ErrBPF reports a malformed BPF program.
-	ErrBPF = errors.New("live: malformed BPF program")
 	// ErrInjectAny reports an attempt to inject on the "any" pseudo-interface.
 	ErrInjectAny = errors.New("live: cannot inject on the \"any\" pseudo-interface")
 )
@@ -150,7 +144,7 @@ func (m Method) String() string {
 // packets in promiscuous mode with a 2 MiB buffer and a 1 s batching timeout.
 type Config struct {
 	// SnapLen is the largest number of bytes kept per packet, including
-	// the link-layer header; 0 means DefaultSnapLen.
+	// the link-layer header; 0 means pkt.DefaultSnapLen.
 	SnapLen int
 	// NoPromiscuous leaves the interface out of promiscuous mode (tcpdump -p).
 	NoPromiscuous bool

@@ -18,7 +18,9 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/google/gopacket/layers"
 	"github.com/mdlayher/packet"
+	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
@@ -181,7 +183,7 @@ func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
 	}
 	vm, err := bpf.NewVM(prog)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBPF, err)
+		return nil, fmt.Errorf("%w: %v", filter.ErrProgram, err)
 	}
 	return vm, nil
 }
@@ -211,10 +213,10 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		c = *cfg
 	}
 	if c.SnapLen == 0 {
-		c.SnapLen = DefaultSnapLen
+		c.SnapLen = pkt.DefaultSnapLen
 	}
-	if c.SnapLen < 0 || c.SnapLen > DefaultSnapLen {
-		return nil, fmt.Errorf("%w: %d (want 1..%d)", ErrSnapLen, c.SnapLen, DefaultSnapLen)
+	if c.SnapLen < 0 || c.SnapLen > pkt.DefaultSnapLen {
+		return nil, fmt.Errorf("%w: %d (want 1..%d)", ErrSnapLen, c.SnapLen, pkt.DefaultSnapLen)
 	}
 	if c.BufferSize <= 0 {
 		c.BufferSize = DefaultBufferSize
@@ -223,7 +225,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		c.Timeout = DefaultTimeout
 	}
 	if len(c.Filter) > 0 {
-		if err := ValidateBPF(c.Filter); err != nil {
+		if err := filter.Validate(c.Filter); err != nil {
 			return nil, err
 		}
 	}
@@ -391,8 +393,13 @@ func (h *Handle) recvOnce(fd uintptr) bool {
 	return true
 }
 
-// LinkType returns the link-layer header type of the captured packets.
-func (h *Handle) LinkType() linktype.LinkType { return h.lt }
+// LinkType returns the link-layer header type of the captured packets in
+// gopacket's representation, as every packet source of this module does;
+// Interfaces()[0].LinkType holds it in full (gopacket's type stops at 255).
+func (h *Handle) LinkType() layers.LinkType {
+	lt, _ := h.lt.Layers()
+	return lt
+}
 
 // BufferSize returns the kernel buffer in effect, in bytes: the ring's size,
 // or the socket receive buffer for MethodRecvmsg. It can be smaller than

@@ -168,8 +168,8 @@ func TestCaptureVeth(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg
 			h := e.open(t, e.p.B, e.p.VethB, &cfg)
-			if h.LinkType() != linktype.Ethernet {
-				t.Fatalf("link type %v, want EN10MB", h.LinkType())
+			if h.Interfaces()[0].LinkType != linktype.Ethernet {
+				t.Fatalf("link type %v, want EN10MB", h.Interfaces()[0].LinkType)
 			}
 			var sent [][]byte
 			before := time.Now()
@@ -265,8 +265,8 @@ func TestAnyDevice(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg
 			h := e.open(t, e.p.B, live.AnyDevice, &cfg)
-			if h.LinkType() != linktype.LinuxSLL2 {
-				t.Fatalf("link type %v", h.LinkType())
+			if h.Interfaces()[0].LinkType != linktype.LinuxSLL2 {
+				t.Fatalf("link type %v", h.Interfaces()[0].LinkType)
 			}
 			f := frame(e.macB, e.macA, testEtherType, 3, 200)
 			if err := e.inj.WritePacketData(f); err != nil {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/google/gopacket/layers"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -23,7 +24,7 @@ type Handle struct{}
 func Open(string, *Config) (*Handle, error) { return nil, ErrUnsupported }
 
 // LinkType returns 0.
-func (*Handle) LinkType() linktype.LinkType { return 0 }
+func (*Handle) LinkType() layers.LinkType { return 0 }
 
 // SnapLen returns 0.
 func (*Handle) SnapLen() int { return 0 }

@@ -160,7 +160,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 		if err != nil {
 			return withExitCode(exitFailure, err)
 		}
-		cfg.Filter, err = live.ParseBPF(fh)
+		cfg.Filter, err = filter.ParseDump(fh)
 		fh.Close()
 		if err != nil {
 			return withExitCode(exitFailure, fmt.Errorf("%s: %w", f.bpfFile, err))
@@ -169,7 +169,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	} else if expr != "" {
 		snaplen := f.snaplen
 		if snaplen == 0 {
-			snaplen = live.DefaultSnapLen
+			snaplen = pkt.DefaultSnapLen
 		}
 		prog, err := filter.Compile(expr, ifi.LinkType, uint32(snaplen))
 		if err != nil {
@@ -205,7 +205,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 			h.BufferSize()>>10, asked>>10, bufferLimitHint(h.Method()))
 	}
 	fmt.Fprintf(stderr, "pcaptool: listening on %s, link-type %s (%s), snapshot length %d bytes\n",
-		f.iface, h.LinkType().Name(), h.LinkType().Description(), h.SnapLen())
+		f.iface, h.Interfaces()[0].LinkType.Name(), h.Interfaces()[0].LinkType.Description(), h.SnapLen())
 
 	runErr := c.run()
 	st, _ := h.Stats()
