@@ -34,16 +34,6 @@ func TestLinkTypeForARPHRD(t *testing.T) {
 	}
 }
 
-func TestEPBFlags(t *testing.T) {
-	for typ, want := range map[pkt.PacketType]uint32{
-		pkt.PacketHost: 0x5, pkt.PacketBroadcast: 0xd, pkt.PacketMulticast: 0x9, pkt.PacketOtherHost: 0x11, pkt.PacketOutgoing: 0x2, 9: 0,
-	} {
-		if got := typ.EPBFlags(); got != want {
-			t.Errorf("%v.EPBFlags() = %#x, want %#x", typ, got, want)
-		}
-	}
-}
-
 func TestCookedHeaders(t *testing.T) {
 	addr := []byte{1, 2, 3, 4, 5, 6}
 	b := make([]byte, 20)

@@ -32,7 +32,7 @@
 // truncated to the nanosecond. Interfaces are numbered across sections:
 // section 0's first, then section 1's. Values of standard numeric options
 // (if_speed, if_tzone, epb_flags, epb_dropcount, epb_packetid, epb_queue,
-// eBPF verdicts) are converted to little-endian, as package convert
+// eBPF verdicts) are converted to little-endian, as package pkt
 // documents. The blocks that are not packets are summarised by
 // [PacketReader.Sections], [PacketReader.Statistics] and
 // [PacketReader.Names], or handed to a function set with
