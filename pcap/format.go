@@ -91,7 +91,8 @@ func (h *FileHeader) recordHeaderLen() int {
 	return RecordHeaderLen
 }
 
-// Sentinel errors; the errors returned wrap them in a *FormatError.
+// Sentinel errors; the errors returned wrap them in a *FormatError, except
+// ErrWriteAfterClose, returned as it is.
 var (
 	ErrNotPcap         = errors.New("pcap: not a pcap file (unknown magic number)")
 	ErrVersion         = errors.New("pcap: unsupported file format version")
@@ -100,9 +101,11 @@ var (
 	ErrTimestampRange  = errors.New("pcap: timestamp outside what the format can hold")
 	ErrWriteAfterClose = errors.New("pcap: write after close")
 	ErrLinkTypeRange   = errors.New("pcap: link type field has bits outside the valid range")
+	ErrResolution      = errors.New("pcap: timestamp resolution other than microseconds or nanoseconds")
 )
 
-// FormatError describes malformed input: where it is and what was wrong.
+// FormatError describes malformed input, or what a Writer cannot encode:
+// where it is (or would be) and what was wrong.
 type FormatError struct {
 	Offset int64 // byte offset of the start of the offending header
 	Record int   // 0-based packet index, or -1 for the file header

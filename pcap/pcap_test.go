@@ -391,17 +391,51 @@ func TestWriterRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(-5, 0), Length: 1, Data: []byte{1}}); !errors.Is(err, ErrTimestampRange) {
-		t.Fatalf("timestamp before 1970: %v", err)
+	if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(5, 0), Length: 3, Data: []byte{1, 2, 3}}); err != nil {
+		t.Fatal(err)
 	}
-	if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(1<<33, 0), Length: 1, Data: []byte{1}}); !errors.Is(err, ErrTimestampRange) {
-		t.Fatalf("timestamp after 2106: %v", err)
+	// The second record would start after the file header and the first
+	// record (16 + 3 bytes).
+	const secondOffset = FileHeaderLen + RecordHeaderLen + 3
+	records := []struct {
+		name string
+		p    pkt.Packet
+		want error
+	}{
+		{"timestamp before 1970", pkt.Packet{Timestamp: time.Unix(-5, 0), Length: 1, Data: []byte{1}}, ErrTimestampRange},
+		{"timestamp after 2106", pkt.Packet{Timestamp: time.Unix(1<<33, 0), Length: 1, Data: []byte{1}}, ErrTimestampRange},
+		{"negative original length", pkt.Packet{Timestamp: time.Unix(5, 0), Length: -1, Data: []byte{1}}, ErrCaptureLength},
+	}
+	for _, tt := range records {
+		t.Run(tt.name, func(t *testing.T) {
+			err := w.WritePacket(&tt.p)
+			var fe *FormatError
+			if !errors.Is(err, tt.want) || !errors.As(err, &fe) || fe.Offset != secondOffset || fe.Record != 1 {
+				t.Fatalf("err = %v, want a FormatError for record 1 at offset %d wrapping %v", err, secondOffset, tt.want)
+			}
+		})
 	}
 	w.Close()
 	if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(5, 0), Length: 1, Data: []byte{1}}); !errors.Is(err, ErrWriteAfterClose) {
 		t.Fatalf("write after close: %v", err)
 	}
-	if _, err := NewWriter(&buf, FileHeader{LinkType: 1, FCSLen: 3}); err == nil {
-		t.Fatal("odd FCS length accepted")
+	headers := []struct {
+		name string
+		hdr  FileHeader
+		want error
+	}{
+		{"odd FCS length", FileHeader{LinkType: 1, FCSLen: 3}, ErrLinkTypeRange},
+		{"FCS length over 30", FileHeader{LinkType: 1, FCSLen: 32}, ErrLinkTypeRange},
+		{"reserved link-type bits", FileHeader{LinkType: 1, FCSLen: -1, LinkTypeReserved: 0x400}, ErrLinkTypeRange},
+		{"millisecond resolution", FileHeader{LinkType: 1, FCSLen: -1, Resolution: 3}, ErrResolution},
+	}
+	for _, tt := range headers {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewWriter(io.Discard, tt.hdr)
+			var fe *FormatError
+			if !errors.Is(err, tt.want) || !errors.As(err, &fe) || fe.Record != -1 {
+				t.Fatalf("err = %v, want a file-header FormatError wrapping %v", err, tt.want)
+			}
+		})
 	}
 }

@@ -11,11 +11,15 @@ import (
 )
 
 // Writer writes a pcap file: the file header when created, then records.
+// Errors about what cannot be encoded are *FormatError values, as the
+// Reader's are, naming the record and the offset it would have had.
 type Writer struct {
 	w      *bufio.Writer
 	hdr    FileHeader
 	order  binary.ByteOrder
 	buf    [ModifiedRecordHeaderLen]byte
+	offset int64 // offset of the next record
+	index  int   // index of the next record
 	closed bool
 }
 
@@ -39,12 +43,18 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 		hdr.Resolution = pkt.Microsecond
 	case pkt.Microsecond, pkt.Nanosecond:
 	default:
-		return nil, fmt.Errorf("pcap: timestamp resolution %s cannot be stored (microseconds or nanoseconds)", hdr.Resolution)
+		return nil, &FormatError{Record: -1, Err: ErrResolution,
+			Msg: fmt.Sprintf("timestamp resolution %s cannot be stored (microseconds or nanoseconds)", hdr.Resolution)}
 	}
 	if hdr.FCSLen > 30 || (hdr.FCSLen > 0 && hdr.FCSLen%2 != 0) {
-		return nil, fmt.Errorf("pcap: FCS length %d bytes cannot be encoded (even, at most 30)", hdr.FCSLen)
+		return nil, &FormatError{Offset: 20, Record: -1, Err: ErrLinkTypeRange,
+			Msg: fmt.Sprintf("FCS length %d bytes cannot be encoded (even, at most 30)", hdr.FCSLen)}
 	}
-	wr := &Writer{w: bufio.NewWriterSize(w, size), hdr: hdr, order: hdr.ByteOrder}
+	if hdr.LinkType > linkTypeMask&0xffff || hdr.LinkTypeReserved > linkTypeMask>>16 {
+		return nil, &FormatError{Offset: 20, Record: -1, Err: ErrLinkTypeRange,
+			Msg: fmt.Sprintf("link type %d with reserved bits 0x%x does not fit the link-type field", hdr.LinkType, hdr.LinkTypeReserved)}
+	}
+	wr := &Writer{w: bufio.NewWriterSize(w, size), hdr: hdr, order: hdr.ByteOrder, offset: FileHeaderLen}
 	b := wr.buf[:FileHeaderLen]
 	o := wr.order
 	o.PutUint32(b[0:], hdr.Magic())
@@ -74,7 +84,7 @@ func (w *Writer) WritePacket(rec *pkt.Packet) error {
 	}
 	sec := rec.Timestamp.Unix()
 	if sec < 0 || sec > 0xffffffff {
-		return fmt.Errorf("%w: %s", ErrTimestampRange, rec.Timestamp.UTC().Format(time.RFC3339Nano))
+		return w.fail(ErrTimestampRange, "time %s is outside 1970-2106", rec.Timestamp.UTC().Format(time.RFC3339Nano))
 	}
 	frac := uint32(rec.Timestamp.Nanosecond())
 	if w.hdr.Resolution != pkt.Nanosecond {
@@ -85,7 +95,10 @@ func (w *Writer) WritePacket(rec *pkt.Packet) error {
 	// they are, so a copy must keep them.
 	length := rec.Length
 	if length < 0 || uint64(length) > 0xffffffff {
-		return fmt.Errorf("pcap: original length %d does not fit in 32 bits", length)
+		return w.fail(ErrCaptureLength, "original length %d does not fit in 32 bits", length)
+	}
+	if uint64(len(rec.Data)) > 0xffffffff {
+		return w.fail(ErrCaptureLength, "capture length %d does not fit in 32 bits", len(rec.Data))
 	}
 	b := w.buf[:w.hdr.recordHeaderLen()]
 	o := w.order
@@ -107,8 +120,17 @@ func (w *Writer) WritePacket(rec *pkt.Packet) error {
 	if _, err := w.w.Write(b); err != nil {
 		return err
 	}
-	_, err := w.w.Write(rec.Data)
-	return err
+	if _, err := w.w.Write(rec.Data); err != nil {
+		return err
+	}
+	w.offset += int64(len(b) + len(rec.Data))
+	w.index++
+	return nil
+}
+
+// fail reports a record that cannot be encoded.
+func (w *Writer) fail(sentinel error, format string, args ...any) error {
+	return &FormatError{Offset: w.offset, Record: w.index, Err: sentinel, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Flush writes buffered data to the underlying writer.
