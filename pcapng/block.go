@@ -428,7 +428,7 @@ func (b *SimplePacket) appendBody(dst []byte, o byteOrder) []byte {
 
 func (b *SimplePacket) validate() error {
 	if uint64(len(b.Data)) > uint64(b.OriginalLength) {
-		return fmt.Errorf("pcapng: SPB with %d data bytes but original length %d cannot be read back",
+		return fmt.Errorf("%w: SPB with %d data bytes but original length %d cannot be read back", ErrCaptureLength,
 			len(b.Data), b.OriginalLength)
 	}
 	return nil
@@ -668,14 +668,14 @@ func (b *NameResolution) appendBody(dst []byte, o byteOrder) []byte {
 func (b *NameResolution) validate() error {
 	for _, r := range b.Records {
 		if r.Type == RecordEnd || len(r.Value) > 0xffff {
-			return fmt.Errorf("pcapng: NRB record of type %d and length %d cannot be encoded", r.Type, len(r.Value))
+			return fmt.Errorf("%w: NRB record of type %d and length %d cannot be encoded", ErrRecord, r.Type, len(r.Value))
 		}
 	}
 	if !b.EndOfRecords && (len(b.Options) > 0 || b.OptionList.EndOfOptions) {
-		return fmt.Errorf("pcapng: NRB options need EndOfRecords")
+		return fmt.Errorf("%w: NRB options need EndOfRecords", ErrRecord)
 	}
 	if !b.EndOfRecords && len(b.Records) == 0 {
-		return fmt.Errorf("pcapng: NRB without records needs EndOfRecords")
+		return fmt.Errorf("%w: NRB without records needs EndOfRecords", ErrRecord)
 	}
 	return b.OptionList.validate()
 }
@@ -919,7 +919,7 @@ func (b *UnknownBlock) appendBody(dst []byte, _ byteOrder) []byte {
 
 func (b *UnknownBlock) validate() error {
 	if b.BlockType == TypeSectionHeader {
-		return fmt.Errorf("pcapng: UnknownBlock cannot have the section header type")
+		return fmt.Errorf("%w: UnknownBlock cannot have the section header type", ErrBlockBody)
 	}
 	return nil
 }

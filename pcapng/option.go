@@ -167,14 +167,14 @@ func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
 func (l *OptionList) validate() error {
 	for _, opt := range l.Options {
 		if len(opt.Value) > 0xffff {
-			return fmt.Errorf("pcapng: option %d value is %d bytes, more than 65535", opt.Code, len(opt.Value))
+			return fmt.Errorf("%w: option %d value is %d bytes, more than 65535", ErrOption, opt.Code, len(opt.Value))
 		}
 		if opt.Code == pkt.OptEndOfOpt {
-			return fmt.Errorf("pcapng: option code 0 (opt_endofopt) in an option list; set EndOfOptions instead")
+			return fmt.Errorf("%w: option code 0 (opt_endofopt) in an option list; set EndOfOptions instead", ErrOption)
 		}
 	}
 	if len(l.Trailer) > 0 && !l.EndOfOptions {
-		return fmt.Errorf("pcapng: option trailer without an end-of-options marker")
+		return fmt.Errorf("%w: option trailer without an end-of-options marker", ErrOption)
 	}
 	return nil
 }

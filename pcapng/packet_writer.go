@@ -84,10 +84,10 @@ func (w *PacketWriter) Blocks() *Writer { return w.w }
 func (w *PacketWriter) AddInterface(ifc pkt.Interface) error {
 	ups, ok := ifc.Resolution.UnitsPerSecond()
 	if !ok {
-		return fmt.Errorf("%w: %s", ErrResolution, ifc.Resolution)
+		return w.w.fail(TypeInterfaceDescription, fmt.Errorf("%w: %s", ErrResolution, ifc.Resolution))
 	}
 	if ifc.FCSLen > 255 {
-		return fmt.Errorf("pcapng: FCS length %d does not fit if_fcslen", ifc.FCSLen)
+		return w.w.fail(TypeInterfaceDescription, fmt.Errorf("%w: FCS length %d does not fit if_fcslen", ErrOption, ifc.FCSLen))
 	}
 	idb := &InterfaceDescription{LinkType: ifc.LinkType, SnapLen: ifc.SnapLen}
 	idb.ByteOrder = w.order
@@ -127,16 +127,16 @@ func (w *PacketWriter) AddInterface(ifc pkt.Interface) error {
 // converted from little-endian to the file's byte order.
 func (w *PacketWriter) WritePacket(p *pkt.Packet) error {
 	if p.Interface < 0 || p.Interface >= len(w.ifaces) {
-		return fmt.Errorf("%w: packet of interface %d, %d interfaces added", pkt.ErrInterfaceIndex,
-			p.Interface, len(w.ifaces))
+		return w.w.fail(TypeEnhancedPacket, fmt.Errorf("%w: packet of interface %d, %d interfaces added", pkt.ErrInterfaceIndex,
+			p.Interface, len(w.ifaces)))
 	}
 	ifc := &w.ifaces[p.Interface]
 	units, err := timeToUnits(p.Timestamp, ifc.unitsPerSecond, ifc.offset)
 	if err != nil {
-		return err
+		return w.w.fail(TypeEnhancedPacket, err)
 	}
 	if uint64(len(p.Data)) > 0xffffffff-64 || p.Length < 0 || uint64(p.Length) > 0xffffffff {
-		return fmt.Errorf("%w: packet of %d bytes, length %d", ErrCaptureLength, len(p.Data), p.Length)
+		return w.w.fail(TypeEnhancedPacket, fmt.Errorf("%w: packet of %d bytes, length %d", ErrCaptureLength, len(p.Data), p.Length))
 	}
 	b := &w.epb
 	b.InterfaceID = uint32(p.Interface)
@@ -178,6 +178,10 @@ func (w *PacketWriter) WritePacket(p *pkt.Packet) error {
 
 // Flush writes buffered data to the underlying writer.
 func (w *PacketWriter) Flush() error { return w.w.Flush() }
+
+// Close flushes; later writes fail with ErrWriteAfterClose. It does not
+// close the underlying writer.
+func (w *PacketWriter) Close() error { return w.w.Close() }
 
 // timeToUnits converts t minus offset seconds to units of 1/ups seconds.
 func timeToUnits(t time.Time, ups uint64, offset int64) (uint64, error) {
