@@ -91,19 +91,29 @@ func Create(name string, opts WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.format == Pcapng {
-		so := opts.Section
-		if so.ByteOrder == nil {
-			so.ByteOrder = opts.ByteOrder
-		}
-		pw, err := pcapng.NewPacketWriter(w.out, so)
-		if err != nil {
-			w.Abort()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		w.pcapng = pw
+	if err := w.startPcapng(); err != nil {
+		w.Abort()
+		return nil, err
 	}
 	return w, nil
+}
+
+// startPcapng writes the section header of pcapng output; pcap output
+// starts with its first packet.
+func (w *Writer) startPcapng() error {
+	if w.format != Pcapng {
+		return nil
+	}
+	so := w.opts.Section
+	if so.ByteOrder == nil {
+		so.ByteOrder = w.opts.ByteOrder
+	}
+	pw, err := pcapng.NewPacketWriter(w.out, so)
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.name, err)
+	}
+	w.pcapng = pw
+	return nil
 }
 
 // CreateRaw prepares the named output like Create (temporary file,
@@ -120,16 +130,7 @@ func CreateRaw(name string, opts WriterOptions) (*Writer, error) {
 }
 
 func create(name string, opts WriterOptions) (*Writer, error) {
-	format, comp := FromName(name)
-	if opts.Format != FormatAuto {
-		format = opts.Format
-	}
-	if format == FormatAuto {
-		format = Pcapng
-	}
-	if opts.Compression != CompressionAuto {
-		comp = opts.Compression
-	}
+	format, comp := pickFormat(name, opts)
 	w := &Writer{name: name, opts: opts, format: format}
 	switch {
 	case name == "-":
@@ -164,6 +165,22 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// pickFormat returns the format and compression opts ask for, taking from
+// the name what they leave to be picked.
+func pickFormat(name string, opts WriterOptions) (Format, Compression) {
+	format, comp := FromName(name)
+	if opts.Format != FormatAuto {
+		format = opts.Format
+	}
+	if format == FormatAuto {
+		format = Pcapng
+	}
+	if opts.Compression != CompressionAuto {
+		comp = opts.Compression
+	}
+	return format, comp
 }
 
 // Write writes raw bytes to an output made by CreateRaw.
