@@ -1,12 +1,6 @@
 package convert
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/pcaptool/pcaptool/pkt"
-)
+import "github.com/pcaptool/pcaptool/pkt"
 
 // Chop describes the bytes editcap -C removes from every packet: up to two
 // regions, one given by positive lengths (counted from the start, or from an
@@ -21,17 +15,12 @@ type Chop struct {
 	EndOffNeg   int // negative offsets of those
 }
 
-// Add parses one "[offset:]length" argument and adds it to c.
-func (c *Chop) Add(arg string) error {
-	offStr, lenStr, hasOff := strings.Cut(arg, ":")
-	if !hasOff {
-		lenStr, offStr = offStr, "0"
-	}
-	off, err1 := strconv.Atoi(strings.TrimSpace(offStr))
-	n, err2 := strconv.Atoi(strings.TrimSpace(lenStr))
-	if err1 != nil || err2 != nil {
-		return fmt.Errorf("convert: %q is not a chop length or offset:length", arg)
-	}
+// Add adds the removal of n bytes at off, as one editcap -C off:n does: a
+// positive n removes bytes from the start of the packet (or from off, when
+// off is positive, or from off bytes before the end when it is negative), a
+// negative n removes -n bytes from the end (or before the offset). Several
+// calls add up, as several -C options do.
+func (c *Chop) Add(off, n int) {
 	switch {
 	case n > 0:
 		c.BeginLen += n
@@ -48,7 +37,6 @@ func (c *Chop) Add(arg string) error {
 			c.EndOffNeg += off
 		}
 	}
-	return nil
 }
 
 // IsZero reports whether c removes nothing.

@@ -188,9 +188,11 @@ func (f *editFlags) options(ranges []string, dupWindowSet bool) (convert.EditOpt
 	o.SnapLen = f.snap
 	o.AdjustLength = f.adjust
 	for _, c := range f.chops {
-		if err := o.Chop.Add(c); err != nil {
+		off, n, err := parseChop(c)
+		if err != nil {
 			return o, err
 		}
+		o.Chop.Add(off, n)
 	}
 	if f.encap != "" {
 		lt, err := parseEncap(f.encap)
@@ -297,4 +299,18 @@ func copyTo(r pkt.Reader, name string, out *outputFlags) error {
 		return withExitCode(exitFailure, err)
 	}
 	return closeOutput(w)
+}
+
+// parseChop parses editcap's -C argument, "[offset:]length".
+func parseChop(arg string) (off, n int, err error) {
+	offStr, lenStr, hasOff := strings.Cut(arg, ":")
+	if !hasOff {
+		lenStr, offStr = offStr, "0"
+	}
+	off, err1 := strconv.Atoi(strings.TrimSpace(offStr))
+	n, err2 := strconv.Atoi(strings.TrimSpace(lenStr))
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("-C %q: want a length or offset:length", arg)
+	}
+	return off, n, nil
 }

@@ -551,3 +551,28 @@ func TestEditFailureLeavesNoOutput(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+func TestParseChop(t *testing.T) {
+	tests := []struct {
+		arg    string
+		off, n int
+		bad    bool
+	}{
+		{"3", 0, 3, false},
+		{"-3", 0, -3, false},
+		{"2:3", 2, 3, false},
+		{"-2:-3", -2, -3, false},
+		{" 4 : 5 ", 4, 5, false},
+		{"x:1", 0, 0, true},
+		{"1:", 0, 0, true},
+		{"", 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arg, func(t *testing.T) {
+			off, n, err := parseChop(tt.arg)
+			if (err != nil) != tt.bad || off != tt.off || n != tt.n {
+				t.Errorf("parseChop(%q) = %d, %d, %v", tt.arg, off, n, err)
+			}
+		})
+	}
+}
