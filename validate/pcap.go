@@ -7,6 +7,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // pcapLayout is how one file header says records are laid out.
@@ -42,7 +43,7 @@ func (c *checker) pcapLayoutOf(hdr pcap.FileHeader) pcapLayout {
 	if hdr.Modified {
 		l.hdrLen = pcap.ModifiedRecordHeaderLen
 	}
-	if hdr.Precision == pcap.Nanosecond {
+	if hdr.Resolution == pkt.Nanosecond {
 		l.fracLimit, l.fracScale = 1_000_000_000, 1
 	}
 	switch {
@@ -111,7 +112,7 @@ func (c *checker) pcap() {
 func (c *checker) pcapRebuilt(hdr pcap.FileHeader) {
 	c.add(Error, CodeMagic, 0, -1, -1,
 		"file header damaged; records follow it: rebuilt as %s-endian %s pcap, link type %s, snaplen %d",
-		orderName(hdr.ByteOrder), hdr.Precision, hdr.LinkType, hdr.SnapLen)
+		orderName(hdr.ByteOrder), hdr.Resolution, hdr.LinkType, hdr.SnapLen)
 	c.drop(0, pcap.FileHeaderLen, 0, 0, "damaged file header (replaced by a rebuilt one)")
 	out := make([]byte, pcap.FileHeaderLen)
 	hdr.ByteOrder.PutUint32(out, hdr.Magic())
@@ -283,7 +284,7 @@ func (c *checker) pcapRestore(s *pcapState, off, next int64, index int) bool {
 func (c *checker) pcapNextFile(s *pcapState, l pcapLayout, off int64, index int) {
 	c.add(Error, CodeHeader, off, index, -1,
 		"pcap file header inside the file (captures concatenated or restarted): %s, link type %s",
-		l.hdr.Precision, l.hdr.LinkType)
+		l.hdr.Resolution, l.hdr.LinkType)
 	c.drop(off, pcap.FileHeaderLen, 0, 0, "file header of a concatenated or restarted capture")
 	s.in = l
 	s.haveSec = false
@@ -293,14 +294,14 @@ func (c *checker) pcapNextFile(s *pcapState, l pcapLayout, off int64, index int)
 // layout: the same bytes when the layouts agree.
 func (c *checker) pcapConvert(s *pcapState, rec []byte, capLen uint32) []byte {
 	in, out := &s.in, &s.out
-	if in.order == out.order && in.hdr.Precision == out.hdr.Precision && in.hdrLen == out.hdrLen && in.swap == out.swap {
+	if in.order == out.order && in.hdr.Resolution == out.hdr.Resolution && in.hdrLen == out.hdrLen && in.swap == out.swap {
 		return rec
 	}
 	sec, frac, _, origLen := in.record(rec)
 	switch {
-	case in.hdr.Precision == pcap.Nanosecond && out.hdr.Precision != pcap.Nanosecond:
+	case in.hdr.Resolution == pkt.Nanosecond && out.hdr.Resolution != pkt.Nanosecond:
 		frac /= 1000
-	case in.hdr.Precision != pcap.Nanosecond && out.hdr.Precision == pcap.Nanosecond:
+	case in.hdr.Resolution != pkt.Nanosecond && out.hdr.Resolution == pkt.Nanosecond:
 		frac *= 1000
 	}
 	b := make([]byte, out.hdrLen, out.hdrLen+int(capLen))
@@ -430,7 +431,7 @@ func (c *checker) guessPcap() (pcap.FileHeader, bool) {
 	}
 	for _, o := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
 		hdr := pcap.FileHeader{ByteOrder: o, VersionMajor: 2, VersionMinor: 4, SnapLen: 262144,
-			LinkType: linktype.LinkType(1), FCSLen: -1, Precision: pcap.Nanosecond}
+			LinkType: linktype.LinkType(1), FCSLen: -1, Resolution: pkt.Nanosecond}
 		if snap := o.Uint32(raw[16:]); snap >= 64 && snap <= 1<<24 {
 			hdr.SnapLen = snap
 		}
@@ -459,7 +460,7 @@ func (c *checker) guessPcap() (pcap.FileHeader, bool) {
 		}
 		if records >= 3 || (records > 0 && c.w.end(off)) {
 			if maxFrac < 1_000_000 {
-				hdr.Precision = pcap.Microsecond
+				hdr.Resolution = pkt.Microsecond
 			}
 			return hdr, true
 		}

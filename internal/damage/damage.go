@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -227,7 +227,7 @@ func Count(recovered []byte, original []Packet) Score {
 	}
 }
 
-func packetOf(p *convert.Packet) Packet {
+func packetOf(p *pkt.Packet) Packet {
 	k := Packet{CapLen: len(p.Data), OrigLen: p.Length, Sum: sha256.Sum256(p.Data)}
 	if !p.NoTimestamp {
 		k.Time = p.Timestamp.UnixNano()
@@ -236,9 +236,9 @@ func packetOf(p *convert.Packet) Packet {
 }
 
 // generated returns n synthetic packets.
-func generated(n int, seed uint64, start time.Time) []*convert.Packet {
+func generated(n int, seed uint64, start time.Time) []*pkt.Packet {
 	g := synth.New(synth.Config{Packets: n, Seed: seed, Start: start})
-	var out []*convert.Packet
+	var out []*pkt.Packet
 	for {
 		p, err := g.ReadPacket()
 		if err != nil {
