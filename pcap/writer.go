@@ -70,6 +70,17 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 	return wr, nil
 }
 
+// AddInterface implements pkt.Writer, so that pkt.Copy can write a stream
+// into a pcap file. The file header describes the one interface a pcap
+// file has: interfaces of its link type are accepted and their packets
+// share the file; another link type fails with ErrMixedLinkTypes.
+func (w *Writer) AddInterface(ifc pkt.Interface) error {
+	if ifc.LinkType != w.hdr.LinkType {
+		return fmt.Errorf("%w: interface of link type %s, file of link type %s", ErrMixedLinkTypes, ifc.LinkType, w.hdr.LinkType)
+	}
+	return nil
+}
+
 // Header returns the header written.
 func (w *Writer) Header() FileHeader { return w.hdr }
 
@@ -135,6 +146,8 @@ func (w *Writer) fail(sentinel error, format string, args ...any) error {
 
 // Flush writes buffered data to the underlying writer.
 func (w *Writer) Flush() error { return w.w.Flush() }
+
+var _ pkt.Writer = (*Writer)(nil)
 
 // Close flushes; later writes fail. It does not close the underlying writer.
 func (w *Writer) Close() error {
