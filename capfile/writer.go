@@ -61,6 +61,7 @@ type Writer struct {
 	ifaces   []convert.Interface
 	maxCap   int  // largest capture length written to a pcap file
 	compress bool // output goes through a compressor
+	count    *countingWriter
 	raw      bool // made by CreateRaw: bytes come through Write
 	finished bool
 }
@@ -96,7 +97,7 @@ func Create(name string, opts WriterOptions) (*Writer, error) {
 		if so.ByteOrder == nil {
 			so.ByteOrder = opts.ByteOrder
 		}
-		pw, err := pcapng.NewPacketWriter(w.out, so)
+		pw, err := pcapng.NewPacketWriter(w.counted(), so)
 		if err != nil {
 			w.Abort()
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -257,7 +258,7 @@ func (w *Writer) startPcap(first int) error {
 	case finest > 1_000_000:
 		hdr.Precision = pcap.Nanosecond
 	}
-	pw, err := pcap.NewWriter(w.out, hdr)
+	pw, err := pcap.NewWriter(w.counted(), hdr)
 	if err != nil {
 		return fmt.Errorf("%s: %w", w.name, err)
 	}
@@ -293,8 +294,16 @@ func (w *Writer) wrap(err error) error {
 	return fmt.Errorf("%s: %w", w.name, err)
 }
 
-// Flush pushes buffered packets to the file (or compressor).
+// Flush pushes buffered packets to the file (or compressor). A pcap file
+// to which no packet has been written yet gets its file header, described
+// by the first interface, so that a file being captured to is valid from
+// the start.
 func (w *Writer) Flush() error {
+	if w.format == Pcap && w.pcap == nil && !w.raw && len(w.ifaces) > 0 {
+		if err := w.startPcap(0); err != nil {
+			return err
+		}
+	}
 	switch {
 	case w.pcapng != nil:
 		return w.wrap(w.pcapng.Flush())

@@ -117,3 +117,7 @@ func (w *Writer) Close() error {
 	w.closed = true
 	return w.w.Flush()
 }
+
+// Buffered returns the number of bytes written into the buffer but not yet
+// flushed to the underlying writer.
+func (w *Writer) Buffered() int { return w.w.Buffered() }
