@@ -3,8 +3,10 @@ package live
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -323,24 +325,39 @@ func insertVLAN(buf []byte, n, off int, tpid, tci uint16) []byte {
 	return buf[:n+vlanTagLen]
 }
 
-// interfaceDescription builds the convert.Interface a capture reports.
-func interfaceDescription(name, description string, lt linktype.LinkType, snaplen int, filter string) convert.Interface {
+// interfaceDescription builds the convert.Interface a capture reports, with
+// the options pcapng's if_name, if_description, if_MACaddr, if_filter and
+// if_os carry (if_tsresol comes from Resolution).
+func interfaceDescription(ifi *Interface, lt linktype.LinkType, snaplen int, filter string) convert.Interface {
 	ifc := convert.Interface{
 		LinkType:   lt,
 		SnapLen:    uint32(snaplen),
 		Resolution: convert.Nanosecond,
 		FCSLen:     -1,
 	}
-	ifc.Options = append(ifc.Options, convert.Option{Code: convert.OptInterfaceName, Value: []byte(name)})
-	if description != "" {
-		ifc.Options = append(ifc.Options, convert.Option{Code: convert.OptInterfaceDescription, Value: []byte(description)})
+	add := func(code uint16, v []byte) { ifc.Options = append(ifc.Options, convert.Option{Code: code, Value: v}) }
+	add(convert.OptInterfaceName, []byte(ifi.Name))
+	description := ifi.Description
+	if description == "" {
+		description = fmt.Sprintf("%s, index %d, MTU %d", lt.Description(), ifi.Index, ifi.MTU)
+	}
+	add(convert.OptInterfaceDescription, []byte(description))
+	if len(ifi.HardwareAddr) == 6 {
+		add(optInterfaceMACAddr, slices.Clone(ifi.HardwareAddr))
 	}
 	if filter != "" {
 		// if_filter: first byte 0 = libpcap filter string.
-		ifc.Options = append(ifc.Options, convert.Option{Code: OptInterfaceFilter, Value: append([]byte{0}, filter...)})
+		add(OptInterfaceFilter, append([]byte{0}, filter...))
 	}
+	add(optInterfaceOS, []byte(OSDescription()))
 	return ifc
 }
+
+// pcapng interface option codes a capture records (pcapng section 4.2).
+const (
+	optInterfaceMACAddr uint16 = 6  // if_MACaddr
+	optInterfaceOS      uint16 = 12 // if_os
+)
 
 // OptInterfaceFilter is the pcapng if_filter option code; its value is a
 // type byte (0: libpcap filter expression, 1: BPF program) then the filter.

@@ -234,16 +234,13 @@ func Open(name string, cfg *Config) (*Handle, error) {
 			h.method = MethodRecvmsg
 		}
 	}
-	description := ""
-	var err error
+	ifi, err := InterfaceByName(name)
+	if err != nil {
+		return nil, err
+	}
 	if name == AnyDevice {
 		h.cooked, h.lt = true, linktype.LinuxSLL2
-		description = anyDescription
 	} else {
-		ifi, err := InterfaceByName(name)
-		if err != nil {
-			return nil, err
-		}
 		h.ifIndex, h.hatype = ifi.Index, ifi.HardwareType
 		h.lt, h.cooked = LinkTypeForARPHRD(ifi.HardwareType)
 	}
@@ -286,7 +283,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		h.Close()
 		return nil, openError(name, err)
 	}
-	h.ifaces = []convert.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
+	h.ifaces = []convert.Interface{interfaceDescription(ifi, h.lt, h.snaplen, c.FilterText)}
 	h.opts[0] = convert.Option{Code: convert.OptPacketFlags, Value: h.flags[:]}
 	h.readIfDrops(true)
 	return h, nil
@@ -748,4 +745,18 @@ func OSDescription() string {
 		return "Linux"
 	}
 	return unix.ByteSliceToString(u.Sysname[:]) + " " + unix.ByteSliceToString(u.Release[:])
+}
+
+// drainTime is how long a stopping Session keeps reading: a ring retires a
+// block at the latest two batching timeouts after it filled, so stopping at
+// once would lose the last packets. recvmsg has nothing to wait for.
+func (h *Handle) drainTime() time.Duration {
+	if h.method != MethodRing {
+		return 0
+	}
+	tov := h.cfg.Timeout
+	if h.cfg.Immediate {
+		tov = time.Millisecond
+	}
+	return 2*tov + 50*time.Millisecond
 }
