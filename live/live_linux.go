@@ -21,7 +21,6 @@ import (
 	"github.com/mdlayher/packet"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
-	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -142,7 +141,6 @@ type Handle struct {
 	cfg     Config
 	method  Method
 	bufSize int // the kernel buffer in effect, see BufferSize
-	ifaces  []convert.Interface
 
 	pkt      convert.Packet
 	info     Info
@@ -170,37 +168,10 @@ type Handle struct {
 	// ring path
 	ring *ring
 
-	// userFilter runs the filter in user space when the kernel cannot.
-	userFilter *bpf.VM
-}
-
-func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
-	prog := make([]bpf.Instruction, len(raw))
-	for i, r := range raw {
-		prog[i] = r.Disassemble()
-	}
-	vm, err := bpf.NewVM(prog)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBPF, err)
-	}
-	return vm, nil
-}
-
-// userFiltered applies the user-space filter to the packet just built; it
-// reports false for a packet the filter rejects and truncates one it keeps
-// to the length the program returned.
-func (h *Handle) userFiltered() bool {
-	if h.userFilter == nil {
-		return true
-	}
-	n, err := h.userFilter.Run(h.pkt.Data)
-	if err != nil || n == 0 {
-		return false
-	}
-	if n < len(h.pkt.Data) {
-		h.pkt.Data = h.pkt.Data[:n]
-	}
-	return true
+	// filter is the user-space side of the filter, nil when the kernel
+	// does all the filtering.
+	filter  atomic.Pointer[userFilter]
+	ifacesP atomic.Pointer[[]convert.Interface] // replaced by SetBPF
 }
 
 // Open starts a capture on the named interface, or on every interface
@@ -256,20 +227,11 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if proto == 0 {
 		proto = ethPAll
 	}
-	kernelFilter := c.Filter
-	if h.cooked && len(c.Filter) > 0 && (h.lt == linktype.LinuxSLL || h.lt == linktype.LinuxSLL2) {
-		fixed, ok := fixCooked(c.Filter, h.lt == linktype.LinuxSLL2)
-		if ok {
-			kernelFilter = fixed
-		} else {
-			// The program reads cooked-header fields the kernel cannot
-			// give it: run it here, on the packets as built.
-			if h.userFilter, err = newUserFilter(c.Filter); err != nil {
-				return nil, err
-			}
-			kernelFilter = nil
-		}
+	kernelFilter, uf, err := h.filters(c.Filter)
+	if err != nil {
+		return nil, err
 	}
+	h.filter.Store(uf)
 	conn, err := packet.Listen(&net.Interface{Index: h.ifIndex, Name: name}, typ, proto, &packet.Config{Filter: kernelFilter})
 	if err != nil {
 		return nil, openError(name, err)
@@ -283,7 +245,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		h.Close()
 		return nil, openError(name, err)
 	}
-	h.ifaces = []convert.Interface{interfaceDescription(ifi, h.lt, h.snaplen, c.FilterText)}
+	h.ifacesP.Store(&[]convert.Interface{interfaceDescription(ifi, h.lt, h.snaplen, c.FilterText)})
 	h.opts[0] = convert.Option{Code: convert.OptPacketFlags, Value: h.flags[:]}
 	h.readIfDrops(true)
 	return h, nil
@@ -405,7 +367,7 @@ func (h *Handle) SnapLen() int { return h.snaplen }
 func (h *Handle) Method() Method { return h.method }
 
 // Interfaces implements convert.Reader: one interface, the one captured on.
-func (h *Handle) Interfaces() []convert.Interface { return h.ifaces }
+func (h *Handle) Interfaces() []convert.Interface { return *h.ifacesP.Load() }
 
 // Info describes the packet returned by the last ReadPacket.
 func (h *Handle) Info() Info { return h.info }

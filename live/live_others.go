@@ -6,6 +6,9 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/google/gopacket"
+	"golang.org/x/net/bpf"
+
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 )
@@ -48,6 +51,22 @@ func (*Handle) Break() {}
 
 // ReadPacket returns ErrUnsupported.
 func (*Handle) ReadPacket() (*convert.Packet, error) { return nil, ErrUnsupported }
+
+// SetBPF returns ErrUnsupported.
+func (*Handle) SetBPF([]bpf.RawInstruction) error { return ErrUnsupported }
+
+// SetFilter returns ErrUnsupported.
+func (*Handle) SetFilter([]bpf.RawInstruction, string) error { return ErrUnsupported }
+
+// ReadPacketData returns ErrUnsupported.
+func (*Handle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	return nil, gopacket.CaptureInfo{}, ErrUnsupported
+}
+
+// ZeroCopyReadPacketData returns ErrUnsupported.
+func (*Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	return nil, gopacket.CaptureInfo{}, ErrUnsupported
+}
 
 // Stats returns ErrUnsupported.
 func (*Handle) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
