@@ -138,6 +138,20 @@ const (
 	MethodRecvmsg
 )
 
+// ParseMethod accepts the words Method.String returns: auto (or ""), ring
+// and recvmsg.
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToLower(s) {
+	case "", "auto":
+		return MethodAuto, nil
+	case "ring":
+		return MethodRing, nil
+	case "recvmsg":
+		return MethodRecvmsg, nil
+	}
+	return 0, errors.New("live: method must be ring, recvmsg or auto")
+}
+
 func (m Method) String() string {
 	switch m {
 	case MethodRing:
