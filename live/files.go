@@ -66,7 +66,25 @@ type Output struct {
 // rotates reports whether the output names files by size or time.
 func (o *Output) rotates() bool { return o.FileSize > 0 || o.RotateEvery > 0 }
 
-// check validates the output before any file is created.
+// Validate reports an Output that Session.Run would refuse, before a
+// capture is opened: missing name, negative limits, a file count without
+// rotation, and rotation onto standard output or onto an existing
+// destination that is not a regular file (ErrRotateNotRegular).
+func (o *Output) Validate() error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	if !o.rotates() {
+		return nil
+	}
+	first := o.Name
+	if o.RotateEvery > 0 {
+		first = Strftime(o.Name, time.Now())
+	}
+	return checkRotatable(first)
+}
+
+// check validates the fields of the output.
 func (o *Output) check() error {
 	switch {
 	case o.Name == "":

@@ -139,6 +139,11 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	default:
 		return usage("--time-stamp-precision must be micro or nano")
 	}
+	if f.write != "" {
+		if err := out.Validate(); err != nil {
+			return withExitCode(exitFailure, err)
+		}
+	}
 	if f.iface == "" {
 		if f.iface, err = defaultInterface(); err != nil {
 			return withExitCode(exitFailure, err)
