@@ -234,19 +234,19 @@ func (f *fileSet) open(start time.Time) error {
 // a packet stamped ts, before it is written, as tcpdump does. It reports
 // whether a new file was opened, and errFilesDone when the last interval
 // has passed.
-func (f *fileSet) rotate(ts time.Time, st func() Stats, delivered uint64) (bool, error) {
+func (f *fileSet) rotate(ts time.Time, delivered uint64) (bool, error) {
 	if f.out.RotateEvery > 0 && ts.Sub(f.fileStart) >= f.out.RotateEvery {
 		if f.out.FileCount > 0 && f.timeCount >= f.out.FileCount {
 			return false, errFilesDone
 		}
-		if err := f.close(st(), delivered); err != nil {
+		if err := f.close(f.stats(), delivered); err != nil {
 			return false, err
 		}
 		f.sizeCount = 0
 		return true, f.open(ts)
 	}
 	if f.out.FileSize > 0 && f.w.Size() > f.out.FileSize {
-		if err := f.close(st(), delivered); err != nil {
+		if err := f.close(f.stats(), delivered); err != nil {
 			return false, err
 		}
 		f.sizeCount++
@@ -256,6 +256,13 @@ func (f *fileSet) rotate(ts time.Time, st func() Stats, delivered uint64) (bool,
 		return true, f.open(f.fileStart)
 	}
 	return false, nil
+}
+
+// stats are the counters a closing file records; a failure to read them
+// leaves the last known ones, which are still true.
+func (f *fileSet) stats() Stats {
+	st, _ := f.h.Stats()
+	return st
 }
 
 func (f *fileSet) WritePacket(p *convert.Packet) error { return f.w.WritePacket(p) }

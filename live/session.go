@@ -112,8 +112,7 @@ func (s *Session) finish() error {
 	if s.files == nil {
 		return s.dst.Flush()
 	}
-	st, _ := s.Handle.Stats()
-	return s.files.close(st, s.captured.Load())
+	return s.files.close(s.files.stats(), s.captured.Load())
 }
 
 // stop ends the session after draining what the kernel already holds.
@@ -174,7 +173,7 @@ func (s *Session) loop() error {
 // says so, and flushes as the policy says.
 func (s *Session) write(p *convert.Packet) error {
 	if s.files != nil {
-		opened, err := s.files.rotate(p.Timestamp, s.stats, s.captured.Load())
+		opened, err := s.files.rotate(p.Timestamp, s.captured.Load())
 		if err != nil {
 			return err
 		}
@@ -198,11 +197,6 @@ func (s *Session) write(p *convert.Packet) error {
 		return s.flush()
 	}
 	return nil
-}
-
-func (s *Session) stats() Stats {
-	st, _ := s.Handle.Stats()
-	return st
 }
 
 func (s *Session) flush() error {
