@@ -3,13 +3,12 @@ package live
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
 
@@ -17,7 +16,7 @@ import (
 // is not a regular file (standard output, a device, a FIFO): rotation
 // creates and overwrites files by name, which only means something for
 // regular files.
-var ErrRotateNotRegular = errors.New("live: file rotation (size, interval, file count) needs regular files")
+var ErrRotateNotRegular = errors.New("live: FileSize and RotateEvery rotate regular files only")
 
 // Output describes the capture files a Session writes, with tcpdump's
 // rotation rules (-w, -C, -G, -W).
@@ -94,7 +93,7 @@ func (o *Output) check() error {
 	case o.FileCount > 0 && !o.rotates():
 		return errors.New("live: output: a file count needs a file size or an interval")
 	case o.rotates() && o.Name == "-":
-		return fmt.Errorf("%w: standard output cannot rotate", ErrRotateNotRegular)
+		return fmt.Errorf("%w, not standard output", ErrRotateNotRegular)
 	}
 	return nil
 }
@@ -111,36 +110,18 @@ func (o *Output) format() capfile.Format {
 	return capfile.Pcap
 }
 
-// checkRotatable refuses to rotate onto an existing destination that is
-// not a regular file (after following symlinks).
+// checkRotatable refuses to rotate onto a destination that outfile would
+// not write as a regular file: standard output, or an existing device,
+// FIFO, socket or descriptor link (symbolic links are followed).
 func checkRotatable(name string) error {
-	st, err := os.Stat(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	kind, err := outfile.Inspect(name)
 	if err != nil {
 		return err
 	}
-	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%w: %s is a %s", ErrRotateNotRegular, name, describeMode(st.Mode()))
+	if kind != outfile.Regular {
+		return fmt.Errorf("%w: %s is a %s", ErrRotateNotRegular, name, kind)
 	}
 	return nil
-}
-
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "block device"
-	}
-	return "special file"
 }
 
 // fileSet writes the packets of one capture to the current file of an
