@@ -130,7 +130,8 @@ func TestSessionRotatingPcapng(t *testing.T) {
 				t.Fatal(err)
 			}
 			if s.Captured() != uint64(len(sent)) {
-				t.Fatalf("captured %d of %d", s.Captured(), len(sent))
+				st, _ := h.Stats()
+				t.Fatalf("captured %d of %d (kernel stats %+v)", s.Captured(), len(sent), st)
 			}
 			if len(done) < 6 || done[0] != "ring.pcapng0" || done[1] != "ring.pcapng1" || done[2] != "ring.pcapng2" || done[3] != "ring.pcapng0" {
 				t.Fatalf("files completed in order %v", done)
