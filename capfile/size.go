@@ -1,29 +1,6 @@
 package capfile
 
-import (
-	"io"
-
-	"github.com/pcaptool/pcaptool/pcapng"
-)
-
-// countingWriter counts the bytes the format writers hand over, before any
-// compression.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	return n, err
-}
-
-// counted returns the output the format writer writes to, counting bytes.
-func (w *Writer) counted() io.Writer {
-	w.count = &countingWriter{w: w.out}
-	return w.count
-}
+import "github.com/pcaptool/pcaptool/pcapng"
 
 // Size returns the size of the capture file written so far, buffered bytes
 // included, as C's ftell reports it for a stdio stream: what tcpdump's -C
@@ -33,9 +10,9 @@ func (w *Writer) counted() io.Writer {
 func (w *Writer) Size() int64 {
 	switch {
 	case w.pcapng != nil:
-		return w.count.n + int64(w.pcapng.Blocks().Buffered())
+		return w.pcapng.Blocks().Offset()
 	case w.pcap != nil:
-		return w.count.n + int64(w.pcap.Buffered())
+		return w.pcap.Offset()
 	}
 	return 0
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // TestWriterSize checks that Size counts buffered bytes as ftell would, and
@@ -19,7 +19,7 @@ func TestWriterSize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := w.AddInterface(convert.Interface{LinkType: 1, Resolution: convert.Microsecond, FCSLen: -1}); err != nil {
+			if err := w.AddInterface(pkt.Interface{LinkType: 1, Resolution: pkt.Microsecond, FCSLen: -1}); err != nil {
 				t.Fatal(err)
 			}
 			if err := w.Flush(); err != nil {
@@ -30,7 +30,7 @@ func TestWriterSize(t *testing.T) {
 				t.Fatalf("after Flush: file %d bytes, Size %d", st.Size(), w.Size())
 			}
 			for range 3 {
-				if err := w.WritePacket(&convert.Packet{Timestamp: time.Unix(1, 0), Length: 61, Data: make([]byte, 61)}); err != nil {
+				if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(1, 0), Length: 61, Data: make([]byte, 61)}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -13,20 +13,20 @@
 // VLAN tag put back into the frame. On other systems every function returns
 // [ErrUnsupported].
 //
-// A [Handle] is a [convert.Reader]: ReadPacket returns a *convert.Packet whose
+// A [Handle] is a [pkt.Reader]: ReadPacket returns a *pkt.Packet whose
 // Data is valid until the next call, with an epb_flags option giving the
 // direction and reception type, so a capture can be stored by any
-// convert.Writer:
+// pkt.Writer:
 //
 //	h, err := live.Open("eth0", &live.Config{SnapLen: 262144})
 //	...
 //	defer h.Close()
-//	for p, err := range convert.All(h) { ... }
+//	for p, err := range pkt.All(h) { ... }
 //
 // A Handle is also a gopacket PacketDataSource and ZeroCopyPacketDataSource
 // (ReadPacketData, ZeroCopyReadPacketData), for gopacket.NewPacketSource.
 // Its kernel filter is set at Open (Config.Filter, compiled by package
-// filter or read by ParseBPF) so that no packet escapes it, and can be
+// filter or read by filter.ParseDump) so that no packet escapes it, and can be
 // replaced later with SetBPF.
 //
 // Capturing on the pseudo-interface "any" gives LINUX_SLL2 packets whose
@@ -41,7 +41,7 @@
 // A [Session] does what tcpdump -w does: it writes the packets of a Handle
 // to pcap or pcapng files described by an [Output] — tcpdump's rotation by
 // size (-C), by time with [Strftime] names (-G) and its file count (-W) —
-// or to any convert.Writer, flushing every second or after every packet,
+// or to any pkt.Writer, flushing every second or after every packet,
 // until its context is cancelled or a packet count is reached:
 //
 //	h, err := live.Open("eth0", nil)
@@ -76,7 +76,7 @@
 //
 // Break, called from another goroutine, makes a blocked ReadPacket return
 // io.EOF: a capture ended by a signal looks like the end of a file to
-// convert.Copy. SetReadDeadline bounds one ReadPacket so a caller can flush
-// its output periodically while no packets arrive; Session does both for
-// its caller.
+// pkt.Copy. SetReadDeadline bounds one ReadPacket so a caller can flush its
+// output periodically while no packets arrive; Session does both for its
+// caller.
 package live

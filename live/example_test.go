@@ -13,10 +13,10 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Capture 100 packets from eth0 into a pcap file.
@@ -31,16 +31,16 @@ func ExampleOpen() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	w, err := pcap.NewWriter(f, pcap.FileHeader{LinkType: h.LinkType(), SnapLen: uint32(h.SnapLen()), Precision: pcap.Nanosecond, FCSLen: -1})
+	w, err := pcap.NewWriter(f, pcap.FileHeader{LinkType: h.Interfaces()[0].LinkType, SnapLen: uint32(h.SnapLen()), Resolution: pkt.Nanosecond, FCSLen: -1})
 	if err != nil {
 		log.Fatal(err)
 	}
 	n := 0
-	for p, err := range convert.All(h) {
+	for p, err := range pkt.All(h) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := w.WritePacket(p.Timestamp, p.Length, p.Data); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: p.Timestamp, Length: p.Length, Data: p.Data}); err != nil {
 			log.Fatal(err)
 		}
 		if n++; n == 100 {
@@ -62,12 +62,12 @@ func ExampleHandle_Break() {
 	}
 	defer h.Close()
 	time.AfterFunc(10*time.Second, h.Break)
-	for p, err := range convert.All(h) { // ends when Break is called
+	for p, err := range pkt.All(h) { // ends when Break is called
 		if err != nil {
 			log.Fatal(err)
 		}
-		info := h.Info()
-		fmt.Println(p.Timestamp.Format(time.StampNano), info.IfIndex, info.Type, p.Length)
+		// Link says which interface the packet crossed, and how.
+		fmt.Println(p.Timestamp.Format(time.StampNano), p.Link.IfIndex, p.Link.Type, p.Length)
 	}
 }
 
@@ -107,7 +107,7 @@ func ExampleSession() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	prog, err := filter.Compile("tcp port 443", ifi.LinkType, live.DefaultSnapLen)
+	prog, err := filter.Compile("tcp port 443", ifi.LinkType, pkt.DefaultSnapLen)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func ExampleHandle_SetBPF() {
 	for p := range src.Packets() {
 		if p.Layer(layers.LayerTypeDNS) != nil {
 			// Seen DNS: from now on, only DNS.
-			prog, _ := filter.Compile("udp port 53", h.LinkType(), live.DefaultSnapLen)
+			prog, _ := filter.Compile("udp port 53", h.Interfaces()[0].LinkType, pkt.DefaultSnapLen)
 			raw, _ := bpf.Assemble(prog)
 			if err := h.SetBPF(raw); err != nil {
 				log.Fatal(err)

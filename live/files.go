@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ErrRotateNotRegular reports file rotation asked for on a destination that
@@ -41,10 +41,10 @@ type Output struct {
 	// pcapng for names ending in .pcapng or .ntar and pcap otherwise, as
 	// tcpdump does. Files are never compressed, whatever their name.
 	Format capfile.Format
-	// Resolution of the timestamps stored: for pcap, convert.Microsecond
-	// (when 0, as tcpdump) or convert.Nanosecond; pcapng files keep the
+	// Resolution of the timestamps stored: for pcap, pkt.Microsecond
+	// (when 0, as tcpdump) or pkt.Nanosecond; pcapng files keep the
 	// capture's nanoseconds unless it is set.
-	Resolution convert.Resolution
+	Resolution pkt.Resolution
 	// FileSize, when positive, is the size in bytes past which a new
 	// file is started (tcpdump -C, which counts millions of bytes).
 	FileSize int64
@@ -185,7 +185,7 @@ func (f *fileSet) open(start time.Time) error {
 	}
 	res := f.out.Resolution
 	if res == 0 && f.format == capfile.Pcap {
-		res = convert.Microsecond
+		res = pkt.Microsecond
 	}
 	w, err := capfile.Create(name, capfile.WriterOptions{
 		Format:      f.format,
@@ -246,7 +246,7 @@ func (f *fileSet) stats() Stats {
 	return st
 }
 
-func (f *fileSet) WritePacket(p *convert.Packet) error { return f.w.WritePacket(p) }
+func (f *fileSet) WritePacket(p *pkt.Packet) error { return f.w.WritePacket(p) }
 
 func (f *fileSet) Flush() error { return f.w.Flush() }
 

@@ -13,8 +13,9 @@ import (
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // userFilter is the part of the filter that runs in this process: always
@@ -34,7 +35,7 @@ func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
 	}
 	vm, err := bpf.NewVM(prog)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBPF, err)
+		return nil, fmt.Errorf("%w: %v", filter.ErrProgram, err)
 	}
 	return vm, nil
 }
@@ -94,7 +95,7 @@ func (h *Handle) SetBPF(prog []bpf.RawInstruction) error { return h.SetFilter(pr
 // from, as the interface's if_filter option.
 func (h *Handle) SetFilter(prog []bpf.RawInstruction, text string) error {
 	if len(prog) > 0 {
-		if err := ValidateBPF(prog); err != nil {
+		if err := filter.Validate(prog); err != nil {
 			return err
 		}
 	}
@@ -146,11 +147,11 @@ func (h *Handle) detachFilter() error {
 // description stays valid for whoever still holds it.
 func (h *Handle) setFilterOption(text string) {
 	ifc := (*h.ifacesP.Load())[0].Clone()
-	ifc.Options = slices.DeleteFunc(ifc.Options, func(o convert.Option) bool { return o.Code == OptInterfaceFilter })
+	ifc.Options = slices.DeleteFunc(ifc.Options, func(o pkt.Option) bool { return o.Code == pkt.OptIfFilter })
 	if text != "" {
-		ifc.Options = append(ifc.Options, convert.Option{Code: OptInterfaceFilter, Value: append([]byte{0}, text...)})
+		ifc.Options = append(ifc.Options, pkt.Option{Code: pkt.OptIfFilter, Value: append([]byte{0}, text...)})
 	}
-	h.ifacesP.Store(&[]convert.Interface{ifc})
+	h.ifacesP.Store(&[]pkt.Interface{ifc})
 }
 
 // ZeroCopyReadPacketData implements gopacket.ZeroCopyPacketDataSource:
@@ -166,7 +167,7 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		Timestamp:      p.Timestamp,
 		CaptureLength:  len(p.Data),
 		Length:         p.Length,
-		InterfaceIndex: h.info.IfIndex,
+		InterfaceIndex: int(p.Link.IfIndex),
 	}, nil
 }
 

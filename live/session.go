@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // DefaultFlushInterval is how often a Session flushes its output when
@@ -17,7 +17,7 @@ import (
 const DefaultFlushInterval = time.Second
 
 // Session moves the packets of a Handle to capture files (Output) or to any
-// convert.Writer until its context is cancelled, Count packets have been
+// pkt.Writer until its context is cancelled, Count packets have been
 // written, or the last file of a rotation is done — what tcpdump -w does,
 // signals aside: a program that wants SIGINT to stop the capture cancels
 // the context from its signal handler (signal.NotifyContext).
@@ -37,7 +37,7 @@ type Session struct {
 	// Writer receives the packets when Output.Name is empty: the
 	// Session adds the capture's interface, then writes each packet and
 	// flushes as the flush policy says.
-	Writer convert.Writer
+	Writer pkt.Writer
 	// Count ends the session after this many packets; 0 means no limit
 	// (tcpdump -c).
 	Count int64
@@ -60,7 +60,7 @@ type Session struct {
 
 // packetSink is where a session writes: its files, or the caller's Writer.
 type packetSink interface {
-	WritePacket(p *convert.Packet) error
+	WritePacket(p *pkt.Packet) error
 	Flush() error
 }
 
@@ -171,7 +171,7 @@ func (s *Session) loop() error {
 
 // write writes one packet, moving to the next file first when the rotation
 // says so, and flushes as the policy says.
-func (s *Session) write(p *convert.Packet) error {
+func (s *Session) write(p *pkt.Packet) error {
 	if s.files != nil {
 		opened, err := s.files.rotate(p.Timestamp, s.captured.Load())
 		if err != nil {

@@ -20,9 +20,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // sendFrames injects n test frames of size bytes from A to B, numbered from
@@ -41,14 +41,14 @@ func (e *env) sendFrames(t *testing.T, first, n, size int) [][]byte {
 }
 
 // readFile returns the packets of a capture file.
-func readFile(t *testing.T, name string) []*convert.Packet {
+func readFile(t *testing.T, name string) []*pkt.Packet {
 	t.Helper()
 	r, err := capfile.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var out []*convert.Packet
+	var out []*pkt.Packet
 	for {
 		p, err := r.ReadPacket()
 		if err == io.EOF {
@@ -137,7 +137,7 @@ func TestSessionRotatingPcapng(t *testing.T) {
 				t.Fatalf("files completed in order %v", done)
 			}
 			// The newest three files, oldest first, end with the last packets sent.
-			var got []*convert.Packet
+			var got []*pkt.Packet
 			for i := range 3 {
 				name := filepath.Join(dir, done[len(done)-3+i])
 				pk := readFile(t, name)
@@ -163,7 +163,7 @@ func TestSessionRotatingPcapng(t *testing.T) {
 	}
 }
 
-// TestSessionCountAndWriter sends packets to a convert.Writer and stops
+// TestSessionCountAndWriter sends packets to a pkt.Writer and stops
 // after Count, with packets still coming.
 func TestSessionCountAndWriter(t *testing.T) {
 	e := newEnv(t)
@@ -191,7 +191,7 @@ func TestSessionCountAndWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for p, err := range convert.All(r) {
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func TestSessionStrftimeInterval(t *testing.T) {
 	dir := t.TempDir()
 	s := &live.Session{Handle: h, Output: live.Output{
 		Name:        filepath.Join(dir, "g-%Y%m%d-%H%M%S.pcap"),
-		Resolution:  convert.Nanosecond,
+		Resolution:  pkt.Nanosecond,
 		RotateEvery: 200 * time.Millisecond,
 		FileCount:   2,
 	}}
@@ -281,7 +281,7 @@ func TestSetBPF(t *testing.T) {
 				}
 			}
 			expectNone(t, h, 100*time.Millisecond)
-			if f := convert.FindOption(h.Interfaces()[0].Options, live.OptInterfaceFilter); string(f) != "\x00even" {
+			if f := pkt.FindOption(h.Interfaces()[0].Options, pkt.OptIfFilter); string(f) != "\x00even" {
 				t.Errorf("if_filter %q after SetFilter", f)
 			}
 			// An empty program removes the filter.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Setters for the Interface Statistics Block options that the accessors in
@@ -15,39 +15,39 @@ import (
 // written again without growing.
 
 // SetStartTime sets isb_starttime, in units of the interface's resolution.
-func (b *InterfaceStatistics) SetStartTime(units uint64) { b.setTime(OptISBStartTime, units) }
+func (b *InterfaceStatistics) SetStartTime(units uint64) { b.setTime(pkt.OptISBStartTime, units) }
 
 // SetEndTime sets isb_endtime, in units of the interface's resolution.
-func (b *InterfaceStatistics) SetEndTime(units uint64) { b.setTime(OptISBEndTime, units) }
+func (b *InterfaceStatistics) SetEndTime(units uint64) { b.setTime(pkt.OptISBEndTime, units) }
 
 // SetReceived sets isb_ifrecv: packets received by the interface.
-func (b *InterfaceStatistics) SetReceived(n uint64) { b.setU64(OptISBIfRecv, n) }
+func (b *InterfaceStatistics) SetReceived(n uint64) { b.setU64(pkt.OptISBIfRecv, n) }
 
 // SetInterfaceDropped sets isb_ifdrop: packets the interface dropped.
-func (b *InterfaceStatistics) SetInterfaceDropped(n uint64) { b.setU64(OptISBIfDrop, n) }
+func (b *InterfaceStatistics) SetInterfaceDropped(n uint64) { b.setU64(pkt.OptISBIfDrop, n) }
 
 // SetFilterAccepted sets isb_filteraccept: packets the filter accepted.
-func (b *InterfaceStatistics) SetFilterAccepted(n uint64) { b.setU64(OptISBFilterAccept, n) }
+func (b *InterfaceStatistics) SetFilterAccepted(n uint64) { b.setU64(pkt.OptISBFilterAccept, n) }
 
 // SetOSDropped sets isb_osdrop: packets the operating system dropped.
-func (b *InterfaceStatistics) SetOSDropped(n uint64) { b.setU64(OptISBOSDrop, n) }
+func (b *InterfaceStatistics) SetOSDropped(n uint64) { b.setU64(pkt.OptISBOSDrop, n) }
 
 // SetDelivered sets isb_usrdeliv: packets delivered to the capturing program.
-func (b *InterfaceStatistics) SetDelivered(n uint64) { b.setU64(OptISBUsrDeliv, n) }
+func (b *InterfaceStatistics) SetDelivered(n uint64) { b.setU64(pkt.OptISBUsrDeliv, n) }
 
-func (b *InterfaceStatistics) setTime(code uint16, units uint64) {
+func (b *InterfaceStatistics) setTime(code pkt.OptionCode, units uint64) {
 	o := appendOrder(b.ByteOrder)
 	v := o.AppendUint32(b.valueBuffer(code, 8), uint32(units>>32))
 	b.set(code, o.AppendUint32(v, uint32(units)))
 }
 
-func (b *InterfaceStatistics) setU64(code uint16, n uint64) {
+func (b *InterfaceStatistics) setU64(code pkt.OptionCode, n uint64) {
 	b.set(code, appendOrder(b.ByteOrder).AppendUint64(b.valueBuffer(code, 8), n))
 }
 
 // valueBuffer returns the storage of an option already present with room
 // for n bytes, emptied, so that refilling a block does not allocate.
-func (l *OptionList) valueBuffer(code uint16, n int) []byte {
+func (l *OptionList) valueBuffer(code pkt.OptionCode, n int) []byte {
 	if v, ok := l.Find(code); ok && cap(v) >= n {
 		return v[:0]
 	}
@@ -55,7 +55,7 @@ func (l *OptionList) valueBuffer(code uint16, n int) []byte {
 }
 
 // set replaces the first option with the given code, or appends one.
-func (l *OptionList) set(code uint16, value []byte) {
+func (l *OptionList) set(code pkt.OptionCode, value []byte) {
 	for i := range l.Options {
 		if l.Options[i].Code == code {
 			l.Options[i].Value = value
@@ -70,7 +70,7 @@ func (l *OptionList) set(code uint16, value []byte) {
 // EndTime of an InterfaceStatistics block about that interface.
 func (w *PacketWriter) TimestampUnits(iface int, t time.Time) (uint64, error) {
 	if iface < 0 || iface >= len(w.ifaces) {
-		return 0, fmt.Errorf("%w: interface %d, %d interfaces added", convert.ErrInterfaceIndex, iface, len(w.ifaces))
+		return 0, fmt.Errorf("%w: interface %d, %d interfaces added", pkt.ErrInterfaceIndex, iface, len(w.ifaces))
 	}
 	ifc := &w.ifaces[iface]
 	return timeToUnits(t, ifc.unitsPerSecond, ifc.offset)
@@ -81,13 +81,9 @@ func (w *PacketWriter) TimestampUnits(iface int, t time.Time) (uint64, error) {
 // that order (see SetReceived).
 func (w *PacketWriter) WriteStatistics(b *InterfaceStatistics) error {
 	if int(b.InterfaceID) >= len(w.ifaces) {
-		return fmt.Errorf("%w: statistics of interface %d, %d interfaces added", convert.ErrInterfaceIndex,
+		return fmt.Errorf("%w: statistics of interface %d, %d interfaces added", pkt.ErrInterfaceIndex,
 			b.InterfaceID, len(w.ifaces))
 	}
 	b.EndOfOptions = len(b.Options) > 0
 	return w.w.WriteBlock(b)
 }
-
-// Buffered returns the number of bytes written into the buffer but not yet
-// flushed to the underlying writer.
-func (w *Writer) Buffered() int { return w.w.Buffered() }

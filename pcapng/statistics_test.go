@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // TestStatisticsSetters writes an ISB built with the setters, in both byte
@@ -21,7 +21,7 @@ func TestStatisticsSetters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := w.AddInterface(convert.Interface{LinkType: 1, Resolution: convert.Microsecond, FCSLen: -1}); err != nil {
+			if err := w.AddInterface(pkt.Interface{LinkType: 1, Resolution: pkt.Microsecond, FCSLen: -1}); err != nil {
 				t.Fatal(err)
 			}
 			start := time.Unix(1700000000, 123456789)

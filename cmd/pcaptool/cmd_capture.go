@@ -18,9 +18,9 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 type captureFlags struct {
@@ -135,7 +135,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	switch f.precision {
 	case "micro", "":
 	case "nano":
-		out.Resolution = convert.Nanosecond
+		out.Resolution = pkt.Nanosecond
 	default:
 		return usage("--time-stamp-precision must be micro or nano")
 	}
@@ -167,7 +167,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 		PacketBuffered: f.immediate || f.packetBuf,
 	}
 	if f.write == "" {
-		s.Writer = &lineWriter{h: h, w: bufio.NewWriter(cmd.OutOrStdout()), device: f.iface}
+		s.Writer = &lineWriter{w: bufio.NewWriter(cmd.OutOrStdout()), device: f.iface}
 	}
 	stderr := cmd.ErrOrStderr()
 	if asked := cmp.Or(cfg.BufferSize, live.DefaultBufferSize); h.BufferSize() < asked {
@@ -175,7 +175,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 			h.BufferSize()>>10, asked>>10, bufferLimitHint(h.Method()))
 	}
 	fmt.Fprintf(stderr, "pcaptool: listening on %s, link-type %s (%s), snapshot length %d bytes\n",
-		f.iface, h.LinkType().Name(), h.LinkType().Description(), h.SnapLen())
+		f.iface, h.Interfaces()[0].LinkType.Name(), h.Interfaces()[0].LinkType.Description(), h.SnapLen())
 
 	runErr := s.Run(ctx)
 	st, _ := h.Stats()
@@ -201,7 +201,7 @@ func captureFilter(f *captureFlags, args []string) ([]bpf.RawInstruction, string
 			return nil, "", err
 		}
 		defer fh.Close()
-		prog, err := live.ParseBPF(fh)
+		prog, err := filter.ParseDump(fh)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s: %w", f.bpfFile, err)
 		}
@@ -214,7 +214,7 @@ func captureFilter(f *captureFlags, args []string) ([]bpf.RawInstruction, string
 	if err != nil {
 		return nil, "", err
 	}
-	prog, err := filter.Compile(expr, ifi.LinkType, uint32(cmp.Or(f.snaplen, live.DefaultSnapLen)))
+	prog, err := filter.Compile(expr, ifi.LinkType, uint32(cmp.Or(f.snaplen, pkt.DefaultSnapLen)))
 	if err != nil {
 		return nil, "", fmt.Errorf("capture: filter: %w", err)
 	}
@@ -243,19 +243,17 @@ func defaultInterface() (string, error) {
 // lineWriter prints one summary line per packet when capture writes no
 // file.
 type lineWriter struct {
-	h      *live.Handle
 	w      *bufio.Writer
 	device string
 	names  map[int]string
 }
 
-func (l *lineWriter) AddInterface(convert.Interface) error { return nil }
-func (l *lineWriter) Flush() error                         { return l.w.Flush() }
+func (l *lineWriter) AddInterface(pkt.Interface) error { return nil }
+func (l *lineWriter) Flush() error                     { return l.w.Flush() }
 
-func (l *lineWriter) WritePacket(p *convert.Packet) error {
-	info := l.h.Info()
+func (l *lineWriter) WritePacket(p *pkt.Packet) error {
 	fmt.Fprintf(l.w, "%s %s %-3s ethertype 0x%04x, length %d\n",
-		p.Timestamp.Format("15:04:05.000000000"), l.name(info.IfIndex), info.Type, info.Protocol, p.Length)
+		p.Timestamp.Format("15:04:05.000000000"), l.name(int(p.Link.IfIndex)), p.Link.Type, p.Link.Protocol, p.Length)
 	return l.w.Flush()
 }
 
