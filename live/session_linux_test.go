@@ -98,6 +98,9 @@ func TestSessionRotatingPcapng(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			e := newEnv(t)
 			cfg := m.cfg
+			// Room for the ring's nearly empty 5 ms blocks while the
+			// session, descheduled on a loaded machine, opens a file.
+			cfg.BufferSize = 32 << 20
 			h := e.open(t, e.p.B, e.p.VethB, &cfg)
 			dir := t.TempDir()
 			var done []string
