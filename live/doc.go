@@ -14,8 +14,10 @@
 // [ErrUnsupported].
 //
 // A [Handle] is a [pkt.Reader]: ReadPacket returns a *pkt.Packet whose
-// Data is valid until the next call, with an epb_flags option giving the
-// direction and reception type, so a capture can be stored by any
+// Data is valid until the next call. Its Length is the original length,
+// its Link the kernel's interface index, protocol and packet type
+// (direction), and an epb_flags option carries the direction and reception
+// type the way pcapng stores them, so a capture can be stored by any
 // pkt.Writer:
 //
 //	h, err := live.Open("eth0", &live.Config{SnapLen: 262144})
