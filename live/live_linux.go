@@ -127,9 +127,11 @@ func describe(fd int, ifi *net.Interface) Interface {
 	return i
 }
 
-// Handle is an open live capture. ReadPacket and WritePacketData must be
-// called from one goroutine at a time; Break, Stats and SetReadDeadline may
-// be called from any goroutine.
+// Handle is an open live capture: a pkt.Reader, a gopacket packet source
+// (ReadPacketData, ZeroCopyReadPacketData) and an injector
+// (WritePacketData). ReadPacket and WritePacketData must be called from one
+// goroutine at a time; Break, Stats, SetBPF, SetFilter and SetReadDeadline
+// may be called from any goroutine.
 type Handle struct {
 	conn    *packet.Conn
 	rc      syscall.RawConn
