@@ -105,7 +105,11 @@ func (h *Handle) SetFilter(prog []bpf.RawInstruction, text string) error {
 	}
 	if uf == nil && len(prog) > 0 {
 		// Packets stamped before the new kernel filter is in place may
-		// have passed the old one.
+		// have passed the old one. Running the program again on one that
+		// passed the new one changes nothing, so the window can be
+		// generous. (One difference remains: here a frame whose VLAN tag
+		// the driver stripped is seen with the tag put back, as the
+		// kernel's filter did not see it.)
 		vm, err := newUserFilter(prog)
 		if err != nil {
 			return err
