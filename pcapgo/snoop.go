@@ -114,11 +114,11 @@ func (r *SnoopReader) ReadPacketData() (data []byte, ci gopacket.CaptureInfo, er
 	if err != nil {
 		return nil, ci, err
 	}
-	data = make([]byte, n)
-	if _, err := io.ReadFull(r.r, data); err != nil {
-		return nil, ci, noEOF(err)
+	data = make([]byte, ci.CaptureLength)
+	if err := r.readRecord(data, n); err != nil {
+		return nil, ci, err
 	}
-	return data[:ci.CaptureLength:ci.CaptureLength], ci, nil
+	return data, ci, nil
 }
 
 // ZeroCopyReadPacketData returns the next packet in a buffer owned by the
@@ -128,13 +128,28 @@ func (r *SnoopReader) ZeroCopyReadPacketData() (data []byte, ci gopacket.Capture
 	if err != nil {
 		return nil, ci, err
 	}
-	if cap(r.buf) < n {
-		r.buf = make([]byte, n)
+	if cap(r.buf) < ci.CaptureLength {
+		r.buf = make([]byte, ci.CaptureLength)
 	}
-	if _, err := io.ReadFull(r.r, r.buf[:n]); err != nil {
-		return nil, ci, noEOF(err)
+	data = r.buf[:ci.CaptureLength]
+	if err := r.readRecord(data, n); err != nil {
+		return nil, ci, err
 	}
-	return r.buf[:ci.CaptureLength], ci, nil
+	return data, ci, nil
+}
+
+// readRecord fills data and skips the padding up to n bytes; the padding
+// is not buffered, so a huge record length costs no memory.
+func (r *SnoopReader) readRecord(data []byte, n int) error {
+	if _, err := io.ReadFull(r.r, data); err != nil {
+		return noEOF(err)
+	}
+	if pad := int64(n - len(data)); pad > 0 {
+		if m, err := io.CopyN(io.Discard, r.r, pad); m < pad {
+			return noEOF(err)
+		}
+	}
+	return nil
 }
 
 // noEOF turns an end of input inside a record into io.ErrUnexpectedEOF.
