@@ -1,0 +1,139 @@
+package pcapgo
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/google/gopacket"
+	"golang.org/x/net/bpf"
+
+	"github.com/pcaptool/pcaptool/live"
+)
+
+// EthernetHandle captures the packets of one network interface through
+// package live, as a gopacket PacketDataSource and ZeroCopyPacketDataSource.
+// It captures whole packets by default (SetCaptureLength shortens them),
+// out of promiscuous mode (SetPromiscuous), each delivered as it arrives.
+// Live capture needs Linux and CAP_NET_RAW; elsewhere NewEthernetHandle
+// returns live.ErrUnsupported.
+type EthernetHandle struct {
+	name       string
+	cfg        live.Config
+	h          *live.Handle
+	captureLen int
+	ancil      [1]interface{}
+	seen       live.Stats // counters at the last Stats call
+}
+
+// NewEthernetHandle opens a capture on the named interface.
+func NewEthernetHandle(ifname string) (*EthernetHandle, error) {
+	e := &EthernetHandle{
+		name:       ifname,
+		cfg:        live.Config{NoPromiscuous: true, Immediate: true},
+		captureLen: live.DefaultSnapLen,
+	}
+	h, err := live.Open(ifname, &e.cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.h = h
+	return e, nil
+}
+
+// reopen replaces the capture by one with the changed configuration; the
+// old one is kept when the new one cannot be opened. Packets queued in the
+// old socket are lost.
+func (e *EthernetHandle) reopen(cfg live.Config) error {
+	h, err := live.Open(e.name, &cfg)
+	if err != nil {
+		return err
+	}
+	e.h.Close()
+	e.h, e.cfg, e.seen = h, cfg, live.Stats{}
+	return nil
+}
+
+func (e *EthernetHandle) read() ([]byte, gopacket.CaptureInfo, bool, error) {
+	p, err := e.h.ReadPacket()
+	if err != nil {
+		return nil, gopacket.CaptureInfo{}, false, err
+	}
+	info := e.h.Info()
+	data := p.Data[:min(len(p.Data), e.captureLen)]
+	ci := gopacket.CaptureInfo{
+		Timestamp:      p.Timestamp,
+		CaptureLength:  len(data),
+		Length:         p.Length,
+		InterfaceIndex: info.IfIndex,
+	}
+	e.ancil[0] = int(info.VLANTCI)
+	return data, ci, info.VLAN, nil
+}
+
+// ReadPacketData waits for the next packet and returns a copy of it. When
+// the driver stripped a VLAN tag, the tag is put back in the frame, as
+// libpcap does, and its TCI is also in ci.AncillaryData[0] (an int), as
+// gopacket's pcapgo gives it.
+func (e *EthernetHandle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, vlan, err := e.read()
+	if err != nil {
+		return nil, ci, err
+	}
+	if vlan {
+		ci.AncillaryData = []interface{}{e.ancil[0]}
+	}
+	return append([]byte(nil), data...), ci, nil
+}
+
+// ZeroCopyReadPacketData is ReadPacketData without a copy: data and
+// ci.AncillaryData are valid until the next call.
+func (e *EthernetHandle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, vlan, err := e.read()
+	if err == nil && vlan {
+		ci.AncillaryData = e.ancil[:]
+	}
+	return data, ci, err
+}
+
+// Close ends the capture; a ReadPacketData blocked in another goroutine
+// returns io.EOF.
+func (e *EthernetHandle) Close() { e.h.Close() }
+
+// SetCaptureLength sets the largest number of bytes kept per packet.
+func (e *EthernetHandle) SetCaptureLength(len int) error {
+	if len < 0 {
+		return fmt.Errorf("pcapgo: capture length %d is negative", len)
+	}
+	e.captureLen = len
+	return nil
+}
+
+// GetCaptureLength returns the largest number of bytes kept per packet.
+func (e *EthernetHandle) GetCaptureLength() int { return e.captureLen }
+
+// SetBPF replaces the kernel filter; an empty program removes it. Only
+// packets for which it returns more than zero are received.
+func (e *EthernetHandle) SetBPF(filter []bpf.RawInstruction) error {
+	cfg := e.cfg
+	cfg.Filter = nil
+	if len(filter) > 0 {
+		cfg.Filter = append([]bpf.RawInstruction(nil), filter...)
+	}
+	return e.reopen(cfg)
+}
+
+// SetPromiscuous turns promiscuous mode on or off.
+func (e *EthernetHandle) SetPromiscuous(b bool) error {
+	cfg := e.cfg
+	cfg.NoPromiscuous = !b
+	return e.reopen(cfg)
+}
+
+// LocalAddr returns the interface's hardware address.
+func (e *EthernetHandle) LocalAddr() net.HardwareAddr {
+	ifi, err := net.InterfaceByName(e.name)
+	if err != nil {
+		return nil
+	}
+	return ifi.HardwareAddr
+}
