@@ -186,4 +186,3 @@ func TestCorpusLikeWireshark(t *testing.T) {
 		t.Error("no file of the sample is readable by Wireshark")
 	}
 }
-
