@@ -13,12 +13,14 @@ import (
 var (
 	// ErrNgVersionMismatch is returned for a section header of a version
 	// other than 1.0 or 1.2 unless NgReaderOptions.SkipUnknownVersion
-	// is set.
+	// is set. The texts are gopacket's, for programs that compare them.
+	//lint:ignore ST1005 gopacket's text
 	ErrNgVersionMismatch = errors.New("Unknown pcapng Version in Section Header")
 	// ErrNgLinkTypeMismatch is returned for a packet of an interface whose
 	// link type differs from the first interface's, when
 	// NgReaderOptions.ErrorOnMismatchingLinkType is set and
 	// WantMixedLinkType is not.
+	//lint:ignore ST1005 gopacket's text
 	ErrNgLinkTypeMismatch = errors.New("Link type of current interface is different from first one")
 )
 

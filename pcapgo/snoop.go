@@ -99,9 +99,11 @@ func (r *SnoopReader) readHeader() (gopacket.CaptureInfo, int, error) {
 	}
 	switch {
 	case incl > orig:
+		//lint:ignore ST1005 gopacket's text, which its tests compare
 		return ci, 0, errors.New(originalLenExceeded)
 	case incl > snoopMaxCaptureLen || uint64(incl)+snoopRecordHdrLen > uint64(recLen):
 		// More than the record holds (or than anyone captures).
+		//lint:ignore ST1005 gopacket's text, which its tests compare
 		return ci, 0, errors.New(captureLenExceeded)
 	}
 	return ci, int(recLen) - snoopRecordHdrLen, nil
