@@ -1,10 +1,14 @@
 // Package wireshark gives tests Wireshark's view of a capture file: the
-// packets tshark shows (their count, times and lengths) with their bytes as
-// tshark writes them back out, cached on disk by file content and tshark
-// version so that a second run starts no tshark at all.
+// packets its file library, wiretap, reads — the frames tshark shows —
+// with their times, lengths and bytes. Read gets them from editcap, which
+// copies what wiretap reads into a pcapng file and starts 25 times faster
+// than tshark (no dissectors); when editcap cannot write a file's packets,
+// tshark's frame fields stand in. CheckTshark compares a view with tshark's
+// own frame list. Views are cached on disk by file content and Wireshark
+// version, so a second run starts no Wireshark program at all.
 //
-// Oracle tests compare a reader's packets with a View; View skips the test
-// (or fails it under PCAPTOOL_REQUIRE_ORACLES=1) when tshark is missing.
+// Tests call Require first: it skips them (or fails them under
+// PCAPTOOL_REQUIRE_ORACLES=1) when editcap or tshark is missing.
 package wireshark
 
 import (
@@ -30,34 +34,42 @@ import (
 
 // Packet is one packet as Wireshark reads it.
 type Packet struct {
-	// Time is frame.time_epoch; the zero time when tshark shows none (a
-	// pcapng simple packet block).
+	// Time is the packet's time. A packet without one (a pcapng simple
+	// packet block) has the zero time from tshark and the epoch from
+	// editcap, which writes it with time 0; Diff accepts both.
 	Time time.Time
 	// CapLen and Len are the captured and original lengths of the record
-	// in the file, as tshark writes them back: frame.cap_len and
-	// frame.len plus any pseudo-header wiretap moves out of the packet.
+	// in the file, pseudo-header included.
 	CapLen, Len int
-	// Data is the captured bytes, pseudo-header included.
+	// Data is the captured bytes, pseudo-header included; nil when only
+	// tshark could read the file (NoBytes).
 	Data []byte
 }
 
 // View is what Wireshark reads from a file.
 type View struct {
-	// OK is true when tshark read the file to its end without an error.
+	// OK is true when Wireshark read the file to its end without an error.
 	OK bool
-	// Message is tshark's error output, "" when OK.
+	// Message is the error Wireshark reported, "" when OK.
 	Message string
-	// Packets are the packets tshark read, up to an error when not OK.
+	// Packets are the packets read, up to the error when not OK.
 	Packets []Packet
+	// NoBytes is set when editcap could not copy the packets, so that
+	// the view comes from tshark's frame fields: times and lengths as
+	// tshark shows them (without pseudo-headers), no bytes.
+	NoBytes bool
 }
 
-// Diff reports how a packet differs from Wireshark's: "" when it has the
-// same time (to the nanosecond), lengths and bytes. noTime says the packet
-// has no timestamp.
-func (p *Packet) Diff(t time.Time, noTime bool, capLen, length int, data []byte) string {
+// Diff returns "" when a packet has the same time (to the nanosecond),
+// lengths and bytes as Wireshark's, or says what differs. noTime says the
+// packet has no timestamp.
+func (v *View) Diff(i int, t time.Time, noTime bool, capLen, length int, data []byte) string {
+	p := &v.Packets[i]
 	switch {
-	case p.Time.IsZero() != noTime || !noTime && !p.Time.Equal(t):
+	case noTime && !isEpochOrZero(p.Time) || !noTime && !p.Time.Equal(t):
 		return fmt.Sprintf("time %s, Wireshark %s", t.UTC().Format(time.RFC3339Nano), p.Time.UTC().Format(time.RFC3339Nano))
+	case v.NoBytes:
+		return ""
 	case capLen != p.CapLen || len(data) != p.CapLen:
 		return fmt.Sprintf("captured length %d (%d bytes), Wireshark %d", capLen, len(data), p.CapLen)
 	case length != p.Len:
@@ -68,14 +80,25 @@ func (p *Packet) Diff(t time.Time, noTime bool, capLen, length int, data []byte)
 	return ""
 }
 
+// isEpochOrZero reports whether t stands for "no timestamp".
+func isEpochOrZero(t time.Time) bool { return t.IsZero() || t.Equal(time.Unix(0, 0)) }
+
+// Require skips t (or fails it under PCAPTOOL_REQUIRE_ORACLES=1) unless
+// editcap and tshark are installed.
+func Require(t testing.TB) {
+	t.Helper()
+	testenv.RequireTool(t, "editcap")
+	testenv.RequireTool(t, "tshark")
+}
+
 var (
 	versionOnce sync.Once
 	version     string
 )
 
-func tsharkVersion(tshark string) string {
+func wiresharkVersion() string {
 	versionOnce.Do(func() {
-		out, err := exec.Command(tshark, "--version").Output()
+		out, err := exec.Command("editcap", "-V").Output()
 		if err == nil {
 			version, _, _ = strings.Cut(string(out), "\n")
 		}
@@ -97,30 +120,35 @@ func cacheDir() string {
 }
 
 // Read returns Wireshark's view of the capture file at path, from the cache
-// when it holds one for the file's content and this tshark version.
-func Read(t testing.TB, path string) *View {
-	t.Helper()
-	tshark := testenv.RequireTool(t, "tshark")
+// when it holds one for the file's content and this Wireshark version. tmp
+// is a directory for editcap's output. It may be called from several
+// goroutines.
+func Read(path, tmp string) (*View, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	sum := sha256.Sum256(append([]byte(tsharkVersion(tshark)+"\x00view-v1\x00"), data...))
+	sum := sha256.Sum256(append([]byte(wiresharkVersion()+"\x00view-v2\x00"), data...))
 	cached := ""
 	if dir := cacheDir(); dir != "" {
 		cached = filepath.Join(dir, hex.EncodeToString(sum[:16])+".gob")
 		if v, err := load(cached); err == nil {
-			return v
+			return v, nil
 		}
 	}
-	v, err := run(tshark, path, pcapng.IsPcapng(data), t.TempDir())
+	v, err := readEditcap(path, tmp)
+	if err == nil && !v.OK {
+		// editcap fails on a packet it cannot write as well as on one
+		// wiretap cannot read: ask tshark, which only reads.
+		v, err = readTshark(path, pcapng.IsPcapng(data))
+	}
 	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if cached != "" {
 		store(cached, v) // a cache that cannot be written only costs time
 	}
-	return v
+	return v, nil
 }
 
 func load(name string) (*View, error) {
@@ -150,51 +178,137 @@ func store(name string, v *View) {
 	}
 }
 
-// run has tshark print every packet's time and lengths while it writes the
-// packets to a pcapng file (which keeps every link type), then reads that
-// file for the bytes.
-func run(tshark, path string, isPcapng bool, tmp string) (*View, error) {
-	out := filepath.Join(tmp, "wireshark.pcapng")
-	cmd := exec.Command(tshark, "-n", "-r", path, "-w", out, "-F", "pcapng", "-P", "-T", "fields",
-		"-e", "frame.time_epoch", "-e", "frame.cap_len", "-e", "frame.len", "-e", "frame.interface_id")
+// run runs a Wireshark program and returns its standard output, its error
+// output (without the warning about running as root) and whether it
+// succeeded.
+func run(name string, args ...string) (string, string, bool, error) {
+	cmd := exec.Command(name, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
+	err := cmd.Run()
 	var exit *exec.ExitError
-	if runErr != nil && !errors.As(runErr, &exit) {
-		return nil, runErr
+	if err != nil && !errors.As(err, &exit) {
+		return "", "", false, err
 	}
-	v := &View{OK: runErr == nil}
-	if !v.OK {
-		v.Message = strings.TrimSpace(strings.ReplaceAll(stderr.String(), `Running as user "root" and group "root". This could be dangerous.`, ""))
+	msg := strings.ReplaceAll(stderr.String(), `Running as user "root" and group "root". This could be dangerous.`, "")
+	return stdout.String(), strings.TrimSpace(msg), err == nil, nil
+}
+
+// readEditcap copies the file with editcap into a pcapng file (which keeps
+// every link type and timestamp resolution) and reads that.
+func readEditcap(path, tmp string) (*View, error) {
+	out, err := os.CreateTemp(tmp, "editcap-*.pcapng")
+	if err != nil {
+		return nil, err
 	}
-	var times []time.Time
-	for _, line := range strings.Split(stdout.String(), "\n") {
+	out.Close()
+	defer os.Remove(out.Name())
+	_, msg, ok, err := run("editcap", "-F", "pcapng", path, out.Name())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return &View{Message: msg}, nil
+	}
+	f, err := os.Open(out.Name())
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := pcapng.NewPacketReader(f, pcapng.ReaderOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("reading editcap's output: %w", err)
+	}
+	v := &View{OK: true}
+	for {
+		p, err := r.ReadPacket()
+		if err == io.EOF {
+			return v, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading editcap's output: %w", err)
+		}
+		ts := p.Timestamp.UTC()
+		if p.NoTimestamp {
+			ts = time.Time{}
+		}
+		v.Packets = append(v.Packets, Packet{Time: ts, CapLen: len(p.Data), Len: p.Length, Data: bytes.Clone(p.Data)})
+	}
+}
+
+// Frame is one line of tshark's frame list.
+type Frame struct {
+	Time        time.Time // zero when tshark shows no time
+	CapLen, Len int
+}
+
+// Frames returns the frames tshark shows for path (records that are not
+// packets, such as pcapng custom blocks, left out), its error message and
+// whether it read the file without error.
+func Frames(path string, isPcapng bool) ([]Frame, string, bool, error) {
+	out, msg, ok, err := run("tshark", "-n", "-r", path, "-T", "fields",
+		"-e", "frame.time_epoch", "-e", "frame.cap_len", "-e", "frame.len", "-e", "frame.interface_id")
+	if err != nil {
+		return nil, "", false, err
+	}
+	var frames []Frame
+	for _, line := range strings.Split(out, "\n") {
 		f := strings.Split(line, "\t")
 		if len(f) != 4 || isPcapng && f[3] == "" {
 			continue // not a packet: a custom block or journal entry shown as a record
 		}
-		var ts time.Time
+		var fr Frame
 		if f[0] != "" {
-			var err error
-			if ts, err = parseEpoch(f[0]); err != nil {
-				return nil, fmt.Errorf("tshark time %q: %v", f[0], err)
+			if fr.Time, err = parseEpoch(f[0]); err != nil {
+				return nil, "", false, fmt.Errorf("tshark time %q: %v", f[0], err)
 			}
 		}
-		times = append(times, ts)
+		fr.CapLen, _ = strconv.Atoi(f[1])
+		fr.Len, _ = strconv.Atoi(f[2])
+		frames = append(frames, fr)
 	}
-	pkts, err := readPackets(out)
-	if err != nil && len(times) > 0 {
-		return nil, fmt.Errorf("reading tshark's output: %v", err)
+	return frames, msg, ok, nil
+}
+
+func readTshark(path string, isPcapng bool) (*View, error) {
+	frames, msg, ok, err := Frames(path, isPcapng)
+	if err != nil {
+		return nil, err
 	}
-	if len(pkts) != len(times) {
-		return nil, fmt.Errorf("tshark printed %d packets but wrote %d", len(times), len(pkts))
+	v := &View{OK: ok, NoBytes: true}
+	if !ok {
+		v.Message = msg
 	}
-	for i := range pkts {
-		pkts[i].Time = times[i]
+	for _, f := range frames {
+		v.Packets = append(v.Packets, Packet{Time: f.Time, CapLen: f.CapLen, Len: f.Len})
 	}
-	v.Packets = pkts
 	return v, nil
+}
+
+// CheckTshark returns "" when tshark shows the packets of v (same count
+// and times; lengths too when v came from tshark) and the same verdict, or
+// what differs.
+func CheckTshark(path string, v *View) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	frames, msg, ok, err := Frames(path, pcapng.IsPcapng(data))
+	if err != nil {
+		return err.Error()
+	}
+	if ok != v.OK {
+		return fmt.Sprintf("tshark ok=%v (%s), view ok=%v (%s)", ok, msg, v.OK, v.Message)
+	}
+	if len(frames) != len(v.Packets) {
+		return fmt.Sprintf("tshark shows %d frames, view has %d packets", len(frames), len(v.Packets))
+	}
+	for i, f := range frames {
+		if !f.Time.Equal(v.Packets[i].Time) && !(f.Time.IsZero() && isEpochOrZero(v.Packets[i].Time)) {
+			return fmt.Sprintf("frame %d: tshark time %v, view %v", i, f.Time, v.Packets[i].Time)
+		}
+	}
+	return ""
 }
 
 // parseEpoch parses frame.time_epoch ("-12.000000500" or "1.5") exactly.
@@ -217,27 +331,4 @@ func parseEpoch(s string) (time.Time, error) {
 		sec, ns = -sec, -ns
 	}
 	return time.Unix(sec, ns).UTC(), nil
-}
-
-func readPackets(name string) ([]Packet, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r, err := pcapng.NewPacketReader(f, pcapng.ReaderOptions{})
-	if err != nil {
-		return nil, err
-	}
-	var pkts []Packet
-	for {
-		p, err := r.ReadPacket()
-		if err == io.EOF {
-			return pkts, nil
-		}
-		if err != nil {
-			return pkts, err
-		}
-		pkts = append(pkts, Packet{CapLen: len(p.Data), Len: p.Length, Data: bytes.Clone(p.Data)})
-	}
 }
