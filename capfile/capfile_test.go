@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -173,11 +174,12 @@ func TestAtomicOutput(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("Abort left files behind: %v", entries)
 	}
-	w, _ = Create(dest, WriterOptions{})
+	var group outfile.Group
+	w, _ = Create(dest, WriterOptions{Group: &group})
 	convert.Copy(w, synth.New(synth.Config{Packets: 100}))
-	AbortAll()
+	group.AbortAll()
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Fatalf("AbortAll left files behind: %v", entries)
+		t.Fatalf("Group.AbortAll left files behind: %v", entries)
 	}
 	w, _ = Create(dest, WriterOptions{})
 	convert.Copy(w, synth.New(synth.Config{Packets: 100}))

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sync"
+	"io/fs"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -39,18 +38,23 @@ type WriterOptions struct {
 	ByteOrder binary.ByteOrder
 	// Section describes the pcapng section header (ignored for pcap).
 	Section pcapng.WriterOptions
-	// InPlace writes the destination directly instead of through a
+	// InPlace writes a regular destination directly instead of through a
 	// temporary file renamed on Close: live capture uses it so that the
 	// file can be read while it grows.
 	InPlace bool
+	// Group, when set, collects the output until it is closed, so that a
+	// signal handler can discard every unfinished output (see outfile).
+	Group *outfile.Group
 }
 
 // Writer writes a capture file. It implements convert.Writer. Close commits
 // the file; Abort, or a failed Close, leaves the destination untouched.
+// Destinations are opened by package outfile: a regular file is replaced
+// only when complete, keeping its mode; a device, FIFO or /dev/stdout is
+// written directly; symbolic links are followed.
 type Writer struct {
 	name    string
-	temp    string // temporary file renamed to name on Close; "" when writing in place or to stdout
-	file    *os.File
+	file    *outfile.File
 	out     io.Writer
 	closers []io.Closer
 	opts    WriterOptions
@@ -65,27 +69,8 @@ type Writer struct {
 	finished bool
 }
 
-var pending = struct {
-	sync.Mutex
-	writers map[*Writer]struct{}
-}{writers: map[*Writer]struct{}{}}
-
-// AbortAll removes the temporary files of every Writer not yet closed. A
-// command's signal handler calls it before exiting.
-func AbortAll() {
-	pending.Lock()
-	ws := make([]*Writer, 0, len(pending.writers))
-	for w := range pending.writers {
-		ws = append(ws, w)
-	}
-	pending.Unlock()
-	for _, w := range ws {
-		w.Abort()
-	}
-}
-
 // Create prepares to write a capture file named name ("-" for standard
-// output).
+// output), opened as package outfile describes.
 func Create(name string, opts WriterOptions) (*Writer, error) {
 	w, err := create(name, opts)
 	if err != nil {
@@ -131,34 +116,11 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		comp = opts.Compression
 	}
 	w := &Writer{name: name, opts: opts, format: format}
-	switch {
-	case name == "-":
-		w.out = os.Stdout
-	case opts.InPlace:
-		f, err := os.Create(name)
-		if err != nil {
-			return nil, err
-		}
-		w.file, w.out = f, f
-	default:
-		dir, base := filepath.Split(name)
-		if dir == "" {
-			dir = "."
-		}
-		f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-		if err != nil {
-			return nil, err
-		}
-		if err := f.Chmod(0o644); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return nil, err
-		}
-		w.file, w.out, w.temp = f, f, f.Name()
-		pending.Lock()
-		pending.writers[w] = struct{}{}
-		pending.Unlock()
+	f, err := outfile.Create(name, outfile.Options{InPlace: opts.InPlace, Group: opts.Group})
+	if err != nil {
+		return nil, err
 	}
+	w.file, w.out = f, f
 	if err := w.wrapCompression(comp); err != nil {
 		w.Abort()
 		return nil, err
@@ -287,10 +249,17 @@ func (w *Writer) WritePacket(p *convert.Packet) error {
 }
 
 func (w *Writer) wrap(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || namesFile(err, w.name) {
+		return err
 	}
 	return fmt.Errorf("%s: %w", w.name, err)
+}
+
+// namesFile reports whether err already names the file (outfile's errors
+// do).
+func namesFile(err error, name string) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && pe.Path == name
 }
 
 // Flush pushes buffered packets to the file (or compressor).
@@ -333,27 +302,12 @@ func (w *Writer) Close() error {
 		}
 	}
 	w.closers = nil
-	if w.file != nil {
-		if cerr := w.file.Close(); cerr != nil && err == nil {
-			err = w.wrap(cerr)
-		}
-		w.file = nil
-	}
 	if err != nil {
 		w.Abort()
 		return err
 	}
 	w.finished = true
-	if w.temp != "" {
-		pending.Lock()
-		delete(pending.writers, w)
-		pending.Unlock()
-		if err := os.Rename(w.temp, w.name); err != nil {
-			os.Remove(w.temp)
-			return err
-		}
-	}
-	return nil
+	return w.file.Close()
 }
 
 // widenSnapLen raises the snap length in a pcap header written before a
@@ -362,7 +316,7 @@ func (w *Writer) Close() error {
 // needs a plain, seekable file; a pipe or compressed output keeps the
 // original header.
 func (w *Writer) widenSnapLen() error {
-	if w.pcap == nil || w.file == nil || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
+	if w.pcap == nil || !w.file.Seekable() || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
 		return nil
 	}
 	hdr := w.pcap.Header()
@@ -380,14 +334,5 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.finished = true
-	if w.file != nil {
-		w.file.Close()
-		w.file = nil
-	}
-	if w.temp != "" {
-		os.Remove(w.temp)
-		pending.Lock()
-		delete(pending.writers, w)
-		pending.Unlock()
-	}
+	w.file.Abort()
 }

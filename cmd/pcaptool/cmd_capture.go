@@ -22,6 +22,7 @@ import (
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -111,6 +112,13 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	}
 	if (f.fileSize > 0 || f.rotateSecs > 0) && (f.write == "" || f.write == "-") {
 		return usage("-C and -G need -w FILE")
+	}
+	if f.fileSize > 0 || f.rotateSecs > 0 {
+		if kind, err := outfile.Inspect(f.write); err != nil {
+			return usage("%v", err)
+		} else if kind != outfile.Regular {
+			return usage("-C and -G rotate regular files; %s is a %s", f.write, kind)
+		}
 	}
 	cfg := live.Config{
 		SnapLen:       f.snaplen,
@@ -451,14 +459,14 @@ func (c *capturer) openFile(start time.Time) error {
 	}
 	name := c.fileName()
 	var w io.Writer
-	var file *os.File
+	var file *outfile.File
 	if name == "-" {
 		w = os.Stdout
 	} else {
 		var err error
 		// In place, not through a temporary file: the capture must be
 		// readable while it grows, as tcpdump's is.
-		if file, err = os.Create(name); err != nil {
+		if file, err = outfile.Create(name, outfile.Options{InPlace: true}); err != nil {
 			return err
 		}
 		w = file
@@ -501,7 +509,7 @@ type captureSink interface {
 	Close(st live.Stats, captured uint64, start time.Time) error
 }
 
-func newSink(format string, w io.Writer, file *os.File, h *live.Handle, ifi *live.Interface, nano bool) (captureSink, error) {
+func newSink(format string, w io.Writer, file *outfile.File, h *live.Handle, ifi *live.Interface, nano bool) (captureSink, error) {
 	ifc := h.Interfaces()[0]
 	if format == "pcap" {
 		hdr := pcap.FileHeader{SnapLen: ifc.SnapLen, LinkType: ifc.LinkType, FCSLen: -1}
@@ -558,7 +566,7 @@ func interfaceDescriptionText(ifi *live.Interface) string {
 
 type pcapSink struct {
 	w    *pcap.Writer
-	file *os.File
+	file *outfile.File
 	size int64
 }
 
@@ -578,7 +586,7 @@ func (s *pcapSink) Close(live.Stats, uint64, time.Time) error {
 
 type pcapngSink struct {
 	w    *pcapng.Writer
-	file *os.File
+	file *outfile.File
 	size int64
 	epb  pcapng.EnhancedPacket
 }

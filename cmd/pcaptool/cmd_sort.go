@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/outfile"
 )
 
 func init() { rootCmd.AddCommand(newSortCmd()) }
@@ -54,10 +55,12 @@ func runSort(inName, outName string, opts convert.SortOptions, out *outputFlags,
 	rewindable := false
 	// A failed streaming pass is retried from the start, which needs an
 	// input that can be read twice and an output that can be discarded.
-	if inName != "-" && outName != "-" {
-		if st, err := os.Stat(inName); err == nil && st.Mode().IsRegular() {
-			rewindable = true
-		}
+	// A device, FIFO or standard output has received the first pass's
+	// bytes by then, so only a regular destination qualifies.
+	if inName != "-" {
+		st, err := os.Stat(inName)
+		kind, kerr := outfile.Inspect(outName)
+		rewindable = err == nil && st.Mode().IsRegular() && kerr == nil && kind == outfile.Regular
 	}
 	if rewindable {
 		opts.Streaming = true

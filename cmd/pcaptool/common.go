@@ -14,7 +14,12 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/outfile"
 )
+
+// outputs holds every output file not yet committed, for the signal
+// handler to discard.
+var outputs outfile.Group
 
 // interrupting is set once the signal handler has begun discarding the
 // output and is about to exit with exitInterrupted.
@@ -37,7 +42,7 @@ func init() {
 			// error; run must then wait for this exit, not report that.
 			interrupting.Store(true)
 			// Tools never leave half-written output behind.
-			capfile.AbortAll()
+			outputs.AbortAll()
 			fmt.Fprintf(os.Stderr, "pcaptool: %v: stopped, no output written\n", sig)
 			os.Exit(exitInterrupted)
 		}()
@@ -94,6 +99,7 @@ func (o *outputFlags) writerOptions() (capfile.WriterOptions, error) {
 		return opts, withExitCode(exitFailure, err)
 	}
 	opts.Section.UserAppl = "pcaptool"
+	opts.Group = &outputs
 	return opts, nil
 }
 
