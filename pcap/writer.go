@@ -26,11 +26,16 @@ func NewWriter(w io.Writer, hdr FileHeader) (*Writer, error) {
 
 // NewWriterSize is NewWriter with a buffer of the given size.
 func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
+	if hdr.ByteOrder == nil {
+		hdr.ByteOrder = binary.LittleEndian
+	}
+	if hdr.VersionMajor == 0 && hdr.VersionMinor == 0 {
+		hdr.VersionMajor, hdr.VersionMinor = 2, 4
+	}
 	if hdr.FCSLen > 30 || (hdr.FCSLen > 0 && hdr.FCSLen%2 != 0) {
 		return nil, fmt.Errorf("pcap: FCS length %d bytes cannot be encoded (even, at most 30)", hdr.FCSLen)
 	}
-	wr := newWriter(w, hdr, size)
-	hdr = wr.hdr
+	wr := &Writer{w: bufio.NewWriterSize(w, size), hdr: hdr, order: hdr.ByteOrder}
 	b := wr.buf[:FileHeaderLen]
 	o := wr.order
 	o.PutUint32(b[0:], hdr.Magic())
@@ -44,28 +49,6 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 		return nil, err
 	}
 	return wr, nil
-}
-
-// NewAppendWriter returns a Writer that adds records to a file whose
-// header, hdr, is already written (a file opened with os.O_APPEND, say): it
-// writes no file header. Output is buffered in a buffer of the given size
-// (DefaultBufferSize when size <= 0); call Flush when done.
-func NewAppendWriter(w io.Writer, hdr FileHeader, size int) *Writer {
-	if size <= 0 {
-		size = DefaultBufferSize
-	}
-	return newWriter(w, hdr, size)
-}
-
-// newWriter fills in hdr's defaults: little-endian, version 2.4.
-func newWriter(w io.Writer, hdr FileHeader, size int) *Writer {
-	if hdr.ByteOrder == nil {
-		hdr.ByteOrder = binary.LittleEndian
-	}
-	if hdr.VersionMajor == 0 && hdr.VersionMinor == 0 {
-		hdr.VersionMajor, hdr.VersionMinor = 2, 4
-	}
-	return &Writer{w: bufio.NewWriterSize(w, size), hdr: hdr, order: hdr.ByteOrder}
 }
 
 // Header returns the header written.
@@ -133,4 +116,17 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	return w.w.Flush()
+}
+
+// NewAppendWriter returns a Writer that adds records to a file whose
+// header, hdr, is already written (a file opened with os.O_APPEND, say): it
+// writes no file header. Output is buffered (size bytes, at least 4096);
+// call Flush when done.
+func NewAppendWriter(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
+	wr, err := NewWriterSize(w, hdr, max(size, 4096))
+	if err != nil {
+		return nil, err
+	}
+	wr.w.Reset(w) // drops the header, still in the buffer
+	return wr, nil
 }

@@ -58,7 +58,11 @@ func (w *Writer) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 		return err
 	}
 	if w.pw == nil {
-		w.pw = pcap.NewAppendWriter(w.w, w.header(0, 0), writeBufferSize)
+		pw, err := pcap.NewAppendWriter(w.w, w.header(0, 0), writeBufferSize)
+		if err != nil {
+			return err
+		}
+		w.pw = pw
 	}
 	if err := w.pw.WritePacket(ci.Timestamp, ci.Length, data); err != nil {
 		return err
