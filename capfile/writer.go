@@ -11,11 +11,11 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ErrMixedLinkTypes reports an attempt to write interfaces of different link
@@ -33,7 +33,7 @@ type WriterOptions struct {
 	// Nanosecond; 0 follows the first interface (nanoseconds when it is
 	// finer than microseconds). For pcapng, 0 keeps each interface's own
 	// resolution and any other value rewrites every interface to it.
-	Resolution convert.Resolution
+	Resolution pkt.Resolution
 	// ByteOrder of the output; nil means little-endian.
 	ByteOrder binary.ByteOrder
 	// Section describes the pcapng section header (ignored for pcap).
@@ -47,7 +47,7 @@ type WriterOptions struct {
 	Group *outfile.Group
 }
 
-// Writer writes a capture file. It implements convert.Writer. Close commits
+// Writer writes a capture file. It implements pkt.Writer. Close commits
 // the file; Abort, or a failed Close, leaves the destination untouched.
 // Destinations are opened by package outfile: a regular file is replaced
 // only when complete, keeping its mode; a device, FIFO or /dev/stdout is
@@ -62,7 +62,7 @@ type Writer struct {
 
 	pcap     *pcap.Writer
 	pcapng   *pcapng.PacketWriter
-	ifaces   []convert.Interface
+	ifaces   []pkt.Interface
 	maxCap   int  // largest capture length written to a pcap file
 	compress bool // output goes through a compressor
 	raw      bool // made by CreateRaw: bytes come through Write
@@ -76,19 +76,29 @@ func Create(name string, opts WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.format == Pcapng {
-		so := opts.Section
-		if so.ByteOrder == nil {
-			so.ByteOrder = opts.ByteOrder
-		}
-		pw, err := pcapng.NewPacketWriter(w.out, so)
-		if err != nil {
-			w.Abort()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		w.pcapng = pw
+	if err := w.startPcapng(); err != nil {
+		w.Abort()
+		return nil, err
 	}
 	return w, nil
+}
+
+// startPcapng writes the section header of pcapng output; pcap output
+// starts with its first packet.
+func (w *Writer) startPcapng() error {
+	if w.format != Pcapng {
+		return nil
+	}
+	so := w.opts.Section
+	if so.ByteOrder == nil {
+		so.ByteOrder = w.opts.ByteOrder
+	}
+	pw, err := pcapng.NewPacketWriter(w.out, so)
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.name, err)
+	}
+	w.pcapng = pw
+	return nil
 }
 
 // CreateRaw prepares the named output like Create (temporary file,
@@ -105,16 +115,7 @@ func CreateRaw(name string, opts WriterOptions) (*Writer, error) {
 }
 
 func create(name string, opts WriterOptions) (*Writer, error) {
-	format, comp := FromName(name)
-	if opts.Format != FormatAuto {
-		format = opts.Format
-	}
-	if format == FormatAuto {
-		format = Pcapng
-	}
-	if opts.Compression != CompressionAuto {
-		comp = opts.Compression
-	}
+	format, comp := pickFormat(name, opts)
 	w := &Writer{name: name, opts: opts, format: format}
 	f, err := outfile.Create(name, outfile.Options{InPlace: opts.InPlace, Group: opts.Group})
 	if err != nil {
@@ -126,6 +127,22 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// pickFormat returns the format and compression opts ask for, taking from
+// the name what they leave to be picked.
+func pickFormat(name string, opts WriterOptions) (Format, Compression) {
+	format, comp := FromName(name)
+	if opts.Format != FormatAuto {
+		format = opts.Format
+	}
+	if format == FormatAuto {
+		format = Pcapng
+	}
+	if opts.Compression != CompressionAuto {
+		comp = opts.Compression
+	}
+	return format, comp
 }
 
 // Write writes raw bytes to an output made by CreateRaw.
@@ -170,7 +187,7 @@ func (w *Writer) Name() string { return w.name }
 // interface of the first packet written: its link type, and the largest
 // snap length and finest resolution among the interfaces of that link type.
 // A later packet of another link type fails with ErrMixedLinkTypes.
-func (w *Writer) AddInterface(ifc convert.Interface) error {
+func (w *Writer) AddInterface(ifc pkt.Interface) error {
 	if w.format == Pcapng {
 		if w.opts.Resolution != 0 {
 			ifc.Resolution = w.opts.Resolution
@@ -210,14 +227,14 @@ func (w *Writer) startPcap(first int) error {
 		}
 	}
 	switch res := w.opts.Resolution; {
-	case res == convert.Nanosecond:
-		hdr.Precision = pcap.Nanosecond
-	case res == convert.Microsecond:
-		hdr.Precision = pcap.Microsecond
+	case res == pkt.Nanosecond:
+		hdr.Resolution = pkt.Nanosecond
+	case res == pkt.Microsecond:
+		hdr.Resolution = pkt.Microsecond
 	case res != 0:
 		return fmt.Errorf("%s: pcap stores microseconds or nanoseconds, not %s", w.name, res)
 	case finest > 1_000_000:
-		hdr.Precision = pcap.Nanosecond
+		hdr.Resolution = pkt.Nanosecond
 	}
 	pw, err := pcap.NewWriter(w.out, hdr)
 	if err != nil {
@@ -228,12 +245,12 @@ func (w *Writer) startPcap(first int) error {
 }
 
 // WritePacket writes one packet.
-func (w *Writer) WritePacket(p *convert.Packet) error {
+func (w *Writer) WritePacket(p *pkt.Packet) error {
 	if w.pcapng != nil {
 		return w.wrap(w.pcapng.WritePacket(p))
 	}
 	if p.Interface < 0 || p.Interface >= len(w.ifaces) {
-		return fmt.Errorf("%s: %w", w.name, convert.ErrInterfaceIndex)
+		return fmt.Errorf("%s: %w", w.name, pkt.ErrInterfaceIndex)
 	}
 	if w.pcap == nil {
 		if err := w.startPcap(p.Interface); err != nil {
@@ -245,7 +262,7 @@ func (w *Writer) WritePacket(p *convert.Packet) error {
 			p.Interface, lt, w.pcap.Header().LinkType)
 	}
 	w.maxCap = max(w.maxCap, len(p.Data))
-	return w.wrap(w.pcap.WritePacket(p.Timestamp, p.Length, p.Data))
+	return w.wrap(w.pcap.WritePacket(p))
 }
 
 func (w *Writer) wrap(err error) error {
@@ -285,7 +302,7 @@ func (w *Writer) Close() error {
 		// editcap does, described by the first interface (Ethernet when
 		// there is none).
 		if len(w.ifaces) == 0 {
-			w.ifaces = append(w.ifaces, convert.Interface{LinkType: linktype.Ethernet, FCSLen: -1})
+			w.ifaces = append(w.ifaces, pkt.Interface{LinkType: linktype.Ethernet, FCSLen: -1})
 		}
 		if err := w.startPcap(0); err != nil {
 			w.Abort()

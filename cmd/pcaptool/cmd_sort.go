@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newSortCmd()) }
@@ -92,7 +93,7 @@ func sortOnce(inName, outName string, opts convert.SortOptions, out *outputFlags
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
-	if _, err := convert.Copy(w, s); err != nil {
+	if _, err := pkt.Copy(w, s); err != nil {
 		if errors.Is(err, convert.ErrSortWindow) {
 			return err
 		}

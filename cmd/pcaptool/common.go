@@ -13,8 +13,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // outputs holds every output file not yet committed, for the signal
@@ -73,14 +73,14 @@ func fixedCompletions(values ...string) func(*cobra.Command, []string, string) (
 }
 
 // parseResolution turns --ts text into a resolution; "" gives 0 (keep).
-func parseResolution(s string) (convert.Resolution, error) {
+func parseResolution(s string) (pkt.Resolution, error) {
 	switch s {
 	case "":
 		return 0, nil
 	case "nsec", "ns", "nano", "nanosecond", "nanoseconds":
-		return convert.Nanosecond, nil
+		return pkt.Nanosecond, nil
 	case "usec", "us", "micro", "microsecond", "microseconds":
-		return convert.Microsecond, nil
+		return pkt.Microsecond, nil
 	}
 	return 0, fmt.Errorf("--ts %q: want nsec or usec", s)
 }
