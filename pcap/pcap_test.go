@@ -449,14 +449,14 @@ func TestAppendWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := time.Unix(5, 0)
-	if err := first.WritePacket(ts, 1, []byte{1}); err != nil || first.Flush() != nil {
+	if err := first.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{1}}); err != nil || first.Flush() != nil {
 		t.Fatal(err)
 	}
 	more, err := NewAppendWriter(&buf, hdr, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := more.WritePacket(ts, 1, []byte{2}); err != nil || more.Flush() != nil {
+	if err := more.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{2}}); err != nil || more.Flush() != nil {
 		t.Fatal(err)
 	}
 	r, err := NewReader(&buf)

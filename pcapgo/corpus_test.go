@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/gopacket"
 	gopacketpcapgo "github.com/google/gopacket/pcapgo"
@@ -55,11 +53,8 @@ func openGopacket(f io.Reader, isPcapng bool) (packetSource, error) {
 }
 
 // compareWithWireshark reads path through open and returns "" when it
-// gives the packets of Wireshark's view, or what differs. Where only the
-// time differs, libpcap settles it: Wireshark 4.0 reads a sub-second field
-// of 2^31 or more as negative, libpcap (and pcaptool) as unsigned; settled
-// counts those packets.
-func compareWithWireshark(path string, isPcapng bool, view *wireshark.View, open openFunc, libpcap func() []time.Time) (problem string, settled int) {
+// gives the packets of Wireshark's view, or what differs.
+func compareWithWireshark(path string, isPcapng bool, view *wireshark.View, open openFunc) (problem string) {
 	defer func() {
 		if p := recover(); p != nil {
 			problem = fmt.Sprintf("panic: %v", p)
@@ -67,66 +62,30 @@ func compareWithWireshark(path string, isPcapng bool, view *wireshark.View, open
 	}()
 	f, err := os.Open(path)
 	if err != nil {
-		return err.Error(), 0
+		return err.Error()
 	}
 	defer f.Close()
 	src, err := open(f, isPcapng)
 	if err != nil {
-		return "refused: " + err.Error(), 0
+		return "refused: " + err.Error()
 	}
 	for n := 0; ; n++ {
 		data, ci, err := src.ReadPacketData()
 		if err == io.EOF {
 			if n != len(view.Packets) {
-				return fmt.Sprintf("%d packets, Wireshark %d", n, len(view.Packets)), settled
+				return fmt.Sprintf("%d packets, Wireshark %d", n, len(view.Packets))
 			}
-			return "", settled
+			return ""
 		}
 		if err != nil {
-			return fmt.Sprintf("packet %d: %v", n, err), settled
+			return fmt.Sprintf("packet %d: %v", n, err)
 		}
 		if n >= len(view.Packets) {
-			return fmt.Sprintf("more than Wireshark's %d packets", len(view.Packets)), settled
+			return fmt.Sprintf("more than Wireshark's %d packets", len(view.Packets))
 		}
-		d := view.Diff(n, ci.Timestamp, ci.Timestamp.IsZero(), ci.CaptureLength, ci.Length, data)
-		if strings.HasPrefix(d, "time ") {
-			if lp := libpcap(); n < len(lp) && lp[n].Equal(ci.Timestamp) {
-				// Compare the rest with Wireshark's time put aside.
-				if d = view.Diff(n, view.Packets[n].Time, false, ci.CaptureLength, ci.Length, data); d == "" {
-					settled++
-				}
-			}
+		if d := view.Diff(n, ci.Timestamp, ci.Timestamp.IsZero(), ci.CaptureLength, ci.Length, data); d != "" {
+			return fmt.Sprintf("packet %d: %s", n, d)
 		}
-		if d != "" {
-			return fmt.Sprintf("packet %d: %s", n, d), settled
-		}
-	}
-}
-
-// libpcapTimes returns the packet times libpcap reads from path (tcpdump -r
-// -w at nanosecond precision), or nil when it cannot.
-func libpcapTimes(path, tmp string) []time.Time {
-	out := filepath.Join(tmp, filepath.Base(path)+".libpcap.pcap")
-	defer os.Remove(out)
-	if err := exec.Command("tcpdump", "-r", path, "--time-stamp-precision=nano", "-w", out).Run(); err != nil {
-		return nil
-	}
-	f, err := os.Open(out)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	r, err := pcap.NewReader(f)
-	if err != nil {
-		return nil
-	}
-	var times []time.Time
-	for {
-		rec, err := r.ReadPacket()
-		if err != nil {
-			return times
-		}
-		times = append(times, rec.Timestamp)
 	}
 }
 
@@ -176,10 +135,7 @@ func TestCorpusLikeWireshark(t *testing.T) {
 	files, isPcapng := corpusSample(t)
 	wireshark.Require(t)
 	full := os.Getenv("PCAPTOOL_PCAPGO_FULL") == "1"
-	type result struct {
-		file, ours, theirs, theirsDefault string
-		settled                           int // packets whose time libpcap settled
-	}
+	type result struct{ file, ours, theirs, theirsDefault string }
 	var (
 		mu      sync.Mutex
 		results []result
@@ -214,17 +170,12 @@ func TestCorpusLikeWireshark(t *testing.T) {
 					mu.Unlock()
 					continue
 				}
-				var lp []time.Time
-				libpcap := func() []time.Time {
-					if lp == nil {
-						lp = libpcapTimes(f, tmp)
-					}
-					return lp
+				r := result{
+					file:          f,
+					ours:          compareWithWireshark(f, isPcapng[f], view, openOurs),
+					theirs:        compareWithWireshark(f, isPcapng[f], view, openGopacket),
+					theirsDefault: compareWithWireshark(f, isPcapng[f], view, openGopacketDefault),
 				}
-				r := result{file: f}
-				r.ours, r.settled = compareWithWireshark(f, isPcapng[f], view, openOurs, libpcap)
-				r.theirs, _ = compareWithWireshark(f, isPcapng[f], view, openGopacket, libpcap)
-				r.theirsDefault, _ = compareWithWireshark(f, isPcapng[f], view, openGopacketDefault, libpcap)
 				mu.Lock()
 				results = append(results, r)
 				mu.Unlock()
@@ -238,7 +189,7 @@ func TestCorpusLikeWireshark(t *testing.T) {
 	wg.Wait()
 
 	sort.Slice(results, func(i, j int) bool { return results[i].file < results[j].file })
-	var ours, theirs, theirsDefault, settledFiles, settled int
+	var ours, theirs, theirsDefault int
 	var theirMisses []string
 	for _, r := range results {
 		name := filepath.Base(r.file)
@@ -246,10 +197,6 @@ func TestCorpusLikeWireshark(t *testing.T) {
 			ours++
 		} else {
 			t.Errorf("%s: %s", name, r.ours)
-		}
-		if r.settled > 0 {
-			settledFiles++
-			settled += r.settled
 		}
 		if r.theirs == "" {
 			theirs++
@@ -260,10 +207,9 @@ func TestCorpusLikeWireshark(t *testing.T) {
 			theirsDefault++
 		}
 	}
-	t.Logf("%d files; Wireshark refuses %d, reads %d. pcaptool/pcapgo gives the packets Wireshark shows for %d "+
-		"(in %d of them, %d packet times are libpcap's, where Wireshark 4.0 reads a sub-second field >= 2^31 as negative); "+
+	t.Logf("%d files; Wireshark refuses %d, reads %d. pcaptool/pcapgo gives the packets Wireshark shows for %d; "+
 		"gopacket's pcapgo v1.1.19 for %d with WantMixedLinkType, %d with its default options",
-		len(files), refused, len(results), ours, settledFiles, settled, theirs, theirsDefault)
+		len(files), refused, len(results), ours, theirs, theirsDefault)
 	if testing.Verbose() && len(theirMisses) > 0 {
 		t.Logf("gopacket's pcapgo (WantMixedLinkType) differs on:\n%s", strings.Join(theirMisses, "\n"))
 	}

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // EthernetHandle captures the packets of one network interface through
@@ -30,7 +31,7 @@ func NewEthernetHandle(ifname string) (*EthernetHandle, error) {
 	e := &EthernetHandle{
 		name:       ifname,
 		cfg:        live.Config{NoPromiscuous: true, Immediate: true},
-		captureLen: live.DefaultSnapLen,
+		captureLen: pkt.DefaultSnapLen,
 	}
 	h, err := live.Open(ifname, &e.cfg)
 	if err != nil {

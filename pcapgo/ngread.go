@@ -9,6 +9,7 @@ import (
 	"github.com/google/gopacket/layers"
 
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // NgReaderOptions choose how an NgReader treats interfaces of several link
@@ -123,16 +124,16 @@ func (r *NgReader) startSection(b *pcapng.SectionHeader) {
 	r.inside = true
 	r.ifaces, r.maxLen = r.ifaces[:0], r.maxLen[:0]
 	r.section = NgSectionInfo{
-		Hardware:    lastString(&b.OptionList, pcapng.OptSHBHardware),
-		OS:          lastString(&b.OptionList, pcapng.OptSHBOS),
-		Application: lastString(&b.OptionList, pcapng.OptSHBUserAppl),
-		Comment:     lastString(&b.OptionList, pcapng.OptComment),
+		Hardware:    lastString(&b.OptionList, pkt.OptSHBHardware),
+		OS:          lastString(&b.OptionList, pkt.OptSHBOS),
+		Application: lastString(&b.OptionList, pkt.OptSHBUserAppl),
+		Comment:     lastString(&b.OptionList, pkt.OptComment),
 	}
 }
 
 // lastString returns the value of the last option with the given code, as
 // gopacket's pcapgo keeps it.
-func lastString(l *pcapng.OptionList, code uint16) string {
+func lastString(l *pcapng.OptionList, code pkt.OptionCode) string {
 	for i := len(l.Options) - 1; i >= 0; i-- {
 		if l.Options[i].Code == code {
 			return string(l.Options[i].Value)
@@ -145,15 +146,15 @@ func (r *NgReader) addInterface(b *pcapng.InterfaceDescription) {
 	lt, _ := b.LinkType.Layers()
 	res := b.Resolution()
 	ifc := NgInterface{
-		Name:                lastString(&b.OptionList, pcapng.OptIfName),
-		Comment:             lastString(&b.OptionList, pcapng.OptComment),
-		Description:         lastString(&b.OptionList, pcapng.OptIfDescription),
-		OS:                  lastString(&b.OptionList, pcapng.OptIfOS),
+		Name:                lastString(&b.OptionList, pkt.OptIfName),
+		Comment:             lastString(&b.OptionList, pkt.OptComment),
+		Description:         lastString(&b.OptionList, pkt.OptIfDescription),
+		OS:                  lastString(&b.OptionList, pkt.OptIfOS),
 		LinkType:            lt,
 		TimestampResolution: NgResolution(res),
 		SnapLength:          b.SnapLen,
 	}
-	if f := lastString(&b.OptionList, pcapng.OptIfFilter); f != "" {
+	if f := lastString(&b.OptionList, pkt.OptIfFilter); f != "" {
 		ifc.Filter = f[1:] // past the filter type byte
 	}
 	if off, ok := b.TimestampOffset(); ok {
@@ -182,7 +183,7 @@ func (r *NgReader) statistics(b *pcapng.InterfaceStatistics) {
 	if t, ok := b.EndTime(); ok {
 		st.EndTime = ifc.time(t)
 	}
-	st.Comment = lastString(&b.OptionList, pcapng.OptComment)
+	st.Comment = lastString(&b.OptionList, pkt.OptComment)
 	if n, ok := b.Received(); ok {
 		st.PacketsReceived = n
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // NgWriterOptions describe the section an NgWriter writes.
@@ -63,10 +64,10 @@ func NewNgWriterInterface(w io.Writer, intf NgInterface, options NgWriterOptions
 	ng := &NgWriter{w: pcapng.NewWriterSize(w, writeBufferSize)}
 	shb := &pcapng.SectionHeader{VersionMajor: 1, SectionLength: -1}
 	si := options.SectionInfo
-	addString(&shb.OptionList, pcapng.OptComment, si.Comment)
-	addString(&shb.OptionList, pcapng.OptSHBHardware, si.Hardware)
-	addString(&shb.OptionList, pcapng.OptSHBOS, si.OS)
-	addString(&shb.OptionList, pcapng.OptSHBUserAppl, si.Application)
+	addString(&shb.OptionList, pkt.OptComment, si.Comment)
+	addString(&shb.OptionList, pkt.OptSHBHardware, si.Hardware)
+	addString(&shb.OptionList, pkt.OptSHBOS, si.OS)
+	addString(&shb.OptionList, pkt.OptSHBUserAppl, si.Application)
 	if err := ng.w.WriteBlock(shb); err != nil {
 		return nil, err
 	}
@@ -76,13 +77,13 @@ func NewNgWriterInterface(w io.Writer, intf NgInterface, options NgWriterOptions
 	return ng, nil
 }
 
-func addString(l *pcapng.OptionList, code uint16, s string) {
+func addString(l *pcapng.OptionList, code pkt.OptionCode, s string) {
 	if s != "" {
 		l.AddString(code, s)
 	}
 }
 
-func addUint64(l *pcapng.OptionList, code uint16, v uint64) {
+func addUint64(l *pcapng.OptionList, code pkt.OptionCode, v uint64) {
 	l.Add(code, binary.LittleEndian.AppendUint64(nil, v))
 }
 
@@ -92,16 +93,16 @@ func addUint64(l *pcapng.OptionList, code uint16, v uint64) {
 func (w *NgWriter) AddInterface(intf NgInterface) (id int, err error) {
 	idb := &pcapng.InterfaceDescription{LinkType: linktype.LinkType(intf.LinkType), SnapLen: intf.SnapLength}
 	l := &idb.OptionList
-	addString(l, pcapng.OptIfName, intf.Name)
-	addString(l, pcapng.OptComment, intf.Comment)
-	addString(l, pcapng.OptIfDescription, intf.Description)
+	addString(l, pkt.OptIfName, intf.Name)
+	addString(l, pkt.OptComment, intf.Comment)
+	addString(l, pkt.OptIfDescription, intf.Description)
 	if intf.Filter != "" {
-		l.Add(pcapng.OptIfFilter, append([]byte{0}, intf.Filter...)) // 0: a libpcap filter expression
+		l.Add(pkt.OptIfFilter, append([]byte{0}, intf.Filter...)) // 0: a libpcap filter expression
 	}
-	addString(l, pcapng.OptIfOS, intf.OS)
-	l.Add(pcapng.OptIfTsresol, []byte{9})
+	addString(l, pkt.OptIfOS, intf.OS)
+	l.Add(pkt.OptIfTsresol, []byte{9})
 	if intf.TimestampOffset != 0 {
-		addUint64(l, pcapng.OptIfTsoffset, intf.TimestampOffset)
+		addUint64(l, pkt.OptIfTsoffset, intf.TimestampOffset)
 	}
 	if err := w.w.WriteBlock(idb); err != nil {
 		return 0, err
@@ -138,11 +139,11 @@ func (w *NgWriter) WriteInterfaceStats(intf int, stats NgInterfaceStatistics) er
 	}
 	isb := &pcapng.InterfaceStatistics{InterfaceID: uint32(intf), Timestamp: ts}
 	l := &isb.OptionList
-	addString(l, pcapng.OptComment, stats.Comment)
+	addString(l, pkt.OptComment, stats.Comment)
 	for _, opt := range []struct {
-		code uint16
+		code pkt.OptionCode
 		t    time.Time
-	}{{pcapng.OptISBStartTime, stats.StartTime}, {pcapng.OptISBEndTime, stats.EndTime}} {
+	}{{pkt.OptISBStartTime, stats.StartTime}, {pkt.OptISBEndTime, stats.EndTime}} {
 		if opt.t.IsZero() {
 			continue
 		}
@@ -155,10 +156,10 @@ func (w *NgWriter) WriteInterfaceStats(intf int, stats NgInterfaceStatistics) er
 		l.Add(opt.code, binary.LittleEndian.AppendUint32(v, uint32(ns)))
 	}
 	if stats.PacketsReceived != NgNoValue64 {
-		addUint64(l, pcapng.OptISBIfRecv, stats.PacketsReceived)
+		addUint64(l, pkt.OptISBIfRecv, stats.PacketsReceived)
 	}
 	if stats.PacketsDropped != NgNoValue64 {
-		addUint64(l, pcapng.OptISBIfDrop, stats.PacketsDropped)
+		addUint64(l, pkt.OptISBIfDrop, stats.PacketsDropped)
 	}
 	return w.w.WriteBlock(isb)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapgo"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // packet is what a test expects to read.
@@ -85,7 +86,7 @@ func shb(order binary.ByteOrder) *pcapng.SectionHeader {
 func idb(lt linktype.LinkType, tsresol byte) *pcapng.InterfaceDescription {
 	b := &pcapng.InterfaceDescription{LinkType: lt}
 	if tsresol != 0 {
-		b.Add(pcapng.OptIfTsresol, []byte{tsresol})
+		b.Add(pkt.OptIfTsresol, []byte{tsresol})
 	}
 	return b
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Reader reads packets from a pcap file (gzip-compressed or not) through
@@ -84,7 +85,7 @@ func (r *Reader) SetSnaplen(newSnaplen uint32) { r.snaplen = newSnaplen }
 // Resolution returns the resolution of the file's timestamps: microseconds
 // or nanoseconds.
 func (r *Reader) Resolution() gopacket.TimestampResolution {
-	if r.r.Header().Precision == pcap.Nanosecond {
+	if r.r.Header().Resolution == pkt.Nanosecond {
 		return gopacket.TimestampResolutionNanosecond
 	}
 	return gopacket.TimestampResolutionMicrosecond

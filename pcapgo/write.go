@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // writeBufferSize bounds what one WritePacket gathers into a single Write
@@ -35,7 +36,7 @@ func NewWriterNanos(w io.Writer) *Writer { return &Writer{w: w, nanos: true} }
 func (w *Writer) header(snaplen uint32, lt layers.LinkType) pcap.FileHeader {
 	h := pcap.FileHeader{SnapLen: snaplen, LinkType: linktype.LinkType(lt), FCSLen: -1}
 	if w.nanos {
-		h.Precision = pcap.Nanosecond
+		h.Resolution = pkt.Nanosecond
 	}
 	return h
 }
@@ -64,7 +65,7 @@ func (w *Writer) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 		}
 		w.pw = pw
 	}
-	if err := w.pw.WritePacket(ci.Timestamp, ci.Length, data); err != nil {
+	if err := w.pw.WritePacket(&pkt.Packet{Timestamp: ci.Timestamp, Length: ci.Length, Data: data}); err != nil {
 		return err
 	}
 	return w.pw.Flush()
