@@ -30,7 +30,7 @@ type EthernetHandle struct {
 func NewEthernetHandle(ifname string) (*EthernetHandle, error) {
 	e := &EthernetHandle{
 		name:       ifname,
-		cfg:        live.Config{NoPromiscuous: true, Immediate: true},
+		cfg:        live.Config{NoPromiscuous: true, Method: live.MethodRecvmsg, Immediate: true},
 		captureLen: pkt.DefaultSnapLen,
 	}
 	h, err := live.Open(ifname, &e.cfg)
@@ -96,9 +96,14 @@ func (e *EthernetHandle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo,
 	return data, ci, err
 }
 
-// Close ends the capture; a ReadPacketData blocked in another goroutine
-// returns io.EOF.
-func (e *EthernetHandle) Close() { e.h.Close() }
+// Close ends the capture. It may be called from another goroutine, as
+// with gopacket's: a ReadPacketData blocked there returns io.EOF. (Packets
+// are read with recvmsg into memory of the handle's own, never from a ring
+// that Close would unmap.)
+func (e *EthernetHandle) Close() {
+	e.h.Break()
+	e.h.Close()
+}
 
 // SetCaptureLength sets the largest number of bytes kept per packet.
 func (e *EthernetHandle) SetCaptureLength(len int) error {
