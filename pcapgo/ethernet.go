@@ -118,7 +118,9 @@ func (e *EthernetHandle) SetCaptureLength(len int) error {
 func (e *EthernetHandle) GetCaptureLength() int { return e.captureLen }
 
 // SetBPF replaces the kernel filter; an empty program removes it. Only
-// packets for which it returns more than zero are received.
+// packets for which it returns more than zero are received. The capture is
+// reopened with the new filter (attached before the socket is bound, so no
+// packet escapes it); packets still queued in the old socket are dropped.
 func (e *EthernetHandle) SetBPF(filter []bpf.RawInstruction) error {
 	cfg := e.cfg
 	cfg.Filter = nil
@@ -128,7 +130,8 @@ func (e *EthernetHandle) SetBPF(filter []bpf.RawInstruction) error {
 	return e.reopen(cfg)
 }
 
-// SetPromiscuous turns promiscuous mode on or off.
+// SetPromiscuous turns promiscuous mode on or off, reopening the capture
+// as SetBPF does.
 func (e *EthernetHandle) SetPromiscuous(b bool) error {
 	cfg := e.cfg
 	cfg.NoPromiscuous = !b
