@@ -10,7 +10,8 @@
 // reads it:
 //
 //   - pcap records longer than the file's snap length (Wireshark and
-//     tcpdump read them; the limit is the link type's maximum), files of
+//     tcpdump read them; the limit is the link type's maximum) or whose
+//     captured length exceeds the original length, files of
 //     versions older than 2.4 (lengths swapped before 2.3), the "modified"
 //     format of Kuznetzov's patches, link types above 255 in the header;
 //   - pcapng files with several sections, sections in either byte order
