@@ -279,8 +279,16 @@ func namesFile(err error, name string) bool {
 	return errors.As(err, &pe) && pe.Path == name
 }
 
-// Flush pushes buffered packets to the file (or compressor).
+// Flush pushes buffered packets to the file (or compressor). A pcap file
+// to which no packet has been written yet gets its file header, described
+// by the first interface, so that a file being captured to is valid from
+// the start.
 func (w *Writer) Flush() error {
+	if w.format == Pcap && w.pcap == nil && !w.raw && len(w.ifaces) > 0 {
+		if err := w.startPcap(0); err != nil {
+			return err
+		}
+	}
 	switch {
 	case w.pcapng != nil:
 		return w.wrap(w.pcapng.Flush())

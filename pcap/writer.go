@@ -157,3 +157,7 @@ func (w *Writer) Close() error {
 	w.closed = true
 	return w.w.Flush()
 }
+
+// Offset returns the number of bytes written so far (buffered or not),
+// file header included: the offset the next record will have.
+func (w *Writer) Offset() int64 { return w.offset }

@@ -1,10 +1,12 @@
 package pcapgo
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net"
 
 	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/live"
@@ -59,21 +61,34 @@ func (e *EthernetHandle) read() ([]byte, gopacket.CaptureInfo, bool, error) {
 	if err != nil {
 		return nil, gopacket.CaptureInfo{}, false, err
 	}
-	info := e.h.Info()
-	data := p.Data[:min(len(p.Data), e.captureLen)]
 	ci := gopacket.CaptureInfo{
 		Timestamp:      p.Timestamp,
-		CaptureLength:  len(data),
 		Length:         p.Length,
-		InterfaceIndex: info.IfIndex,
+		InterfaceIndex: int(p.Link.IfIndex),
 	}
-	e.ancil[0] = int(info.VLANTCI)
-	return data, ci, info.VLAN, nil
+	tci, vlan := vlanTCI(p.Data, e.h.LinkType())
+	e.ancil[0] = int(tci)
+	data := p.Data[:min(len(p.Data), e.captureLen)]
+	ci.CaptureLength = len(data)
+	return data, ci, vlan, nil
 }
 
-// ReadPacketData waits for the next packet and returns a copy of it. When
-// the driver stripped a VLAN tag, the tag is put back in the frame, as
-// libpcap does, and its TCI is also in ci.AncillaryData[0] (an int), as
+// vlanTCI returns the tag control information of an Ethernet frame's
+// 802.1Q or 802.1ad tag.
+func vlanTCI(frame []byte, lt layers.LinkType) (uint16, bool) {
+	if lt != layers.LinkTypeEthernet || len(frame) < 16 {
+		return 0, false
+	}
+	switch binary.BigEndian.Uint16(frame[12:]) {
+	case 0x8100, 0x88a8:
+		return binary.BigEndian.Uint16(frame[14:]), true
+	}
+	return 0, false
+}
+
+// ReadPacketData waits for the next packet and returns a copy of it. A VLAN
+// tag the driver stripped is put back in the frame, as libpcap does; the
+// TCI of a frame's VLAN tag is also in ci.AncillaryData[0] (an int), where
 // gopacket's pcapgo gives it.
 func (e *EthernetHandle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	data, ci, vlan, err := e.read()
@@ -118,20 +133,19 @@ func (e *EthernetHandle) SetCaptureLength(len int) error {
 func (e *EthernetHandle) GetCaptureLength() int { return e.captureLen }
 
 // SetBPF replaces the kernel filter; an empty program removes it. Only
-// packets for which it returns more than zero are received. The capture is
-// reopened with the new filter (attached before the socket is bound, so no
-// packet escapes it); packets still queued in the old socket are dropped.
+// packets for which it returns more than zero are received from then on:
+// those already queued are checked against it too.
 func (e *EthernetHandle) SetBPF(filter []bpf.RawInstruction) error {
-	cfg := e.cfg
-	cfg.Filter = nil
-	if len(filter) > 0 {
-		cfg.Filter = append([]bpf.RawInstruction(nil), filter...)
+	if err := e.h.SetBPF(filter); err != nil {
+		return err
 	}
-	return e.reopen(cfg)
+	e.cfg.Filter = append([]bpf.RawInstruction(nil), filter...)
+	return nil
 }
 
-// SetPromiscuous turns promiscuous mode on or off, reopening the capture
-// as SetBPF does.
+// SetPromiscuous turns promiscuous mode on or off. The capture is reopened
+// with the new mode (and the current filter); packets still queued in the
+// old socket are dropped.
 func (e *EthernetHandle) SetPromiscuous(b bool) error {
 	cfg := e.cfg
 	cfg.NoPromiscuous = !b
