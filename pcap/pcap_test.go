@@ -469,3 +469,37 @@ func TestWriterIsStreamWriter(t *testing.T) {
 		t.Fatalf("AddInterface(RAW) on an Ethernet file: %v", err)
 	}
 }
+
+// TestAppendWriter appends records to a file written by another Writer.
+func TestAppendWriter(t *testing.T) {
+	var buf bytes.Buffer
+	hdr := FileHeader{SnapLen: 100, LinkType: 1, FCSLen: -1}
+	first, err := NewWriter(&buf, hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Unix(5, 0)
+	if err := first.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{1}}); err != nil || first.Flush() != nil {
+		t.Fatal(err)
+	}
+	more, err := NewAppendWriter(&buf, hdr, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := more.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{2}}); err != nil || more.Flush() != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []byte{1, 2} {
+		rec, err := r.ReadPacket()
+		if err != nil || !bytes.Equal(rec.Data, []byte{want}) {
+			t.Fatalf("record %d: %v %v", want, rec, err)
+		}
+	}
+	if _, err := r.ReadPacket(); err != io.EOF {
+		t.Fatalf("after two records: %v", err)
+	}
+}

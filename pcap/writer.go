@@ -81,6 +81,19 @@ func (w *Writer) AddInterface(ifc pkt.Interface) error {
 	return nil
 }
 
+// NewAppendWriter returns a Writer that adds records to a file whose
+// header, hdr, is already written (a file opened with os.O_APPEND, say): it
+// writes no file header. Output is buffered (size bytes, at least 4096);
+// call Flush when done.
+func NewAppendWriter(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
+	wr, err := NewWriterSize(w, hdr, max(size, 4096))
+	if err != nil {
+		return nil, err
+	}
+	wr.w.Reset(w) // drops the header, still in the buffer
+	return wr, nil
+}
+
 // Header returns the header written.
 func (w *Writer) Header() FileHeader { return w.hdr }
 
