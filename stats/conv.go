@@ -217,8 +217,9 @@ func NewTables(k Kind) *Tables {
 // Kind returns the tables' kind.
 func (t *Tables) Kind() Kind { return t.kind }
 
-// Add counts p, captured on a link of type lt.
-func (t *Tables) Add(p *convert.Packet, lt linktype.LinkType) {
+// Add counts p, captured on a link of type lt. It never fails; the error
+// is there to make Tables a Collector.
+func (t *Tables) Add(p *convert.Packet, lt linktype.LinkType) error {
 	if !t.started {
 		t.started, t.first = true, p.Timestamp
 	}
@@ -246,6 +247,7 @@ func (t *Tables) Add(p *convert.Packet, lt linktype.LinkType) {
 			t.count(Endpoint{Addr: src.Addr(), Port: src.Port(), kind: t.kind}, Endpoint{Addr: dst.Addr(), Port: dst.Port(), kind: t.kind}, length, p.Timestamp, &f.tr)
 		}
 	}
+	return nil
 }
 
 // ports returns the transport endpoints of f for protocol want. A
