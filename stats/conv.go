@@ -168,13 +168,13 @@ type convKey struct {
 }
 
 type convState struct {
-	conv     Conversation
-	index    int       // in order of first packet
-	last     time.Time // the latest packet
-	first    time.Time
-	baseSeq  [2]uint32 // TCP: first sequence number seen each way (A->B, B->A)
-	seqSet   [2]bool
-	gen      uint32
+	conv    Conversation
+	index   int       // in order of first packet
+	last    time.Time // the latest packet
+	first   time.Time
+	baseSeq [2]uint32 // TCP: first sequence number seen each way (A->B, B->A)
+	seqSet  [2]bool
+	gen     uint32
 }
 
 type epState struct {

@@ -27,25 +27,25 @@ type transport struct {
 // frame is what the tables need from one packet. dissect fills it without
 // allocating.
 type frame struct {
-	hasEth           bool
-	ethSrc, ethDst   [6]byte
-	ips              [maxIPHeaders]ipHeader
-	nIP              int
-	tr               transport
-	frag             fragment // IP fragment carrying (part of) a TCP or UDP datagram
+	hasEth         bool
+	ethSrc, ethDst [6]byte
+	ips            [maxIPHeaders]ipHeader
+	nIP            int
+	tr             transport
+	frag           fragment // IP fragment carrying (part of) a TCP or UDP datagram
 }
 
 // fragment describes an IP fragment: tshark reassembles fragmented
 // datagrams and counts the transport layer once, on the frame that
 // completes the datagram.
 type fragment struct {
-	is     bool
-	first  bool // offset 0: carries the transport header
-	last   bool // no more fragments follow
-	id     uint32
-	proto  uint8
-	src    netip.Addr
-	dst    netip.Addr
+	is    bool
+	first bool // offset 0: carries the transport header
+	last  bool // no more fragments follow
+	id    uint32
+	proto uint8
+	src   netip.Addr
+	dst   netip.Addr
 }
 
 const (
@@ -163,12 +163,15 @@ func (f *frame) ipv4(b []byte) (proto uint8, payload []byte, ok bool) {
 	src := netip.AddrFrom4([4]byte(b[12:16]))
 	dst := netip.AddrFrom4([4]byte(b[16:20]))
 	f.addIP(src, dst)
+	// tshark reassembles a fragment only when all of it was captured;
+	// otherwise a first fragment is dissected as a whole datagram.
+	whole := total <= len(b)
 	if total < len(b) {
 		b = b[:total]
 	}
 	proto = b[9]
 	fl := binary.BigEndian.Uint16(b[6:])
-	if off, mf := fl&0x1fff, fl&0x2000 != 0; off != 0 || mf {
+	if off, mf := fl&0x1fff, fl&0x2000 != 0; (off != 0 || mf) && (whole || off != 0) {
 		f.frag = fragment{is: true, first: off == 0, last: !mf, id: uint32(binary.BigEndian.Uint16(b[4:])), proto: proto, src: src, dst: dst}
 		if off != 0 {
 			return proto, nil, true
@@ -187,6 +190,7 @@ func (f *frame) ipv6(b []byte) (proto uint8, payload []byte, ok bool) {
 	plen := int(binary.BigEndian.Uint16(b[4:]))
 	next := b[6]
 	rest := b[40:]
+	whole := plen <= len(rest)
 	if plen != 0 && plen < len(rest) {
 		rest = rest[:plen]
 	}
@@ -208,6 +212,10 @@ func (f *frame) ipv6(b []byte) (proto uint8, payload []byte, ok bool) {
 			fl := binary.BigEndian.Uint16(rest[2:])
 			off, mf := fl&0xfff8, fl&1 != 0
 			next = rest[0]
+			if !whole && off == 0 {
+				rest = rest[8:]
+				continue
+			}
 			f.frag = fragment{is: true, first: off == 0, last: !mf, id: binary.BigEndian.Uint32(rest[4:]), proto: next, src: src, dst: dst}
 			if off != 0 {
 				return next, nil, true
