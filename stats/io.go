@@ -110,6 +110,10 @@ func NewIO(opts IOOptions) (*IO, error) {
 	return s, nil
 }
 
+// First returns the timestamp of the first packet, which intervals count
+// from.
+func (s *IO) First() time.Time { return s.first }
+
 // Options returns the options the table was made with.
 func (s *IO) Options() IOOptions { return s.opts }
 
@@ -263,4 +267,20 @@ func (s *IO) Totals() []Cell {
 		}
 	}
 	return t
+}
+
+// AutoInterval returns a round interval (1, 2 or 5 times a power of ten,
+// from 1µs) that splits a capture lasting d into at most points intervals.
+func AutoInterval(d time.Duration, points int) time.Duration {
+	points = max(points, 1)
+	for iv := time.Microsecond; ; iv *= 10 {
+		for _, m := range []time.Duration{1, 2, 5} {
+			if d/(iv*m) < time.Duration(points) {
+				return iv * m
+			}
+		}
+		if iv > 1000*time.Hour {
+			return iv
+		}
+	}
 }
