@@ -135,7 +135,8 @@ func write(w io.Writer, p *gplot.Plot, o Options, f Format) error {
 	} else {
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(o.theme().bg))}
 	}
-	p.Draw(draw.New(c))
+	margin := vg.Points(8)
+	p.Draw(draw.Crop(draw.New(c), margin, -margin, margin/2, -margin))
 	if _, err := c.WriteTo(w); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
@@ -156,7 +157,10 @@ func logFloor(vals []float64) float64 {
 	return floor / 2
 }
 
-func applyLog(p *gplot.Plot, axis *gplot.Axis, vals [][]float64) {
+// applyLog raises values a log axis cannot show to a floor below the
+// smallest positive one, and makes axis logarithmic. Call fixLog after
+// adding the plotters: some (bars, histograms) reach down to zero.
+func applyLog(axis *gplot.Axis, vals [][]float64) float64 {
 	var all []float64
 	for _, v := range vals {
 		all = append(all, v...)
@@ -171,6 +175,7 @@ func applyLog(p *gplot.Plot, axis *gplot.Axis, vals [][]float64) {
 	}
 	axis.Scale = gplot.LogScale{}
 	axis.Tick.Marker = gplot.LogTicks{}
+	return floor
 }
 
 // IOGraph draws s as an I/O graph: one line per column (filter), packets
@@ -182,7 +187,7 @@ func IOGraph(w io.Writer, f Format, s *stats.IO, name string, o Options) error {
 	cols := make([][]float64, max(1, len(opts.Filters)))
 	first := s.First()
 	s.Intervals(func(in *stats.Interval) bool {
-		xs = append(xs, float64(first.Add(in.Start).UnixNano())/1e9)
+		xs = append(xs, in.Start.Seconds())
 		for i, c := range in.Cells {
 			v := float64(c.Frames) / iv
 			if o.Bits {
@@ -198,9 +203,14 @@ func IOGraph(w io.Writer, f Format, s *stats.IO, name string, o Options) error {
 	}
 	title := fmt.Sprintf("%s — %d frames, %s, interval %s", name, s.Frames(), humanDuration(s.Duration()), opts.Interval)
 	p := newPlot(o, title, "time (UTC, from "+first.UTC().Format("2006-01-02 15:04:05")+")", unit)
-	p.X.Tick.Marker = gplot.TimeTicks{Format: timeFormat(s.Duration())}
+	// X values are seconds from the first packet, exact in a float64;
+	// ticks print them as wall-clock times.
+	p.X.Tick.Marker = gplot.TimeTicks{Format: timeFormat(s.Duration()), Time: func(x float64) time.Time {
+		return first.Add(time.Duration(math.Round(x * 1e9))).UTC()
+	}}
+	floor := 0.0
 	if o.LogScale {
-		applyLog(p, &p.Y, cols)
+		floor = applyLog(&p.Y, cols)
 	}
 	for i, ys := range cols {
 		pts := make(plotter.XYs, len(xs))
@@ -220,6 +230,7 @@ func IOGraph(w io.Writer, f Format, s *stats.IO, name string, o Options) error {
 		}
 		p.Legend.Add(label, l)
 	}
+	p.Y.Min = floor
 	return write(w, p, o, f)
 }
 
@@ -270,9 +281,9 @@ func Talkers(w io.Writer, f Format, talkers []Talker, title string, o Options) e
 	if n == 0 {
 		return write(w, p, o, f)
 	}
+	floor := 0.0
 	if o.LogScale {
-		v := [][]float64{vals}
-		applyLog(p, &p.X, v)
+		floor = applyLog(&p.X, [][]float64{vals})
 	}
 	_, height := o.size()
 	bar, err := plotter.NewBarChart(vals, min(vg.Points(24), height/vg.Length(2*n+2)))
@@ -283,6 +294,7 @@ func Talkers(w io.Writer, f Format, talkers []Talker, title string, o Options) e
 	bar.Color = SeriesColor(0)
 	bar.LineStyle.Width = 0
 	p.Add(bar)
+	p.X.Min = floor
 	p.NominalY(names...)
 	p.Y.Tick.Label.Font.Size = vg.Points(9)
 	return write(w, p, o, f)
@@ -326,16 +338,18 @@ func Sizes(w io.Writer, f Format, s *stats.Sizes, name string, o Options) error 
 	}
 	h.FillColor = SeriesColor(0)
 	h.LineStyle = draw.LineStyle{Color: o.theme().bg, Width: vg.Points(0.5)}
+	floor := 0.0
 	if o.LogScale {
 		ys := make([]float64, len(h.Bins))
 		for i, b := range h.Bins {
 			ys[i] = b.Weight
 		}
-		applyLog(p, &p.Y, [][]float64{ys})
+		floor = applyLog(&p.Y, [][]float64{ys})
 		for i := range h.Bins {
 			h.Bins[i].Weight = ys[i]
 		}
 	}
 	p.Add(h)
+	p.Y.Min = floor
 	return write(w, p, o, f)
 }
