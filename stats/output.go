@@ -149,7 +149,7 @@ func (s *IO) writeText(w *bufio.Writer) {
 		last = iv.Index
 		return true
 	})
-	tw := max(len(seconds(time.Duration(last+1)*s.opts.Interval, prec)), len(seconds(time.Duration(first)*s.opts.Interval, prec)), 5)
+	tw := max(len(seconds(time.Duration(last+1)*s.opts.Interval, prec)), len(seconds(time.Duration(first)*s.opts.Interval, prec)), len(seconds(s.Duration(), -1)), 5)
 	type widths struct{ fr, by, ln int }
 	ws := make([]widths, s.columns)
 	for i, t := range totals {
@@ -173,7 +173,12 @@ func (s *IO) writeText(w *bufio.Writer) {
 	}
 	w.WriteString("\n")
 	s.Intervals(func(iv *Interval) bool {
-		fmt.Fprintf(w, "%*s <> %*s", tw, seconds(iv.Start, prec), tw, seconds(iv.End, prec))
+		end := seconds(iv.End, prec)
+		if iv.End-iv.Start != s.opts.Interval {
+			// The last row ends at the duration, not on the grid.
+			end = seconds(iv.End, -1)
+		}
+		fmt.Fprintf(w, "%*s <> %-*s", tw, seconds(iv.Start, prec), tw, end)
 		for i, c := range iv.Cells {
 			x := ws[i]
 			fmt.Fprintf(w, " | %*d  %*d  %*d  %*d  %*d", x.fr, c.Frames, x.by, c.Bytes, x.ln, c.MinLen, x.ln, c.MaxLen, x.ln, c.AvgLen())
