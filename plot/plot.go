@@ -13,6 +13,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,9 +186,14 @@ func IOGraph(w io.Writer, f Format, s *stats.IO, name string, o Options) error {
 	iv := opts.Interval.Seconds()
 	var xs []float64
 	cols := make([][]float64, max(1, len(opts.Filters)))
+	// X values are seconds from base, the first packet's whole second:
+	// exact in a float64, and ticks on round values fall on round
+	// wall-clock times.
 	first := s.First()
+	base := first.Truncate(time.Second)
+	offset := first.Sub(base)
 	s.Intervals(func(in *stats.Interval) bool {
-		xs = append(xs, in.Start.Seconds())
+		xs = append(xs, (offset + in.Start).Seconds())
 		for i, c := range in.Cells {
 			v := float64(c.Frames) / iv
 			if o.Bits {
@@ -203,11 +209,10 @@ func IOGraph(w io.Writer, f Format, s *stats.IO, name string, o Options) error {
 	}
 	title := fmt.Sprintf("%s — %d frames, %s, interval %s", name, s.Frames(), humanDuration(s.Duration()), opts.Interval)
 	p := newPlot(o, title, "time (UTC, from "+first.UTC().Format("2006-01-02 15:04:05")+")", unit)
-	// X values are seconds from the first packet, exact in a float64;
-	// ticks print them as wall-clock times.
 	p.X.Tick.Marker = gplot.TimeTicks{Format: timeFormat(s.Duration()), Time: func(x float64) time.Time {
-		return first.Add(time.Duration(math.Round(x * 1e9))).UTC()
+		return base.Add(time.Duration(math.Round(x * 1e9))).UTC()
 	}}
+	p.Y.Tick.Marker = siTicks{}
 	floor := 0.0
 	if o.LogScale {
 		floor = applyLog(&p.Y, cols)
@@ -231,19 +236,47 @@ func IOGraph(w io.Writer, f Format, s *stats.IO, name string, o Options) error {
 		p.Legend.Add(label, l)
 	}
 	p.Y.Min = floor
+	if !o.LogScale {
+		p.Y.Max *= 1.12 // room for the legend
+	}
 	return write(w, p, o, f)
 }
 
 func timeFormat(d time.Duration) string {
 	switch {
-	case d < time.Second:
+	case d < 20*time.Millisecond:
 		return "15:04:05.000000"
-	case d < time.Minute:
+	case d < 20*time.Second:
 		return "15:04:05.000"
 	case d < 24*time.Hour:
 		return "15:04:05"
 	}
 	return "01-02 15:04"
+}
+
+// siTicks are gonum's default ticks labelled with SI prefixes (12k, 1.5M).
+type siTicks struct{}
+
+func (siTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ts := gplot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = siLabel(ts[i].Value)
+		}
+	}
+	return ts
+}
+
+func siLabel(v float64) string {
+	for _, u := range []struct {
+		div    float64
+		prefix string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if math.Abs(v) >= u.div {
+			return strconv.FormatFloat(v/u.div, 'g', 4, 64) + u.prefix
+		}
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
 func humanDuration(d time.Duration) string {
@@ -295,6 +328,9 @@ func Talkers(w io.Writer, f Format, talkers []Talker, title string, o Options) e
 	bar.LineStyle.Width = 0
 	p.Add(bar)
 	p.X.Min = floor
+	if !o.LogScale {
+		p.X.Tick.Marker = siTicks{}
+	}
 	p.NominalY(names...)
 	p.Y.Tick.Label.Font.Size = vg.Points(9)
 	return write(w, p, o, f)
@@ -351,5 +387,8 @@ func Sizes(w io.Writer, f Format, s *stats.Sizes, name string, o Options) error 
 	}
 	p.Add(h)
 	p.Y.Min = floor
+	if !o.LogScale {
+		p.Y.Max *= 1.12 // room for the legend
+	}
 	return write(w, p, o, f)
 }
