@@ -53,6 +53,8 @@ const (
 	ipProtoTCP    = 6
 	ipProtoUDP    = 17
 	ipProtoIPv6   = 41
+	ipProtoGRE    = 47
+	ipProtoPIM    = 103
 	ipProtoFrag6  = 44
 	ipProtoHop    = 0
 	ipProtoRoute  = 43
@@ -91,8 +93,33 @@ func dissect(f *frame, data []byte, lt linktype.LinkType) {
 			rest = rest[4:]
 		}
 		f.etherType(et, rest)
-	case linktype.Raw, linktype.IPv4, linktype.IPv6:
+	case linktype.Raw:
 		f.ip(data)
+	case linktype.IPv4, linktype.IPv6:
+		// The link type fixes the version: tshark does not look at the
+		// first nibble.
+		if len(data) > 0 && (data[0]>>4 == 4) == (lt == linktype.IPv4) {
+			f.ip(data)
+		}
+	case linktype.CHDLC:
+		if len(data) >= 4 {
+			f.etherType(binary.BigEndian.Uint16(data[2:]), data[4:])
+		}
+	case linktype.PPP, linktype.PPPHDLC:
+		f.ppp(data)
+	case linkTypeFrameRelay:
+		f.frameRelay(data)
+	case linkTypePKTAP:
+		// Apple's PKTAP: a little-endian header length and the link
+		// type of what follows.
+		if len(data) >= 8 {
+			n := int(binary.LittleEndian.Uint32(data))
+			inner := linktype.LinkType(binary.LittleEndian.Uint32(data[4:]))
+			if n >= 8 && n <= len(data) && inner != linkTypePKTAP {
+				dissect(f, data[n:], inner)
+				return
+			}
+		}
 	case linktype.Null, linktype.Loop:
 		if len(data) < 4 {
 			return
@@ -112,6 +139,64 @@ func dissect(f *frame, data []byte, lt linktype.LinkType) {
 	case linktype.LinuxSLL2:
 		if len(data) >= 20 {
 			f.etherType(binary.BigEndian.Uint16(data[0:]), data[20:])
+		}
+	}
+}
+
+// Link types without a constant in package linktype.
+const (
+	linkTypeFrameRelay linktype.LinkType = 107
+	linkTypePKTAP      linktype.LinkType = 258
+)
+
+// ppp decodes a PPP header (with or without HDLC address and control,
+// with or without protocol field compression).
+func (f *frame) ppp(b []byte) {
+	if len(b) >= 2 && b[0] == 0xff && b[1] == 0x03 {
+		b = b[2:]
+	}
+	if len(b) == 0 {
+		return
+	}
+	proto := uint16(b[0])
+	if b[0]&1 == 0 {
+		if len(b) < 2 {
+			return
+		}
+		proto, b = binary.BigEndian.Uint16(b), b[2:]
+	} else {
+		b = b[1:]
+	}
+	switch proto {
+	case 0x0021:
+		f.etherType(etherTypeIPv4, b)
+	case 0x0057:
+		f.etherType(etherTypeIPv6, b)
+	}
+}
+
+// frameRelay decodes a Q.922 address and RFC 2427 encapsulation, or
+// Cisco's (an EtherType straight after the address).
+func (f *frame) frameRelay(b []byte) {
+	if len(b) < 4 {
+		return
+	}
+	if b[2] != 0x03 {
+		f.etherType(binary.BigEndian.Uint16(b[2:]), b[4:])
+		return
+	}
+	b = b[3:]
+	if b[0] == 0 && len(b) > 1 { // padding before the NLPID
+		b = b[1:]
+	}
+	switch b[0] {
+	case 0xcc:
+		f.etherType(etherTypeIPv4, b[1:])
+	case 0x8e:
+		f.etherType(etherTypeIPv6, b[1:])
+	case 0x80: // SNAP: OUI then an EtherType
+		if len(b) >= 6 {
+			f.etherType(binary.BigEndian.Uint16(b[4:]), b[6:])
 		}
 	}
 }
@@ -141,11 +226,48 @@ func (f *frame) ip(b []byte) {
 		case ipProtoIPIP, ipProtoIPv6:
 			b = payload
 			continue
+		case ipProtoPIM:
+			// A PIM Register carries a multicast packet after its
+			// 8-byte header; tshark counts the inner IP header too.
+			if len(payload) >= 8 && payload[0] == 0x21 {
+				b = payload[8:]
+				continue
+			}
+		case ipProtoGRE:
+			if inner, ok := greIP(payload); ok {
+				b = inner
+				continue
+			}
 		case ipProtoTCP, ipProtoUDP:
 			f.transport(proto, payload)
 		}
 		return
 	}
+}
+
+// greIP returns the IP packet a GRE packet carries.
+func greIP(b []byte) ([]byte, bool) {
+	if len(b) < 4 || b[1]&0x07 != 0 { // version 0 only
+		return nil, false
+	}
+	n := 4
+	if b[0]&0x80 != 0 { // checksum and reserved
+		n += 4
+	}
+	if b[0]&0x20 != 0 { // key
+		n += 4
+	}
+	if b[0]&0x10 != 0 { // sequence number
+		n += 4
+	}
+	if len(b) <= n {
+		return nil, false
+	}
+	switch binary.BigEndian.Uint16(b[2:]) {
+	case etherTypeIPv4, etherTypeIPv6:
+		return b[n:], true
+	}
+	return nil, false
 }
 
 func (f *frame) addIP(src, dst netip.Addr) {

@@ -249,8 +249,12 @@ func u(v uint64) string { return strconv.FormatUint(v, 10) }
 // relStart formats a relative start as tshark does: seconds, 9 decimals.
 func relStart(d time.Duration) string { return seconds(d, 9) }
 
-// duration formats a duration as tshark does: seconds, 4 decimals.
-func duration(d time.Duration) string { return seconds(d, 4) }
+// duration formats the duration of a row starting at start as tshark
+// does: the difference of the two times in floating-point seconds, with
+// 4 decimals (which may round differently from the exact difference).
+func duration(start, d time.Duration) string {
+	return strconv.FormatFloat((start+d).Seconds()-start.Seconds(), 'f', 4, 64)
+}
 
 // WriteConversations writes a conversation table of kind k.
 func WriteConversations(w io.Writer, k Kind, convs []Conversation, f Format) error {
@@ -325,7 +329,7 @@ func WriteConversations(w io.Writer, k Kind, convs []Conversation, f Format) err
 		if k == TCP {
 			r = append(r, u(c.Stream))
 		}
-		r = append(r, u(c.Frames()), u(c.Bytes()), u(c.FramesAB), u(c.BytesAB), u(c.FramesBA), u(c.BytesBA), relStart(c.Start), duration(c.Duration))
+		r = append(r, u(c.Frames()), u(c.Bytes()), u(c.FramesAB), u(c.BytesAB), u(c.FramesBA), u(c.BytesBA), relStart(c.Start), duration(c.Start, c.Duration))
 		t.rows = append(t.rows, r)
 	}
 	if csv {
@@ -385,7 +389,7 @@ func WriteEndpoints(w io.Writer, k Kind, eps []EndpointStats, f Format) error {
 		if ports {
 			r = append(r, strconv.Itoa(int(e.Port)))
 		}
-		r = append(r, u(e.Frames()), u(e.Bytes()), u(e.TxFrames), u(e.TxBytes), u(e.RxFrames), u(e.RxBytes), relStart(e.Start), duration(e.Duration))
+		r = append(r, u(e.Frames()), u(e.Bytes()), u(e.TxFrames), u(e.TxBytes), u(e.RxFrames), u(e.RxBytes), relStart(e.Start), duration(e.Start, e.Duration))
 		t.rows = append(t.rows, r)
 	}
 	if csv {
