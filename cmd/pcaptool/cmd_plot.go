@@ -1,3 +1,8 @@
+//go:build !noplot
+
+// The plot command links gonum/plot and its fonts (about 8 MB of the
+// binary); "go build -tags noplot" leaves it out.
+
 package main
 
 import (
