@@ -398,56 +398,64 @@ func (t *Tables) endpoint(e Endpoint, length uint64, ts time.Time, tx bool) {
 // Conversations returns the conversation table sorted by order; top > 0
 // keeps the first top rows.
 func (t *Tables) Conversations(order Order, top int) []Conversation {
-	states := make([]*convState, 0, len(t.convs))
 	for _, c := range t.convs {
 		c.conv.Start = c.first.Sub(t.first)
 		c.conv.Duration = c.last.Sub(c.first)
-		states = append(states, c)
 	}
-	slices.SortFunc(states, func(a, b *convState) int {
-		return sortKey(order, a.conv.Frames(), b.conv.Frames(), a.conv.Bytes(), b.conv.Bytes(), a.conv.Start, b.conv.Start, a.index, b.index)
-	})
-	if top > 0 && len(states) > top {
-		states = states[:top]
-	}
-	out := make([]Conversation, len(states))
-	for i, c := range states {
-		out[i] = c.conv
-	}
-	return out
+	return sortedRows(t.convs, order, top, func(c *convState) (*Conversation, int) { return &c.conv, c.index })
 }
 
 // Endpoints returns the endpoint table sorted by order; top > 0 keeps the
 // first top rows.
 func (t *Tables) Endpoints(order Order, top int) []EndpointStats {
-	states := make([]*epState, 0, len(t.eps))
 	for _, e := range t.eps {
 		e.ep.Start = e.first.Sub(t.first)
 		e.ep.Duration = e.last.Sub(e.first)
-		states = append(states, e)
 	}
-	slices.SortFunc(states, func(a, b *epState) int {
-		return sortKey(order, a.ep.Frames(), b.ep.Frames(), a.ep.Bytes(), b.ep.Bytes(), a.ep.Start, b.ep.Start, a.index, b.index)
+	return sortedRows(t.eps, order, top, func(e *epState) (*EndpointStats, int) { return &e.ep, e.index })
+}
+
+// row is what sorting needs of a conversation or an endpoint.
+type row interface {
+	Frames() uint64
+	Bytes() uint64
+	start() time.Duration
+}
+
+func (c *Conversation) start() time.Duration  { return c.Start }
+func (e *EndpointStats) start() time.Duration { return e.Start }
+
+// sortedRows returns copies of the rows of m in order, the first top of
+// them when top > 0; ties go to the row seen first (its index).
+func sortedRows[K comparable, S any, R any, PR interface {
+	*R
+	row
+}](m map[K]S, order Order, top int, get func(S) (PR, int)) []R {
+	states := make([]S, 0, len(m))
+	for _, s := range m {
+		states = append(states, s)
+	}
+	slices.SortFunc(states, func(a, b S) int {
+		ra, ia := get(a)
+		rb, ib := get(b)
+		var c int
+		switch order {
+		case ByPackets:
+			c = cmp.Or(cmp.Compare(rb.Frames(), ra.Frames()), cmp.Compare(rb.Bytes(), ra.Bytes()))
+		case ByBytes:
+			c = cmp.Or(cmp.Compare(rb.Bytes(), ra.Bytes()), cmp.Compare(rb.Frames(), ra.Frames()))
+		case ByStart:
+			c = cmp.Compare(ra.start(), rb.start())
+		}
+		return cmp.Or(c, cmp.Compare(ia, ib))
 	})
 	if top > 0 && len(states) > top {
 		states = states[:top]
 	}
-	out := make([]EndpointStats, len(states))
-	for i, e := range states {
-		out[i] = e.ep
+	out := make([]R, len(states))
+	for i, s := range states {
+		r, _ := get(s)
+		out[i] = *r
 	}
 	return out
-}
-
-func sortKey(order Order, fa, fb, ba, bb uint64, sa, sb time.Duration, ia, ib int) int {
-	var c int
-	switch order {
-	case ByPackets:
-		c = cmp.Or(cmp.Compare(fb, fa), cmp.Compare(bb, ba))
-	case ByBytes:
-		c = cmp.Or(cmp.Compare(bb, ba), cmp.Compare(fb, fa))
-	case ByStart:
-		c = cmp.Compare(sa, sb)
-	}
-	return cmp.Or(c, cmp.Compare(ia, ib))
 }

@@ -231,6 +231,18 @@ func (t *table) write(w *bufio.Writer, sep string) {
 	}
 }
 
+// finish writes the table as CSV, or as text under a title line, and
+// flushes w.
+func (t *table) finish(w *bufio.Writer, csv bool, title string) error {
+	if csv {
+		t.writeCSV(w)
+	} else {
+		w.WriteString(title + "\n")
+		t.write(w, "  ")
+	}
+	return w.Flush()
+}
+
 func (t *table) writeCSV(w *bufio.Writer) {
 	w.WriteString(strings.Join(t.header, ",") + "\n")
 	for _, r := range t.rows {
@@ -332,13 +344,7 @@ func WriteConversations(w io.Writer, k Kind, convs []Conversation, f Format) err
 		r = append(r, u(c.Frames()), u(c.Bytes()), u(c.FramesAB), u(c.BytesAB), u(c.FramesBA), u(c.BytesBA), relStart(c.Start), duration(c.Start, c.Duration))
 		t.rows = append(t.rows, r)
 	}
-	if csv {
-		t.writeCSV(bw)
-	} else {
-		fmt.Fprintf(bw, "%s conversations: %d\n", k.Title(), len(convs))
-		t.write(bw, "  ")
-	}
-	return bw.Flush()
+	return t.finish(bw, csv, fmt.Sprintf("%s conversations: %d", k.Title(), len(convs)))
 }
 
 // WriteEndpoints writes an endpoint table of kind k.
@@ -392,11 +398,5 @@ func WriteEndpoints(w io.Writer, k Kind, eps []EndpointStats, f Format) error {
 		r = append(r, u(e.Frames()), u(e.Bytes()), u(e.TxFrames), u(e.TxBytes), u(e.RxFrames), u(e.RxBytes), relStart(e.Start), duration(e.Start, e.Duration))
 		t.rows = append(t.rows, r)
 	}
-	if csv {
-		t.writeCSV(bw)
-	} else {
-		fmt.Fprintf(bw, "%s endpoints: %d\n", k.Title(), len(eps))
-		t.write(bw, "  ")
-	}
-	return bw.Flush()
+	return t.finish(bw, csv, fmt.Sprintf("%s endpoints: %d", k.Title(), len(eps)))
 }

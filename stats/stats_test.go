@@ -205,17 +205,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestNoAllocationsPerPacket(t *testing.T) {
-	g := synth.New(synth.Config{Packets: 20000, Seed: 1, Flows: 32})
-	var ps []convert.Packet
-	for {
-		p, err := g.ReadPacket()
-		if err != nil {
-			break
-		}
-		q := *p
-		q.Data = append([]byte(nil), p.Data...)
-		ps = append(ps, q)
-	}
+	ps := generated(synth.Config{Packets: 20000, Seed: 1, Flows: 32})
 	s, _ := NewIO(IOOptions{Interval: time.Second, Filters: []string{"tcp", "udp"}})
 	tabs := NewTables(TCP)
 	var sizes Sizes
@@ -247,17 +237,7 @@ func BenchmarkIO(b *testing.B) {
 func BenchmarkTablesTCP(b *testing.B) { benchCollect(b, func() Collector { return NewTables(TCP) }) }
 
 func benchCollect(b *testing.B, mk func() Collector) {
-	g := synth.New(synth.Config{Packets: 100000, Seed: 1})
-	var ps []convert.Packet
-	for {
-		p, err := g.ReadPacket()
-		if err != nil {
-			break
-		}
-		q := *p
-		q.Data = append([]byte(nil), p.Data...)
-		ps = append(ps, q)
-	}
+	ps := generated(synth.Config{Packets: 100000, Seed: 1})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -267,4 +247,19 @@ func benchCollect(b *testing.B, mk func() Collector) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ps)), "ns/packet")
+}
+
+// generated returns copies of the packets cfg describes.
+func generated(cfg synth.Config) []convert.Packet {
+	g := synth.New(cfg)
+	var ps []convert.Packet
+	for {
+		p, err := g.ReadPacket()
+		if err != nil {
+			return ps
+		}
+		q := *p
+		q.Data = append([]byte(nil), p.Data...)
+		ps = append(ps, q)
+	}
 }
