@@ -25,6 +25,12 @@ type IOOptions struct {
 	// Filter tunes how the filters compile (snap length, byte order of
 	// BSD loopback headers).
 	Filter filter.Options
+	// MaxIntervals, when positive, lets the interval grow so that the
+	// table never spans more intervals: whenever it would, the interval is
+	// multiplied by 2 or 5 in turn (1µs, 2µs, 10µs, 20µs, 100µs, ... from
+	// an Interval of 1µs) and the rows kept are merged. An I/O graph of a
+	// capture of unknown length is drawn this way in one pass.
+	MaxIntervals int
 }
 
 // Cell is one column of one interval: the frames counted and their lengths
@@ -46,6 +52,19 @@ func (c Cell) AvgLen() uint64 {
 		return 0
 	}
 	return c.Bytes / c.Frames
+}
+
+// merge adds the counts of o to c.
+func (c *Cell) merge(o Cell) {
+	if o.Frames == 0 {
+		return
+	}
+	if c.Frames == 0 || o.MinLen < c.MinLen {
+		c.MinLen = o.MinLen
+	}
+	c.MaxLen = max(c.MaxLen, o.MaxLen)
+	c.Frames += o.Frames
+	c.Bytes += o.Bytes
 }
 
 func (c *Cell) add(length uint64) {
@@ -82,6 +101,8 @@ type IO struct {
 	first    time.Time
 	started  bool
 	maxRel   int64 // µs, the capture's duration as tshark computes it
+	minRel   int64 // µs, the earliest relative time (<= 0)
+	grow     int   // times the interval has grown (MaxIntervals)
 	rows     []ioRow
 	frames   uint64
 }
@@ -114,7 +135,8 @@ func NewIO(opts IOOptions) (*IO, error) {
 // from.
 func (s *IO) First() time.Time { return s.first }
 
-// Options returns the options the table was made with.
+// Options returns the options the table was made with, with the interval
+// it has grown to under MaxIntervals.
 func (s *IO) Options() IOOptions { return s.opts }
 
 // Frames returns the number of packets added.
@@ -158,11 +180,11 @@ func (s *IO) Add(p *convert.Packet, lt linktype.LinkType) error {
 	s.frames++
 	rel := relMicros(p.Timestamp, s.first)
 	s.maxRel = max(s.maxRel, rel)
-	iv := int64(s.opts.Interval / time.Microsecond)
-	idx := rel / iv
-	if rel < 0 && rel%iv != 0 {
-		idx--
+	s.minRel = min(s.minRel, rel)
+	if s.opts.MaxIntervals > 0 {
+		s.coarsen()
 	}
+	idx := floorDiv(rel, int64(s.opts.Interval/time.Microsecond))
 	var row *ioRow
 	length := uint64(p.Length)
 	if len(s.opts.Filters) == 0 {
@@ -179,6 +201,44 @@ func (s *IO) Add(p *convert.Packet, lt linktype.LinkType) error {
 		}
 	}
 	return nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a < 0 && a%b != 0 {
+		q--
+	}
+	return q
+}
+
+// coarsen grows the interval until the table spans at most MaxIntervals
+// intervals, merging the rows kept.
+func (s *IO) coarsen() {
+	for {
+		iv := int64(s.opts.Interval / time.Microsecond)
+		if floorDiv(s.maxRel, iv)-floorDiv(s.minRel, iv)+1 <= int64(s.opts.MaxIntervals) {
+			return
+		}
+		factor := int64(2)
+		if s.grow%2 == 1 {
+			factor = 5
+		}
+		s.grow++
+		s.opts.Interval *= time.Duration(factor)
+		merged := s.rows[:0]
+		for _, r := range s.rows {
+			r.index = floorDiv(r.index, factor)
+			if n := len(merged); n > 0 && merged[n-1].index == r.index {
+				for i, c := range r.cells {
+					merged[n-1].cells[i].merge(c)
+				}
+				continue
+			}
+			merged = append(merged, r)
+		}
+		clear(s.rows[len(merged):])
+		s.rows = merged
+	}
 }
 
 // row returns the row of interval idx, creating it; *cache keeps it for the
@@ -255,32 +315,8 @@ func (s *IO) Totals() []Cell {
 	t := make([]Cell, s.columns)
 	for _, r := range s.rows {
 		for i, c := range r.cells {
-			if c.Frames == 0 {
-				continue
-			}
-			if t[i].Frames == 0 || c.MinLen < t[i].MinLen {
-				t[i].MinLen = c.MinLen
-			}
-			t[i].MaxLen = max(t[i].MaxLen, c.MaxLen)
-			t[i].Frames += c.Frames
-			t[i].Bytes += c.Bytes
+			t[i].merge(c)
 		}
 	}
 	return t
-}
-
-// AutoInterval returns a round interval (1, 2 or 5 times a power of ten,
-// from 1µs) that splits a capture lasting d into at most points intervals.
-func AutoInterval(d time.Duration, points int) time.Duration {
-	points = max(points, 1)
-	for iv := time.Microsecond; ; iv *= 10 {
-		for _, m := range []time.Duration{1, 2, 5} {
-			if d/(iv*m) < time.Duration(points) {
-				return iv * m
-			}
-		}
-		if iv > 1000*time.Hour {
-			return iv
-		}
-	}
 }

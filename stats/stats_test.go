@@ -102,6 +102,37 @@ func TestIOIntervals(t *testing.T) {
 	}
 }
 
+func TestIOMaxIntervals(t *testing.T) {
+	var times []float64
+	for i := range 3000 {
+		times = append(times, float64(i)*0.01) // 30 s, 100 packets/s
+	}
+	times = append(times, 12.0001, -0.5)
+	s, err := NewIO(IOOptions{Interval: time.Microsecond, MaxIntervals: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(at(times...), s); err != nil {
+		t.Fatal(err)
+	}
+	if iv := s.Options().Interval; iv != time.Second {
+		t.Fatalf("interval grew to %v, want 1s", iv)
+	}
+	want, err := NewIO(IOOptions{Interval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(at(times...), want); err != nil {
+		t.Fatal(err)
+	}
+	var got, exp []Cell
+	s.Intervals(func(iv *Interval) bool { got = append(got, iv.Cells[0]); return true })
+	want.Intervals(func(iv *Interval) bool { exp = append(exp, iv.Cells[0]); return true })
+	if fmt.Sprint(got) != fmt.Sprint(exp) {
+		t.Errorf("coarsened rows\n%v\nwant\n%v", got, exp)
+	}
+}
+
 func TestIOFiltersAndLengths(t *testing.T) {
 	r := at(0, 0.1, 0.2)
 	r.ps[1].Data = udpFrame(3, 4, 5, 6)
@@ -196,11 +227,6 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := ParseOrder("size"); err == nil {
 		t.Error("size accepted")
-	}
-	for d, want := range map[time.Duration]time.Duration{0: time.Microsecond, 10 * time.Second: 20 * time.Millisecond, time.Hour: 5 * time.Second} {
-		if got := AutoInterval(d, 1000); got != want {
-			t.Errorf("AutoInterval(%v) = %v, want %v", d, got, want)
-		}
 	}
 }
 

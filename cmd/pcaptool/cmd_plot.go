@@ -47,8 +47,9 @@ func newPlotCmd() *cobra.Command {
   sizes       the distribution of frame lengths
 
 The numbers are those of stats --io, --conv and --endpoints. Several files are
-read as one capture, merged by time. Without --interval the I/O graph picks
-one giving at most about 1000 points.`,
+read as one capture, merged by time. Without --interval the I/O graph grows
+its interval (1, 2, 10, 20, 100 µs, ...) as it reads, to at most 1000 points,
+in one pass.`,
 		Example: `  pcaptool plot io capture.pcapng -o io.png
   pcaptool plot io --interval 10ms --filter tcp --filter udp --bits capture.pcap -o io.svg
   pcaptool plot conv tcp --top 15 capture.pcapng -o talkers.png
@@ -134,25 +135,15 @@ func displayName(files []string) string {
 }
 
 func plotIO(files []string, fl plotFlags, format plot.Format) (func(io.Writer) error, error) {
-	var iv time.Duration
+	opts := stats.IOOptions{Interval: time.Microsecond, MaxIntervals: 1000, Filters: fl.filters}
 	if fl.interval != "" {
-		var err error
-		if iv, err = parseInterval(fl.interval); err != nil {
-			return nil, err
-		}
-	} else {
-		// A first pass would cost a second read: size the interval from
-		// the capture's span, read cheaply with a 1 s table.
-		span, err := stats.NewIO(stats.IOOptions{Interval: time.Second})
+		iv, err := parseInterval(fl.interval)
 		if err != nil {
 			return nil, err
 		}
-		if err := readPackets(files, fl.quiet, span); err != nil {
-			return nil, err
-		}
-		iv = stats.AutoInterval(span.Duration(), 1000)
+		opts.Interval, opts.MaxIntervals = iv, 0
 	}
-	s, err := stats.NewIO(stats.IOOptions{Interval: iv, Filters: fl.filters})
+	s, err := stats.NewIO(opts)
 	if err != nil {
 		return nil, err
 	}
