@@ -95,10 +95,12 @@ func dissect(f *frame, data []byte, lt linktype.LinkType) {
 		f.etherType(et, rest)
 	case linktype.Raw:
 		f.ip(data)
-	case linktype.IPv4, linktype.IPv6:
-		// The link type fixes the version: tshark does not look at the
-		// first nibble.
-		if len(data) > 0 && (data[0]>>4 == 4) == (lt == linktype.IPv4) {
+	case linktype.IPv4:
+		// tshark's IPv4 dissector hands version 6 on to IPv6.
+		f.ip(data)
+	case linktype.IPv6:
+		// but its IPv6 dissector takes nothing else.
+		if len(data) > 0 && data[0]>>4 == 6 {
 			f.ip(data)
 		}
 	case linktype.CHDLC:
@@ -315,7 +317,9 @@ func (f *frame) ipv6(b []byte) (proto uint8, payload []byte, ok bool) {
 	next := b[6]
 	rest := b[40:]
 	whole := plen <= len(rest)
-	if plen != 0 && plen < len(rest) {
+	// A zero payload length announces a jumbogram only with a hop-by-hop
+	// header; otherwise the payload is empty, as tshark reads it.
+	if (plen != 0 || next != ipProtoHop) && plen < len(rest) {
 		rest = rest[:plen]
 	}
 	for i := 0; i < 8; i++ {
