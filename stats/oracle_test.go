@@ -235,8 +235,8 @@ var knownDifferences = map[string]string{
 	"ipv6_mobility_1.pcap IPv6 Conversations": "tshark 4.0 lists no IPv6 conversation for packets carrying only a Mobility header (next header 135)",
 	"DTP.pcap Ethernet Conversations":         "Cisco ISL frames: tshark counts the encapsulated Ethernet header as well",
 	"DTP.pcap Ethernet Endpoints":             "Cisco ISL frames: tshark counts the encapsulated Ethernet header as well",
-	"beep-oobr.pcap TCP Conversations":    "a malformed packet (bogus IPv6 version) that tshark dissects but counts in no table",
-	"beep-oobr.pcap TCP Endpoints":        "a malformed packet (bogus IPv6 version) that tshark dissects but counts in no table",
+	"beep-oobr.pcap TCP Conversations":        "a malformed packet (bogus IPv6 version) that tshark dissects but counts in no table",
+	"beep-oobr.pcap TCP Endpoints":            "a malformed packet (bogus IPv6 version) that tshark dissects but counts in no table",
 	"ipv6_mobility_1.pcap IPv6 Endpoints":     "tshark 4.0 lists no IPv6 endpoint for packets carrying only a Mobility header (next header 135)",
 }
 
