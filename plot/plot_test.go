@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/stats"
 	"github.com/pcaptool/pcaptool/synth"
 )
@@ -22,10 +23,10 @@ var start = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // burstTraffic is 20 s of background traffic (about 1000 packets/s) with
 // a burst of 20000 packets in the 0.4 s from 12 s.
-func burstTraffic() convert.Reader {
+func burstTraffic() pkt.Reader {
 	background := synth.New(synth.Config{Packets: 20000, Seed: 1, Start: start, MeanGap: time.Millisecond})
 	burst := synth.New(synth.Config{Packets: 20000, Seed: 2, Start: start.Add(12 * time.Second), MeanGap: 20 * time.Microsecond})
-	return convert.NewMerge([]convert.Reader{background, burst}, convert.MergeOptions{})
+	return convert.NewMerge([]pkt.Reader{background, burst}, convert.MergeOptions{})
 }
 
 const burstCentre = 12.2 // seconds

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Kind is the layer a conversation or endpoint table is keyed by.
@@ -219,7 +219,7 @@ func (t *Tables) Kind() Kind { return t.kind }
 
 // Add counts p, captured on a link of type lt. It never fails; the error
 // is there to make Tables a Collector.
-func (t *Tables) Add(p *convert.Packet, lt linktype.LinkType) error {
+func (t *Tables) Add(p *pkt.Packet, lt linktype.LinkType) error {
 	if !t.started {
 		t.started, t.first = true, p.Timestamp
 	}

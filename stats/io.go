@@ -6,9 +6,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ErrInterval reports an interval io,stat cannot use.
@@ -173,7 +173,7 @@ func relMicros(ts, first time.Time) int64 {
 }
 
 // Add counts p, captured on a link of type lt.
-func (s *IO) Add(p *convert.Packet, lt linktype.LinkType) error {
+func (s *IO) Add(p *pkt.Packet, lt linktype.LinkType) error {
 	if !s.started {
 		s.started, s.first = true, p.Timestamp
 	}

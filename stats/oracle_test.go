@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -28,7 +28,7 @@ func writeSynth(t testing.TB, dir string, cfg synth.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convert.Copy(w, synth.New(cfg)); err != nil {
+	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

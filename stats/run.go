@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Collector counts packets: IO, Tables and Sizes are collectors.
 type Collector interface {
-	Add(p *convert.Packet, lt linktype.LinkType) error
+	Add(p *pkt.Packet, lt linktype.LinkType) error
 }
 
 // Run reads r to the end and gives every packet to every collector, in one
 // pass.
-func Run(r convert.Reader, cs ...Collector) error {
+func Run(r pkt.Reader, cs ...Collector) error {
 	for n := 0; ; n++ {
 		p, err := r.ReadPacket()
 		if err == io.EOF {
@@ -26,7 +26,7 @@ func Run(r convert.Reader, cs ...Collector) error {
 		}
 		ifaces := r.Interfaces()
 		if p.Interface < 0 || p.Interface >= len(ifaces) {
-			return fmt.Errorf("stats: packet %d refers to interface %d of %d: %w", n+1, p.Interface, len(ifaces), convert.ErrInterfaceIndex)
+			return fmt.Errorf("stats: packet %d refers to interface %d of %d: %w", n+1, p.Interface, len(ifaces), pkt.ErrInterfaceIndex)
 		}
 		lt := ifaces[p.Interface].LinkType
 		for _, c := range cs {
@@ -48,7 +48,7 @@ type Sizes struct {
 }
 
 // Add counts p's length.
-func (s *Sizes) Add(p *convert.Packet, _ linktype.LinkType) error {
+func (s *Sizes) Add(p *pkt.Packet, _ linktype.LinkType) error {
 	n := min(max(p.Length, 0), maxSizeBucket)
 	if n >= len(s.counts) {
 		s.counts = append(s.counts, make([]uint64, n+1-len(s.counts))...)

@@ -7,25 +7,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
 var t0 = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// packets is a convert.Reader over packets held in memory.
+// packets is a pkt.Reader over packets held in memory.
 type packets struct {
-	ps []convert.Packet
+	ps []pkt.Packet
 	i  int
 	lt linktype.LinkType
 }
 
-func (r *packets) Interfaces() []convert.Interface {
-	return []convert.Interface{{LinkType: r.lt, SnapLen: 65535}}
+func (r *packets) Interfaces() []pkt.Interface {
+	return []pkt.Interface{{LinkType: r.lt, SnapLen: 65535}}
 }
 
-func (r *packets) ReadPacket() (*convert.Packet, error) {
+func (r *packets) ReadPacket() (*pkt.Packet, error) {
 	if r.i >= len(r.ps) {
 		return nil, io.EOF
 	}
@@ -53,12 +53,12 @@ func udpFrame(s, d byte, sport, dport uint16) []byte {
 func at(secs ...float64) *packets {
 	r := &packets{lt: linktype.Ethernet}
 	for _, s := range secs {
-		r.ps = append(r.ps, convert.Packet{Timestamp: t0.Add(time.Duration(s * 1e9)), Data: udpFrame(1, 2, 1000, 53), Length: 46})
+		r.ps = append(r.ps, pkt.Packet{Timestamp: t0.Add(time.Duration(s * 1e9)), Data: udpFrame(1, 2, 1000, 53), Length: 46})
 	}
 	return r
 }
 
-func ioRows(t *testing.T, r convert.Reader, iv time.Duration) string {
+func ioRows(t *testing.T, r pkt.Reader, iv time.Duration) string {
 	t.Helper()
 	s, err := NewIO(IOOptions{Interval: iv})
 	if err != nil {
@@ -276,9 +276,9 @@ func benchCollect(b *testing.B, mk func() Collector) {
 }
 
 // generated returns copies of the packets cfg describes.
-func generated(cfg synth.Config) []convert.Packet {
+func generated(cfg synth.Config) []pkt.Packet {
 	g := synth.New(cfg)
-	var ps []convert.Packet
+	var ps []pkt.Packet
 	for {
 		p, err := g.ReadPacket()
 		if err != nil {

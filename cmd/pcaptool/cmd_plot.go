@@ -10,13 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/plot"
 	"github.com/pcaptool/pcaptool/stats"
 )
@@ -184,9 +184,9 @@ func plotTalkers(kind string, files []string, fl plotFlags, format plot.Format) 
 	return func(w io.Writer) error { return plot.Talkers(w, format, talkers, title, fl.opts) }, nil
 }
 
-// writePicture writes a picture to name: standard output for "-", else a
-// temporary file renamed over name once complete (a regular file keeps its
-// permissions), or straight into a device or FIFO.
+// writePicture writes a picture to name through outfile: standard output
+// for "-", else nothing replaces the destination until the picture is
+// complete.
 func writePicture(stdout io.Writer, name string, draw func(io.Writer) error) error {
 	if name == "-" {
 		bw := bufio.NewWriter(stdout)
@@ -195,47 +195,18 @@ func writePicture(stdout io.Writer, name string, draw func(io.Writer) error) err
 		}
 		return bw.Flush()
 	}
-	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() {
-		f, err := os.OpenFile(name, os.O_WRONLY, 0)
-		if err != nil {
-			return err
-		}
-		bw := bufio.NewWriter(f)
-		err = draw(bw)
-		if err == nil {
-			err = bw.Flush()
-		}
-		return errors.Join(err, f.Close())
-	}
-	target, err := filepath.EvalSymlinks(name)
-	if err != nil {
-		target = name
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	f, err := outfile.Create(name, outfile.Options{Group: &outputs})
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	mode := os.FileMode(0o666)
-	if st, err := os.Stat(target); err == nil {
-		mode = st.Mode().Perm()
-	} else {
-		umask := os.FileMode(0o022)
-		mode &^= umask
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	err = draw(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := draw(bw); err != nil {
+		f.Abort()
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	return os.Rename(tmp.Name(), target)
+	if err := bw.Flush(); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Close()
 }

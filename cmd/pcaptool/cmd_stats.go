@@ -13,6 +13,7 @@ import (
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/stats"
 )
 
@@ -119,9 +120,9 @@ func readPackets(names []string, quiet bool, cs ...stats.Collector) error {
 	defer closeInputs(ins)
 	done := progress(quiet, "reading", ins...)
 	defer done()
-	var src convert.Reader = ins[0]
+	var src pkt.Reader = ins[0]
 	if len(ins) > 1 {
-		srcs := make([]convert.Reader, len(ins))
+		srcs := make([]pkt.Reader, len(ins))
 		for i, r := range ins {
 			srcs[i] = r
 		}
@@ -211,7 +212,7 @@ func runTables(stdout io.Writer, names []string, fl statsFlags, format stats.For
 // hierarchy adapts decode.Hierarchy to a stats.Collector.
 type hierarchy struct{ *decode.Hierarchy }
 
-func (h hierarchy) Add(p *convert.Packet, lt linktype.LinkType) error {
+func (h hierarchy) Add(p *pkt.Packet, lt linktype.LinkType) error {
 	h.Hierarchy.Add(p, lt)
 	return nil
 }
