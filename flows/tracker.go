@@ -104,6 +104,8 @@ type Tracker struct {
 
 	assembler *reassembly.Assembler
 	ctx       assemblyContext
+
+	headers Headers // of the packet Add last received
 }
 
 type fragKey struct {
@@ -194,6 +196,7 @@ func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
 		t.maintain()
 	}
 	netLayer, ok := t.decodeNetwork(p.Data, lt)
+	t.noteHeaders()
 	if !ok {
 		t.count.NonIP++
 		return
@@ -225,11 +228,12 @@ func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
 	switch transport {
 	case layers.LayerTypeTCP:
 		t.count.TCP++
-		t.addTCP(p, src, dst, l4len-int(t.tcp.DataOffset)*4)
+		t.noteTransport(6, t.addTCP(p, src, dst, l4len-int(t.tcp.DataOffset)*4))
 	case layers.LayerTypeUDP:
 		t.count.UDP++
 		c, d := t.lookup(UDP, netip.AddrPortFrom(src, uint16(t.udp.SrcPort)), netip.AddrPortFrom(dst, uint16(t.udp.DstPort)), p.Timestamp, false)
 		t.count1(c, d, p, int(t.udp.Length)-8)
+		t.noteTransport(17, c)
 	default:
 		t.count.OtherIP++
 	}
@@ -238,6 +242,7 @@ func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
 // decodeNetwork decodes data down to the innermost IP header it can reach
 // and reports which one that is (ip4 or ip6 hold it).
 func (t *Tracker) decodeNetwork(data []byte, lt linktype.LinkType) (gopacket.LayerType, bool) {
+	t.decoded = t.decoded[:0]
 	first := firstLayer(lt, data)
 	if first == 0 {
 		// A link type the fast parser lacks: let gopacket find the IP
