@@ -26,7 +26,7 @@ type packetStore struct {
 }
 
 type flowStore struct {
-	counters                        [2][6]int64
+	counters                       [2][6]int64
 	syn, synack, handshake, closed bool
 }
 
@@ -50,8 +50,8 @@ func (in *interner[K]) get(k K, format func(K) string) string {
 	return s
 }
 
-func formatMAC(k [6]byte) string        { return net.HardwareAddr(k[:]).String() }
-func formatAddr(a netip.Addr) string    { return a.String() }
+func formatMAC(k [6]byte) string         { return net.HardwareAddr(k[:]).String() }
+func formatAddr(a netip.Addr) string     { return a.String() }
 func addr4(ip net.IP) (netip.Addr, bool) { a, ok := netip.AddrFromSlice(ip); return a.Unmap(), ok }
 
 // packetFiller turns a packet and the headers the flows tracker decoded
