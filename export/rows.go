@@ -65,13 +65,14 @@ type packetFiller struct {
 func (f *packetFiller) fill(r *PacketRow, file string, number int64, p *convert.Packet, lt linktype.LinkType, h *flows.Headers) {
 	data := r.store.data // keep the --with-data buffer
 	*r = PacketRow{
-		File:      file,
-		Number:    number,
-		Timestamp: p.Timestamp.UnixNano(),
-		Interface: int32(p.Interface),
-		LinkType:  int32(lt),
-		CapLen:    int32(len(p.Data)),
-		Len:       int32(p.Length),
+		File:        file,
+		Number:      number,
+		Timestamp:   p.Timestamp.UnixNano(),
+		TimestampNS: p.Timestamp.UnixNano(),
+		Interface:   int32(p.Interface),
+		LinkType:    int32(lt),
+		CapLen:      int32(len(p.Data)),
+		Len:         int32(p.Length),
 	}
 	r.store.data = data
 	s := &r.store

@@ -14,31 +14,32 @@ import (
 // fills point into the row itself, so a row is valid until the Exporter
 // reuses it.
 type PacketRow struct {
-	File       string  `parquet:"file,dict"`
-	Number     int64   `parquet:"number"`
-	Timestamp  int64   `parquet:"ts,timestamp(nanosecond:utc)"`
-	Interface  int32   `parquet:"interface"`
-	LinkType   int32   `parquet:"link_type"`
-	CapLen     int32   `parquet:"caplen"`
-	Len        int32   `parquet:"len"`
-	EthSrc     *string `parquet:"eth_src,optional,dict"`
-	EthDst     *string `parquet:"eth_dst,optional,dict"`
-	EtherType  *int32  `parquet:"ethertype,optional"`
-	VLAN       []int32 `parquet:"vlan,optional,list"`
-	IPVersion  *int32  `parquet:"ip_version,optional"`
-	IPSrc      *string `parquet:"ip_src,optional,dict"`
-	IPDst      *string `parquet:"ip_dst,optional,dict"`
-	IPProto    *int32  `parquet:"ip_proto,optional"`
-	TTL        *int32  `parquet:"ttl,optional"`
-	Frag       *bool   `parquet:"frag,optional"`
-	SrcPort    *int32  `parquet:"src_port,optional"`
-	DstPort    *int32  `parquet:"dst_port,optional"`
-	TCPFlags   *int32  `parquet:"tcp_flags,optional"`
-	TCPSeq     *int64  `parquet:"tcp_seq,optional"`
-	TCPAck     *int64  `parquet:"tcp_ack,optional"`
-	TCPWindow  *int32  `parquet:"tcp_window,optional"`
-	PayloadLen *int32  `parquet:"payload_len,optional"`
-	FlowID     *int64  `parquet:"flow_id,optional"`
+	File        string  `parquet:"file,dict"`
+	Number      int64   `parquet:"number"`
+	Timestamp   int64   `parquet:"ts,timestamp(nanosecond:utc)"`
+	TimestampNS int64   `parquet:"ts_ns"`
+	Interface   int32   `parquet:"interface"`
+	LinkType    int32   `parquet:"link_type"`
+	CapLen      int32   `parquet:"caplen"`
+	Len         int32   `parquet:"len"`
+	EthSrc      *string `parquet:"eth_src,optional,dict"`
+	EthDst      *string `parquet:"eth_dst,optional,dict"`
+	EtherType   *int32  `parquet:"ethertype,optional"`
+	VLAN        []int32 `parquet:"vlan,optional,list"`
+	IPVersion   *int32  `parquet:"ip_version,optional"`
+	IPSrc       *string `parquet:"ip_src,optional,dict"`
+	IPDst       *string `parquet:"ip_dst,optional,dict"`
+	IPProto     *int32  `parquet:"ip_proto,optional"`
+	TTL         *int32  `parquet:"ttl,optional"`
+	Frag        *bool   `parquet:"frag,optional"`
+	SrcPort     *int32  `parquet:"src_port,optional"`
+	DstPort     *int32  `parquet:"dst_port,optional"`
+	TCPFlags    *int32  `parquet:"tcp_flags,optional"`
+	TCPSeq      *int64  `parquet:"tcp_seq,optional"`
+	TCPAck      *int64  `parquet:"tcp_ack,optional"`
+	TCPWindow   *int32  `parquet:"tcp_window,optional"`
+	PayloadLen  *int32  `parquet:"payload_len,optional"`
+	FlowID      *int64  `parquet:"flow_id,optional"`
 
 	store packetStore // what the pointers above point to
 }
@@ -113,7 +114,8 @@ var (
 var packetDescriptions = map[string]string{
 	"file":        "capture file the packet was read from, as named on the command line",
 	"number":      "packet number in its file, from 1",
-	"ts":          "capture time, nanoseconds since the Unix epoch, UTC",
+	"ts":          "capture time, UTC, nanosecond precision",
+	"ts_ns":       "the same time as an integer: nanoseconds since the Unix epoch (for engines that read ts at microseconds: DuckDB; or not at all: Spark without nanosAsLong)",
 	"interface":   "index of the capture interface in its file (pcapng IDB), from 0",
 	"link_type":   "LINKTYPE_ number of the interface (1 Ethernet, 113 Linux cooked, 101 raw IP, ...)",
 	"caplen":      "captured length in bytes",

@@ -226,6 +226,7 @@ func (r *PacketRow) appendText(t *rowText) {
 	t.str("file", r.File)
 	t.i64("number", r.Number)
 	t.ts("ts", r.Timestamp)
+	t.i64("ts_ns", r.TimestampNS)
 	t.i64("interface", int64(r.Interface))
 	t.i64("link_type", int64(r.LinkType))
 	t.i64("caplen", int64(r.CapLen))
