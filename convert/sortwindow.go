@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // sortWindow sorts a nearly sorted stream in one pass. Packets are copied
@@ -17,7 +19,7 @@ import (
 // emit more eagerly; correctness never depends on it, only on no packet
 // arriving earlier than one already returned.
 type sortWindow struct {
-	src     Reader
+	src     pkt.Reader
 	ring    []byte
 	head    int // where the next record goes
 	queue   []windowSlot
@@ -28,13 +30,13 @@ type sortWindow struct {
 	run     []windowItem // the FIFO of packets that arrived in order
 	runHead int          // index in run of its first live item
 	seq     uint64
-	pending *Packet
+	pending *pkt.Packet
 	eof     bool
 	last    *windowItem // returned last; freed on the next call
 	lastKey windowItem
 	emitted bool
-	pkt     Packet
-	opts    []Option
+	pkt     pkt.Packet
+	opts    []pkt.Option
 }
 
 type windowSlot struct {
@@ -50,7 +52,7 @@ type windowItem struct {
 	size int
 }
 
-func newSortWindow(src Reader, memory int64) *sortWindow {
+func newSortWindow(src pkt.Reader, memory int64) *sortWindow {
 	return &sortWindow{src: src, ring: make([]byte, memory), queue: make([]windowSlot, 1024)}
 }
 
@@ -100,7 +102,7 @@ func (w *sortWindow) free(seq uint64) {
 	}
 }
 
-func (w *sortWindow) next() (*Packet, error) {
+func (w *sortWindow) next() (*pkt.Packet, error) {
 	if w.last != nil {
 		w.free(w.last.seq)
 		w.last = nil

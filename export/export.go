@@ -10,9 +10,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/flows"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Errors.
@@ -126,6 +127,10 @@ type Options struct {
 	// Flows tunes the conversation tracker (timeouts); its OnEnd and
 	// Streams are the exporter's.
 	Flows flows.Config
+	// Group, when set, holds the files being written until they are
+	// committed, so that the caller's signal handler can discard them
+	// (outfile.Group.AbortAll).
+	Group *outfile.Group
 }
 
 func (o *Options) check() error {
@@ -151,12 +156,9 @@ func (o *Options) check() error {
 // than one file.
 func (o Options) Directory() bool { return o.Partition != NoPartition || o.MaxRowsPerFile > 0 }
 
-// Source is a stream of packets, as capfile.Reader and the other readers
-// of this module provide.
-type Source interface {
-	ReadPacket() (*convert.Packet, error)
-	Interfaces() []convert.Interface
-}
+// Source is a stream of packets: capfile.Reader, live captures and the
+// stages of package convert are sources.
+type Source = pkt.Reader
 
 // Exporter writes the rows of the captures added to it. Use Create for
 // files or New for a stream, AddCapture for each input, then Close (or
@@ -177,19 +179,17 @@ type table interface {
 }
 
 // Create exports into out: a file, or with Options.Directory a directory
-// (created when needed) holding the part files. "-" is standard output
-// (one file only). Nothing appears under out's names until Close succeeds.
+// (created when needed) holding the part files. Files go through package
+// outfile: "-" is standard output, devices and FIFOs are written directly,
+// and regular files appear under their names only when Close succeeds.
 func Create(out string, opts Options) (*Exporter, error) {
-	if out == "-" {
-		if opts.Directory() {
-			return nil, fmt.Errorf("%w: partitioned or split output needs a directory, not -", ErrOptions)
-		}
-		return New(os.Stdout, opts)
-	}
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	e := &Exporter{opts: opts, files: &files{}}
+	if out == "-" && opts.Directory() {
+		return nil, fmt.Errorf("%w: partitioned or split output needs a directory, not -", ErrOptions)
+	}
+	e := &Exporter{opts: opts, files: &files{group: opts.Group}}
 	if opts.Directory() {
 		if st, err := os.Stat(out); err == nil && !st.IsDir() {
 			return nil, fmt.Errorf("export: %s: not a directory (partitioned or split output is a directory tree)", out)
@@ -369,7 +369,7 @@ func (pl *pipeline[T, P]) close() error {
 func (pl *pipeline[T, P]) rows() int64 { return pl.filled }
 
 // readPackets feeds every packet of src, with its link type, to add.
-func readPackets(name string, src Source, check func() error, add func(p *convert.Packet, lt linktype.LinkType)) error {
+func readPackets(name string, src Source, check func() error, add func(p *pkt.Packet, lt linktype.LinkType)) error {
 	for {
 		p, err := src.ReadPacket()
 		if err == io.EOF {
@@ -423,7 +423,7 @@ func (pt *packetTable[T, P]) addCapture(name string, src Source) error {
 	cfg.OnEnd, cfg.Streams = nil, nil
 	tracker := flows.New(cfg)
 	var number int64
-	return readPackets(name, src, pt.failed, func(p *convert.Packet, lt linktype.LinkType) {
+	return readPackets(name, src, pt.failed, func(p *pkt.Packet, lt linktype.LinkType) {
 		number++
 		tracker.Add(p, lt)
 		row := P(pt.next())
@@ -449,7 +449,7 @@ func (ft *flowTable) addCapture(name string, src Source) error {
 		fillFlow(ft.next(), name, c, &ft.addrs)
 	}
 	tracker := flows.New(cfg)
-	err := readPackets(name, src, ft.failed, func(p *convert.Packet, lt linktype.LinkType) { tracker.Add(p, lt) })
+	err := readPackets(name, src, ft.failed, func(p *pkt.Packet, lt linktype.LinkType) { tracker.Add(p, lt) })
 	tracker.Flush()
 	return err
 }

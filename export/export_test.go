@@ -17,30 +17,30 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/export"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
 // packets is an in-memory Source.
 type packets struct {
-	list []convert.Packet
+	list []pkt.Packet
 	lt   linktype.LinkType
 	i    int
 	err  error // returned after the list
 
-	ifaces []convert.Interface
+	ifaces []pkt.Interface
 }
 
-func (s *packets) Interfaces() []convert.Interface {
+func (s *packets) Interfaces() []pkt.Interface {
 	if len(s.ifaces) == 0 {
-		s.ifaces = []convert.Interface{{LinkType: s.lt, SnapLen: 65535}}
+		s.ifaces = []pkt.Interface{{LinkType: s.lt, SnapLen: 65535}}
 	}
 	return s.ifaces
 }
 
-func (s *packets) ReadPacket() (*convert.Packet, error) {
+func (s *packets) ReadPacket() (*pkt.Packet, error) {
 	if s.i == len(s.list) {
 		if s.err != nil {
 			return nil, s.err
@@ -69,14 +69,14 @@ func generated(t testing.TB, n int) *packets {
 	}
 }
 
-func serialize(t testing.TB, ts time.Time, ls ...gopacket.SerializableLayer) convert.Packet {
+func serialize(t testing.TB, ts time.Time, ls ...gopacket.SerializableLayer) pkt.Packet {
 	t.Helper()
 	buf := gopacket.NewSerializeBuffer()
 	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ls...); err != nil {
 		t.Fatal(err)
 	}
 	data := slices.Clone(buf.Bytes())
-	return convert.Packet{Timestamp: ts, Data: data, Length: len(data)}
+	return pkt.Packet{Timestamp: ts, Data: data, Length: len(data)}
 }
 
 var (
@@ -94,7 +94,7 @@ func handmade(t testing.TB) *packets {
 	udpIP := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolUDP, SrcIP: net.ParseIP("2001:db8::1"), DstIP: net.ParseIP("2001:db8::2")}
 	udp := &layers.UDP{SrcPort: 53, DstPort: 5353}
 	udp.SetNetworkLayerForChecksum(udpIP)
-	return &packets{lt: linktype.Ethernet, list: []convert.Packet{
+	return &packets{lt: linktype.Ethernet, list: []pkt.Packet{
 		serialize(t, ts, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}, ip, tcp),
 		serialize(t, ts.Add(1), &layers.Ethernet{SrcMAC: macB, DstMAC: macA, EthernetType: layers.EthernetTypeDot1Q},
 			&layers.Dot1Q{VLANIdentifier: 100, Type: layers.EthernetTypeDot1Q}, &layers.Dot1Q{VLANIdentifier: 7, Type: layers.EthernetTypeIPv6},

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/export"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -344,7 +344,7 @@ func TestGeneratedAgainstTshark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convert.Copy(w, synth.New(synth.Config{Packets: 5000, Seed: 3, Disorder: 5})); err != nil {
+	if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 5000, Seed: 3, Disorder: 5})); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
@@ -18,6 +15,8 @@ import (
 	"github.com/parquet-go/parquet-go/compress/snappy"
 	"github.com/parquet-go/parquet-go/compress/uncompressed"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/pcaptool/pcaptool/outfile"
 )
 
 // record is what every row type offers the writers.
@@ -116,114 +115,75 @@ func (e *textEncoder[T, P]) close() error {
 	return e.bw.Flush()
 }
 
-// files tracks the temporary files of a run: each is renamed to its
-// destination at commit, or removed at abort. It is safe for concurrent
-// use, so that a signal handler can abort while rows are being written.
+// files holds the outputs of a run, each written through package outfile
+// (a temporary file beside a regular destination): finished parts give up
+// their descriptors but are committed, renamed onto their names, only when
+// the whole export succeeded; abort discards them all. It is safe for
+// concurrent use, so that a signal handler can abort while rows are being
+// written.
 type files struct {
+	group   *outfile.Group // the caller's, for its signal handler; may be nil
 	mu      sync.Mutex
-	temps   map[string]*os.File // temp name -> open file (nil once closed)
-	final   map[string]string   // temp name -> destination
-	order   []string            // temp names in creation order
+	pending []*outfile.File
 	aborted bool
 }
 
-// create opens a temporary file beside dest.
-func (s *files) create(dest string) (*os.File, error) {
+// create starts the output dest, creating its directory.
+func (s *files) create(dest string) (*outfile.File, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.aborted {
 		return nil, ErrAborted
 	}
-	dir, base := filepath.Split(dest)
-	if dir == "" {
-		dir = "."
+	if dir := filepath.Dir(dest); dest != "-" {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
 	}
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	if st, err := os.Lstat(dest); err == nil && !st.Mode().IsRegular() && st.Mode()&os.ModeSymlink == 0 {
-		return nil, fmt.Errorf("export: %s: not a regular file", dest)
-	}
-	f, err := createTemp(dir, base)
+	f, err := outfile.Create(dest, outfile.Options{Group: s.group})
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	if s.temps == nil {
-		s.temps, s.final = make(map[string]*os.File), make(map[string]string)
-	}
-	s.temps[f.Name()], s.final[f.Name()] = f, dest
-	s.order = append(s.order, f.Name())
+	s.pending = append(s.pending, f)
 	return f, nil
 }
 
-// closeFile closes f, which stays pending until commit.
-func (s *files) closeFile(f *os.File) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.temps[f.Name()] = nil
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("export: %w", err)
-	}
-	return f.Close()
-}
+// release closes a finished output's descriptor; it stays uncommitted.
+func (s *files) release(f *outfile.File) error { return f.Release() }
 
-// commit renames every temporary file to its destination (following a
-// symlink there, and keeping the mode of a file it replaces) and returns
-// the destinations.
+// commit moves every output onto its name and returns the names.
 func (s *files) commit() ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var done []string
-	for _, tmp := range s.order {
-		dest := s.final[tmp]
-		if real, err := filepath.EvalSymlinks(dest); err == nil {
-			dest = real
-		}
-		if st, err := os.Stat(dest); err == nil {
-			if err := os.Chmod(tmp, st.Mode().Perm()); err != nil {
-				return done, fmt.Errorf("export: %w", err)
+	for i, f := range s.pending {
+		if err := f.Close(); err != nil {
+			for _, rest := range s.pending[i+1:] {
+				rest.Abort()
 			}
-		}
-		if err := os.Rename(tmp, dest); err != nil {
+			s.pending = nil
 			return done, fmt.Errorf("export: %w", err)
 		}
-		delete(s.final, tmp)
-		done = append(done, dest)
+		done = append(done, f.Name())
 	}
-	s.order = nil
+	s.pending = nil
 	return done, nil
 }
 
-// createTemp creates a new hidden file in dir for base with mode 0666
-// less the umask, as the destination would get.
-func createTemp(dir, base string) (*os.File, error) {
-	for {
-		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
-		}
-	}
-}
-
-// abort removes every temporary file; later creates fail.
+// abort discards every output not yet committed; later creates fail.
 func (s *files) abort() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.aborted = true
-	for _, tmp := range s.order {
-		if f := s.temps[tmp]; f != nil {
-			f.Close()
-		}
-		os.Remove(tmp)
+	for _, f := range s.pending {
+		f.Abort()
 	}
-	s.order = nil
+	s.pending = nil
 }
 
 // target is one output file being written.
 type target[T any] struct {
-	f    *os.File // nil for a stream
+	f    *outfile.File // nil for a stream
 	enc  encoder[T]
 	rows int64
 	used uint64 // for closing the least recently used
@@ -323,7 +283,7 @@ func (o *outputs[T, P]) closeTarget(key int64, t *target[T]) error {
 	delete(o.open, key)
 	err := t.enc.close()
 	if t.f != nil {
-		err = errors.Join(err, o.files.closeFile(t.f))
+		err = errors.Join(err, o.files.release(t.f))
 	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)

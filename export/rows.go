@@ -5,9 +5,9 @@ import (
 	"net"
 	"net/netip"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/flows"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // maxVLANs bounds the VLAN tags recorded per packet.
@@ -62,7 +62,7 @@ type packetFiller struct {
 }
 
 // fill sets every field of r (which may hold a previous packet).
-func (f *packetFiller) fill(r *PacketRow, file string, number int64, p *convert.Packet, lt linktype.LinkType, h *flows.Headers) {
+func (f *packetFiller) fill(r *PacketRow, file string, number int64, p *pkt.Packet, lt linktype.LinkType, h *flows.Headers) {
 	data := r.store.data // keep the --with-data buffer
 	*r = PacketRow{
 		File:        file,

@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -43,7 +40,6 @@ whole export succeeded.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExport(cmd, args, &fl)
 		},
-		Annotations: map[string]string{signalsSelf: "self"},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&fl.out, "output", "o", "", "output file, directory (with --partition-by or --max-rows-per-file), or - for stdout")
@@ -108,11 +104,11 @@ func runExport(cmd *cobra.Command, args []string, fl *exportFlags) error {
 		return withExitCode(exitFailure, err)
 	}
 	defer closeInputs(inputs)
+	fl.opts.Group = &outputs // the signal handler discards unfinished files
 	exp, err := export.Create(fl.out, fl.opts)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
-	stopOnSignal(exp)
 	done := progress(false, "export", inputs...)
 	for i, in := range inputs {
 		if err := exp.AddCapture(args[i], in); err != nil {
@@ -126,17 +122,4 @@ func runExport(cmd *cobra.Command, args []string, fl *exportFlags) error {
 		return withExitCode(exitFailure, err)
 	}
 	return nil
-}
-
-// stopOnSignal removes the export's files and exits on SIGINT or SIGTERM.
-func stopOnSignal(exp *export.Exporter) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		sig := <-ch
-		interrupting.Store(true)
-		exp.Abort()
-		fmt.Fprintf(os.Stderr, "pcaptool: %v: stopped, no output written\n", sig)
-		os.Exit(exitInterrupted)
-	}()
 }
