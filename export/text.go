@@ -60,16 +60,7 @@ func (t *rowText) str(n, v string) {
 	}
 }
 
-func (t *rowText) optStr(n string, v *string) {
-	if !t.name(n) {
-		return
-	}
-	if v == nil {
-		t.null()
-		return
-	}
-	t.quoted(*v)
-}
+func (t *rowText) optStr(n string, v *string) { optional(t, n, v, t.quoted) }
 
 func (t *rowText) quoted(v string) {
 	if t.json {
@@ -85,7 +76,8 @@ func (t *rowText) i64(n string, v int64) {
 	}
 }
 
-func (t *rowText) optI64(n string, v *int64) {
+// optional appends column n: NULL when v is nil, else appendValue(*v).
+func optional[V any](t *rowText, n string, v *V, appendValue func(V)) {
 	if !t.name(n) {
 		return
 	}
@@ -93,29 +85,19 @@ func (t *rowText) optI64(n string, v *int64) {
 		t.null()
 		return
 	}
-	t.b = strconv.AppendInt(t.b, *v, 10)
+	appendValue(*v)
+}
+
+func (t *rowText) optI64(n string, v *int64) {
+	optional(t, n, v, func(x int64) { t.b = strconv.AppendInt(t.b, x, 10) })
 }
 
 func (t *rowText) optI32(n string, v *int32) {
-	if !t.name(n) {
-		return
-	}
-	if v == nil {
-		t.null()
-		return
-	}
-	t.b = strconv.AppendInt(t.b, int64(*v), 10)
+	optional(t, n, v, func(x int32) { t.b = strconv.AppendInt(t.b, int64(x), 10) })
 }
 
 func (t *rowText) optBool(n string, v *bool) {
-	if !t.name(n) {
-		return
-	}
-	if v == nil {
-		t.null()
-		return
-	}
-	t.b = strconv.AppendBool(t.b, *v)
+	optional(t, n, v, func(x bool) { t.b = strconv.AppendBool(t.b, x) })
 }
 
 func (t *rowText) f64(n string, v float64) {
