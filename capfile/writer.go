@@ -324,6 +324,9 @@ func (w *Writer) Close() error {
 		return err
 	}
 	w.finished = true
+	if w.file == nil { // made by NewWriter: the caller owns out
+		return nil
+	}
 	return w.file.Close()
 }
 
@@ -333,7 +336,7 @@ func (w *Writer) Close() error {
 // needs a plain, seekable file; a pipe or compressed output keeps the
 // original header.
 func (w *Writer) widenSnapLen() error {
-	if w.pcap == nil || !w.file.Seekable() || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
+	if w.pcap == nil || w.file == nil || !w.file.Seekable() || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
 		return nil
 	}
 	hdr := w.pcap.Header()
@@ -351,5 +354,7 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.finished = true
-	w.file.Abort()
+	if w.file != nil {
+		w.file.Abort()
+	}
 }
