@@ -17,7 +17,8 @@
 # machine may be shared. The row counts of every output are checked equal.
 #
 # Options (or environment variables): --packets N [BENCH_PACKETS, 2000000],
-# --runs N [BENCH_RUNS, 3], --dir DIR [BENCH_DIR, bench/out]; the generated
+# --runs N [BENCH_RUNS, 3], --dir DIR [BENCH_DIR, bench/out], --tools LIST
+# (comma-separated subset of parquet,csv,tshark,cat) [BENCH_TOOLS]; the generated
 # input is kept in DIR and reused. The Markdown report goes to standard
 # output and to DIR/export-results-DATE.md.
 set -euo pipefail
@@ -27,11 +28,13 @@ root=$(cd "$here/.." && pwd)
 packets=${BENCH_PACKETS:-2000000}
 runs=${BENCH_RUNS:-3}
 dir=${BENCH_DIR:-$root/bench/out}
+tools=${BENCH_TOOLS:-parquet,csv,tshark,cat}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--packets) packets=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--dir) dir=$2; shift 2 ;;
+	--tools) tools=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -61,6 +64,11 @@ targs=()
 for f in "${fields[@]}"; do targs+=(-e "$f"); done
 
 names=("pcaptool parquet" "pcaptool csv" "tshark csv" "cat")
+keys=(parquet csv tshark cat)
+selected=()
+for i in "${!keys[@]}"; do
+	case ",$tools," in *",${keys[$i]},"*) selected+=("$i") ;; esac
+done
 run_tool() { # index output
 	case $1 in
 	0) "$bin" export -o "$2.parquet" "$in" ;;
@@ -73,13 +81,14 @@ run_tool() { # index output
 declare -A times
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 0; r < runs; r++)); do
-	for i in "${!names[@]}"; do
+	for i in "${selected[@]}"; do
 		out=$dir/export-out-$i
 		rm -f "$out".*
 		log "run $((r + 1))/$runs: ${names[$i]} (load $(cut -d' ' -f1 /proc/loadavg))"
 		export -f run_tool 2>/dev/null || true
 		"$TIME" -f "%e %U %S %M" -o "$dir/time.txt" bash -c "$(declare -f run_tool); bin='$bin' in='$in'; targs=($(printf '%q ' "${targs[@]}")); run_tool $i '$out'"
 		times[$i]+="$(cat "$dir/time.txt");"
+		echo "${names[$i]} $packets $(cat "$dir/time.txt")" >> "$dir/export-times.log"
 	done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -87,20 +96,21 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 # Row counts: the outputs of the last run.
 rows_parquet=$(node "$root/export/testdata/duckdb_query.cjs" "${PCAPTOOL_NODE_MODULES:-$HOME/.cache/pcaptool-node/node_modules}" \
 	"SELECT count(*) AS n FROM '$dir/export-out-0.parquet'" 2>/dev/null | sed 's/.*"n":"\{0,1\}\([0-9]*\).*/\1/' || echo "?")
-rows_csv=$(($(wc -l < "$dir/export-out-1.csv") - 1))
-rows_tshark=$(($(wc -l < "$dir/export-out-2.csv") - 1))
+count_lines() { if [ -f "$1" ]; then echo $(($(wc -l < "$1") - 1)); else echo -; fi; }
+rows_csv=$(count_lines "$dir/export-out-1.csv")
+rows_tshark=$(count_lines "$dir/export-out-2.csv")
 
 median() { tr ';' '\n' | sed '/^$/d' | awk -v c="$1" '{print $c}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 report=$dir/export-results-$(date -u +%Y%m%dT%H%M%SZ).md
 {
 	echo "| tool | elapsed s | user s | sys s | peak RSS MB | output MB | rows |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"
-	for i in "${!names[@]}"; do
+	for i in "${selected[@]}"; do
 		e=$(echo "${times[$i]}" | median 1); u=$(echo "${times[$i]}" | median 2)
 		s=$(echo "${times[$i]}" | median 3); m=$(echo "${times[$i]}" | median 4)
 		size=-; rows=-
 		case $i in
-		0) size=$(stat -c %s "$dir/export-out-0.parquet"); rows=$rows_parquet ;;
+		0) size=$(stat -c %s "$dir/export-out-0.parquet"); rows=${rows_parquet:-?} ;;
 		1) size=$(stat -c %s "$dir/export-out-1.csv"); rows=$rows_csv ;;
 		2) size=$(stat -c %s "$dir/export-out-2.csv"); rows=$rows_tshark ;;
 		esac
