@@ -33,6 +33,7 @@ import (
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Packet is one packet as Wireshark reads it.
@@ -243,38 +244,24 @@ func readEditcap(path, tmp string, isPcapng bool) (*View, error) {
 
 // readCopy reads editcap's output into v.
 func readCopy(f io.Reader, isPcapng bool, v *View) error {
-	if !isPcapng {
-		r, err := pcap.NewReader(f)
-		if err != nil {
-			return err
-		}
-		for {
-			rec, err := r.ReadPacket()
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			v.Packets = append(v.Packets, Packet{Time: rec.Timestamp.UTC(), CapLen: len(rec.Data), Len: rec.Length,
-				Data: bytes.Clone(rec.Data), LinkType: r.Header().LinkType})
-		}
+	var r pkt.Reader
+	var err error
+	if isPcapng {
+		r, err = pcapng.NewPacketReader(f, pcapng.ReaderOptions{})
+	} else {
+		r, err = pcap.NewReader(f)
 	}
-	r, err := pcapng.NewPacketReader(f, pcapng.ReaderOptions{})
 	if err != nil {
 		return err
 	}
-	for {
-		p, err := r.ReadPacket()
-		if err == io.EOF {
-			return nil
-		}
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			return err
 		}
 		v.Packets = append(v.Packets, Packet{Time: p.Timestamp.UTC(), CapLen: len(p.Data), Len: p.Length,
 			Data: bytes.Clone(p.Data), LinkType: r.Interfaces()[p.Interface].LinkType})
 	}
+	return nil
 }
 
 // Frame is one line of tshark's frame list.
