@@ -273,8 +273,10 @@ func greIP(b []byte) ([]byte, bool) {
 }
 
 func (f *frame) addIP(src, dst netip.Addr) {
-	f.ips[f.nIP] = ipHeader{src, dst}
-	f.nIP++
+	if f.nIP < maxIPHeaders {
+		f.ips[f.nIP] = ipHeader{src, dst}
+		f.nIP++
+	}
 }
 
 func (f *frame) ipv4(b []byte) (proto uint8, payload []byte, ok bool) {
@@ -283,6 +285,11 @@ func (f *frame) ipv4(b []byte) (proto uint8, payload []byte, ok bool) {
 	}
 	ihl := int(b[0]&0x0f) * 4
 	total := int(binary.BigEndian.Uint16(b[2:]))
+	if total == 0 {
+		// TSO and BIG TCP leave the total length 0: the datagram is
+		// what was captured.
+		total = len(b)
+	}
 	if ihl < 20 || len(b) < ihl || total < ihl {
 		return 0, nil, false
 	}

@@ -60,7 +60,9 @@
 //   - tshark's conversation tables print bytes rounded to kB, MB, ...; we
 //     print exact byte counts (its endpoint tables are exact too).
 //   - Link types: we read Ethernet, raw IP (101, 228, 229), BSD loopback
-//     (0, 108) and Linux cooked captures (113, 276); frames of other link
-//     types count in io,stat but in no conversation table. GRE, VXLAN and
-//     other tunnels are not followed.
+//     (0, 108), Linux cooked captures (113, 276), Cisco HDLC, PPP, Frame
+//     Relay and PKTAP; frames of other link types (ARCnet, Juniper, 802.15.4,
+//     ...) count in io,stat but in no conversation table. IP in IP, GRE and
+//     PIM Register tunnels are followed; tunnels over UDP (VXLAN, Geneve)
+//     and Cisco ISL are not: their inner headers count in no table.
 package stats
