@@ -36,6 +36,17 @@ if [ ! -d "$duckdb_modules/@duckdb/node-api" ]; then
 	fi
 fi
 
+# pcapfix: the peer of `pcaptool repair` (validate's recovery test).
+if ! command -v pcapfix >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "installing pcapfix"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pcapfix >/dev/null ||
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pcapfix >/dev/null; }
+	else
+		echo "pcapfix missing: the recovery comparison will skip; install pcapfix"
+	fi
+fi
+
 export CGO_ENABLED=0
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

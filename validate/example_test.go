@@ -38,7 +38,8 @@ func ExampleReader() {
 	// 2 packets, 1 error
 }
 
-// Repair a file whose second record has an impossible captured length.
+// Repair a file whose second record header is destroyed: its captured and
+// original lengths are impossible, so nothing tells where it ended.
 func ExampleRepair() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
@@ -47,6 +48,7 @@ func ExampleRepair() {
 	b, _ := os.ReadFile(in)
 	first := 24 + 16 + int(binary.LittleEndian.Uint32(b[24+8:]))
 	binary.LittleEndian.PutUint32(b[first+8:], 0xffffff)
+	binary.LittleEndian.PutUint32(b[first+12:], 0xffffff)
 	os.WriteFile(in, b, 0o644)
 
 	rep, err := validate.Repair(in, out, validate.Options{})

@@ -19,6 +19,9 @@ type ngInterface struct {
 	// newID is the interface's index in a repaired file, -1 when its IDB
 	// was dropped.
 	newID int
+	// placeholder marks an interface whose description was lost, to be
+	// described from its first packet.
+	placeholder bool
 }
 
 // ngState is the state of the section being read.
@@ -31,7 +34,13 @@ type ngState struct {
 	start       int64 // offset of the first block after the section header
 	length      int64 // declared section length, -1 when not given
 	dropSection bool  // the section header is unusable: drop the section
-	scratch     []byte
+	// lost is set once a block of the section was dropped: packets may
+	// then refer to an interface whose description was lost.
+	lost     bool
+	lastTime time.Time // of the last packet with a usable time
+	lastType uint32    // type of the last block kept
+	scratch  []byte
+	fixed    []byte // a block with a restored length
 }
 
 const (
@@ -86,6 +95,7 @@ func (c *checker) pcapng() {
 	s := &ngState{length: -1}
 	var off int64
 	index, packet := 0, 0
+blocks:
 	for {
 		c.w.release(off)
 		hdr := c.w.peek(off, 12)
@@ -101,18 +111,31 @@ func (c *checker) pcapng() {
 		}
 		order := s.order
 		typ := binary.LittleEndian.Uint32(hdr)
-		if typ == ngSHB {
+		switch {
+		case typ == ngSHB:
 			order = byteOrderOf(hdr[8:12])
 			if order == nil {
 				c.add(Error, CodeByteOrder, off+8, index, -1, "section header with unknown byte-order magic 0x%08x",
 					binary.BigEndian.Uint32(hdr[8:12]))
 				var more bool
 				if off, more = c.ngSkip(s, off, index, "section header with a bad byte-order magic"); !more {
-					break
+					break blocks
 				}
 				continue
 			}
-		} else {
+		case order == nil:
+			// No section header was read: a sound block here gets one.
+			if o, ok := c.ngPlausible(s, off, hdr); ok {
+				c.ngSynthesizeSection(s, o, off, index)
+				continue
+			}
+			c.add(Error, CodeMagic, off, index, -1, "no section header: the block here is not a plausible one either")
+			var more bool
+			if off, more = c.ngSkip(s, off, index, "bytes before any usable section header"); !more {
+				break blocks
+			}
+			continue
+		default:
 			typ = order.Uint32(hdr)
 		}
 		length := order.Uint32(hdr[4:])
@@ -131,67 +154,129 @@ func (c *checker) pcapng() {
 			c.add(Error, CodeBlockLength, off+4, index, -1, "%s block total length %d %s",
 				pcapng.BlockType(typ), length, bad)
 			var more bool
-			if off, more = c.ngSkip(s, off, index, "block with a bad total length"); !more {
-				break
+			if off, more = c.ngDamaged(s, off, index, &packet, order, typ, "block with a bad total length"); !more {
+				break blocks
 			}
+			index++
 			continue
 		}
 		raw := c.w.peek(off, int(length))
 		if len(raw) < int(length) {
 			present := len(raw)
-			if next, ok := c.ngResync(s, off+4); ok {
+			if next, ok := c.ngResync(s, off+1); ok {
 				c.add(Error, CodeBlockLength, off+4, index, -1,
-					"%s block total length %d reaches past the end of the file (%d bytes left)",
-					pcapng.BlockType(typ), length, present)
+					"%s block total length %d reaches past the next plausible block at offset %d",
+					pcapng.BlockType(typ), length, next)
+				if c.ngRestore(s, off, next, index, &packet, order, typ) {
+					off = next
+					index++
+					continue
+				}
 				c.add(Error, CodeSkipped, off, index, -1, "skipped %d bytes to the next plausible block at offset %d",
 					next-off, next)
 				c.drop(off, next-off, 0, 0, "block with a bad total length")
+				s.lost = true
 				off = next
 				continue
 			}
 			c.add(Error, CodeTruncated, off, index, -1, "file ends inside a %s block: %d of %d bytes present",
 				pcapng.BlockType(typ), present, length)
-			c.drop(off, int64(present), 1, b2i(isPacketType(typ)), "truncated block at the end of the file")
+			c.drop(off, int64(c.remaining(off)), 1, b2i(isPacketType(typ)), "truncated block at the end of the file")
 			off += int64(present)
 			break
 		}
 		if trail := order.Uint32(raw[length-4:]); trail != length {
 			c.add(Error, CodeTrailingLength, off+int64(length)-4, index, -1,
 				"%s block trailing total length %d differs from the leading %d", pcapng.BlockType(typ), trail, length)
-			var more bool
-			if off, more = c.ngSkip(s, off, index, "block whose trailing length differs from its leading length"); !more {
-				break
+			if c.ngFollowed(s, off+int64(length)) {
+				// Only the trailing length is wrong: the next block starts
+				// where the leading one says.
+				fixed := append(s.fixed[:0], raw...)
+				s.fixed = fixed
+				order.PutUint32(fixed[length-4:], length)
+				c.ngProcess(s, fixed, order, typ, off, index, &packet)
+				index++
+				off += int64(length)
+				continue
 			}
+			var more bool
+			if off, more = c.ngDamaged(s, off, index, &packet, order, typ,
+				"block whose trailing length differs from its leading length"); !more {
+				break blocks
+			}
+			index++
 			continue
 		}
-		if typ == ngSHB {
-			c.ngEndSection(s, off, index)
-		}
-		isPacket := isPacketType(typ)
-		pkt := -1
-		if isPacket {
-			pkt = packet
-			packet++
-			c.rep.Packets++
-		}
-		out, why := c.ngBlock(s, raw, order, typ, off, index, pkt)
-		switch {
-		case out == nil:
-			c.drop(off, int64(length), 1, b2i(isPacket), why)
-		case s.dropSection && typ != ngSHB:
-			c.drop(off, int64(length), 1, b2i(isPacket), "block of a section whose header is unusable")
-		default:
-			c.keep(out)
-			if isPacket {
-				c.rep.UsablePackets++
-			}
-		}
-		c.rep.Blocks++
+		c.ngProcess(s, raw, order, typ, off, index, &packet)
 		index++
 		off += int64(length)
 	}
 	c.ngEndSection(s, off, index)
 	c.rep.Size = off
+}
+
+// ngProcess checks and keeps (or drops) the block raw whose framing is
+// sound.
+func (c *checker) ngProcess(s *ngState, raw []byte, order binary.ByteOrder, typ uint32, off int64, index int, packet *int) {
+	if typ == ngSHB {
+		c.ngEndSection(s, off, index)
+	}
+	isPacket := isPacketType(typ)
+	pkt := -1
+	if isPacket {
+		pkt = *packet
+		*packet++
+		c.rep.Packets++
+	}
+	out, why := c.ngBlock(s, raw, order, typ, off, index, pkt)
+	switch {
+	case out == nil:
+		c.drop(off, int64(len(raw)), 1, b2i(isPacket), why)
+		s.lost = true
+	case s.dropSection && typ != ngSHB:
+		c.drop(off, int64(len(raw)), 1, b2i(isPacket), "block of a section whose header is unusable")
+	default:
+		c.keep(out)
+		s.lastType = typ
+		if isPacket {
+			c.rep.UsablePackets++
+		}
+	}
+	c.rep.Blocks++
+}
+
+// ngDamaged handles the block at off whose lengths cannot be trusted: it
+// is restored when the next plausible block starts where the block's
+// trailing length says it ends, and dropped otherwise. It returns where
+// to go on, and false at the end of the file.
+func (c *checker) ngDamaged(s *ngState, off int64, index int, packet *int, order binary.ByteOrder, typ uint32, reason string) (int64, bool) {
+	next, ok := c.ngResync(s, off+1)
+	if ok && c.ngRestore(s, off, next, index, packet, order, typ) {
+		return next, true
+	}
+	return c.ngSkipTo(s, off, index, next, ok, reason)
+}
+
+// ngRestore keeps the block at off, whose leading length is damaged, when
+// its trailing length, just before the next plausible block at next, says
+// the block ends there.
+func (c *checker) ngRestore(s *ngState, off, next int64, index int, packet *int, order binary.ByteOrder, typ uint32) bool {
+	length := next - off
+	if order == nil || length < int64(max(ngMinLength(typ), 12)) || length > c.ngBehind() || length%4 != 0 {
+		return false
+	}
+	raw := c.w.peek(off, int(length))
+	if int64(len(raw)) != length || int64(order.Uint32(raw[length-4:])) != length || ngMinLength(typ) == 0 {
+		return false
+	}
+	fixed := append(s.fixed[:0], raw...)
+	s.fixed = fixed
+	order.PutUint32(fixed[4:], uint32(length))
+	c.add(Error, CodeBlockLength, off+4, index, -1,
+		"%s block: the trailing length %d ends it where the next block starts; leading length restored",
+		pcapng.BlockType(typ), length)
+	c.ngProcess(s, fixed, order, typ, off, index, packet)
+	return true
 }
 
 func isPacketType(t uint32) bool { return t == ngEPB || t == ngSPB || t == ngPB }
@@ -207,7 +292,12 @@ func b2i(b bool) int {
 // offset to continue from, or the end of the file and false when nothing
 // readable follows.
 func (c *checker) ngSkip(s *ngState, off int64, index int, reason string) (int64, bool) {
-	next, ok := c.ngResync(s, off+4)
+	next, ok := c.ngResync(s, off+1)
+	return c.ngSkipTo(s, off, index, next, ok, reason)
+}
+
+func (c *checker) ngSkipTo(s *ngState, off int64, index int, next int64, ok bool, reason string) (int64, bool) {
+	s.lost = true
 	if !ok {
 		n := c.remaining(off)
 		c.add(Error, CodeGarbage, off, index, -1, "%d bytes from offset %d to the end hold no further block", n, off)
@@ -216,52 +306,73 @@ func (c *checker) ngSkip(s *ngState, off int64, index int, reason string) (int64
 	}
 	c.add(Error, CodeSkipped, off, index, -1, "skipped %d bytes to the next plausible block at offset %d", next-off, next)
 	c.drop(off, next-off, 0, 0, reason)
+	c.ngLostInterface(s, off, next, index)
 	return next, true
 }
 
-// remaining counts the bytes from off to the end of the input.
+// remaining counts the bytes from off to the end of the input. Nothing
+// after off is looked at again.
 func (c *checker) remaining(off int64) int64 {
-	var n int64
-	for {
-		c.w.release(off + n)
-		b := c.w.peek(off+n, 4096)
-		if len(b) == 0 {
-			return n
-		}
-		n += int64(len(b))
-	}
+	return max(c.w.size()-off, 0)
 }
 
+// ngBehind is how far back from a resync candidate bytes are kept, so
+// that the damaged block before it can be restored.
+func (c *checker) ngBehind() int64 { return int64(min(c.opts.MaxBlockSize, 1<<20)) }
+
 // ngResync looks for the first plausible block at or after from: a known
-// block type, a sane length and a matching trailing length.
+// block type, a sane length and a matching trailing length. Every byte
+// offset is tried: inserted or deleted bytes leave the rest of the file
+// off its 4-byte alignment.
 func (c *checker) ngResync(s *ngState, from int64) (int64, bool) {
-	p := (from + 3) &^ 3
-	for {
-		c.w.release(p)
+	behind := c.ngBehind()
+	for p := from; ; p++ {
+		c.w.release(p - behind)
 		h := c.w.peek(p, 12)
 		if len(h) < 12 {
 			return 0, false
 		}
-		if c.ngPlausible(s, p, h) {
+		if _, ok := c.ngPlausible(s, p, h); ok {
 			return p, true
 		}
-		p += 4
 	}
 }
 
-func (c *checker) ngPlausible(s *ngState, p int64, h []byte) bool {
-	order := s.order
+// ngFollowed reports whether the end of the file or a plausible block is
+// at p.
+func (c *checker) ngFollowed(s *ngState, p int64) bool {
+	h := c.w.peek(p, 12)
+	if len(h) == 0 {
+		return true
+	}
+	_, ok := c.ngPlausible(s, p, h)
+	return ok
+}
+
+// ngPlausible reports whether a plausible block starts at p, and the byte
+// order it is in: the section's, or either when no section header has
+// been read.
+func (c *checker) ngPlausible(s *ngState, p int64, h []byte) (binary.ByteOrder, bool) {
+	if len(h) < 12 {
+		return nil, false
+	}
 	typ := binary.LittleEndian.Uint32(h)
 	if typ == ngSHB {
-		if order = byteOrderOf(h[8:12]); order == nil {
-			return false
-		}
-	} else {
-		if order == nil {
-			return false
-		}
-		typ = order.Uint32(h)
+		order := byteOrderOf(h[8:12])
+		return order, order != nil && c.ngPlausibleIn(s, p, h, order, typ)
 	}
+	if s.order != nil {
+		return s.order, c.ngPlausibleIn(s, p, h, s.order, s.order.Uint32(h))
+	}
+	for _, o := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		if c.ngPlausibleIn(s, p, h, o, o.Uint32(h)) {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+func (c *checker) ngPlausibleIn(s *ngState, p int64, h []byte, order binary.ByteOrder, typ uint32) bool {
 	min := ngMinLength(typ)
 	length := order.Uint32(h[4:])
 	if min == 0 || length < min || length%4 != 0 || uint64(length) > uint64(c.opts.MaxBlockSize) {
@@ -272,21 +383,57 @@ func (c *checker) ngPlausible(s *ngState, p int64, h []byte) bool {
 		return false
 	}
 	body := raw[8 : length-4]
+	// Interfaces whose description was lost may be referred to.
+	ifaces := uint64(len(s.ifaces))
+	if s.lost || s.order == nil {
+		ifaces += ngLostInterfaces
+	}
 	switch typ {
 	case ngSHB:
 		major, minor := order.Uint16(body[4:]), order.Uint16(body[6:])
 		return major == 1 && (minor == 0 || minor == 2)
 	case ngEPB:
 		capLen := order.Uint32(body[12:])
-		return uint64(order.Uint32(body)) < uint64(len(s.ifaces)) && uint64(pad4(int(capLen&0x7fffffff))) <= uint64(len(body)-20)
+		return uint64(order.Uint32(body)) < ifaces && uint64(pad4(int(capLen&0x7fffffff))) <= uint64(len(body)-20)
 	case ngPB:
-		return int(order.Uint16(body)) < len(s.ifaces)
+		capLen := order.Uint32(body[12:])
+		return uint64(order.Uint16(body)) < ifaces && uint64(pad4(int(capLen&0x7fffffff))) <= uint64(len(body)-20)
 	case ngISB:
-		return uint64(order.Uint32(body)) < uint64(len(s.ifaces))
+		return uint64(order.Uint32(body)) < ifaces
 	case ngSPB:
-		return len(s.ifaces) > 0
+		return ifaces > 0
+	case ngIDB:
+		return order.Uint16(body[2:]) == 0
 	}
 	return true
+}
+
+// ngLostInterfaces is how many interfaces beyond those described a packet
+// may refer to after a block was lost (its description may have been it).
+const ngLostInterfaces = 4
+
+// ngSynthesizeSection writes a section header for blocks found before any
+// usable one, in their byte order.
+func (c *checker) ngSynthesizeSection(s *ngState, o binary.ByteOrder, off int64, index int) {
+	c.add(Error, CodeMagic, off, index, -1,
+		"blocks without a usable section header: wrote a %s-endian section header (version 1.0, length unknown)",
+		orderName(o))
+	shb := make([]byte, 28)
+	o.PutUint32(shb, ngSHB)
+	o.PutUint32(shb[4:], 28)
+	o.PutUint32(shb[8:], pcapng.ByteOrderMagic)
+	o.PutUint16(shb[12:], 1)
+	o.PutUint64(shb[16:], ^uint64(0))
+	o.PutUint32(shb[24:], 28)
+	c.keep(shb)
+	s.order = o
+	s.ifaces = s.ifaces[:0]
+	s.kept = 0
+	s.shbOffset, s.shbIndex, s.start = off, index, off
+	s.length = -1
+	s.dropSection = false
+	s.lost = true
+	s.lastType = ngSHB
 }
 
 // ngEndSection checks the declared length of the section that ends at off.
@@ -340,6 +487,7 @@ func (c *checker) ngSectionHeader(s *ngState, raw []byte, o binary.ByteOrder, of
 	s.start = off + int64(len(raw))
 	s.length = int64(o.Uint64(body[8:]))
 	s.dropSection = false
+	s.lost = false
 	if s.length != -1 && s.length%4 != 0 {
 		c.add(Warning, CodeSectionLength, bodyOff+8, index, -1, "section length %d is not a multiple of 4", s.length)
 	}
@@ -407,16 +555,22 @@ func (c *checker) ngPacketBlock(s *ngState, raw []byte, o binary.ByteOrder, typ 
 	} else {
 		id = uint32(o.Uint16(body))
 	}
+	units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
+	if uint64(id) >= uint64(len(s.ifaces)) && s.lost && uint64(id) < uint64(len(s.ifaces))+ngLostInterfaces {
+		c.ngSynthesizeInterfaces(s, o, int(id), body[fixed:], units, off, index, packet)
+	}
 	if uint64(id) >= uint64(len(s.ifaces)) {
 		c.add(Error, CodeInterfaceID, bodyOff, index, packet, "interface id %d, but the section describes %d interfaces",
 			id, len(s.ifaces))
 		return nil, "packet of an undescribed interface"
 	}
+	if s.ifaces[id].placeholder {
+		c.ngSynthesizeInterfaces(s, o, int(id), body[fixed:], units, off, index, packet)
+	}
 	ifc := &s.ifaces[id]
 	if ifc.newID < 0 {
 		return nil, "packet of an interface whose description was dropped"
 	}
-	units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
 	capLen := o.Uint32(body[12:])
 	origLen := o.Uint32(body[16:])
 	if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-fixed) || capLen >= 1<<31 {
@@ -433,6 +587,9 @@ func (c *checker) ngPacketBlock(s *ngState, raw []byte, o binary.ByteOrder, typ 
 	n := int(capLen)
 	if !allZero(body[fixed+n : fixed+pad4(n)]) {
 		c.add(Warning, CodePadding, bodyOff+int64(fixed+n), index, packet, "non-zero padding after the packet data")
+	}
+	if ifc.ups != 0 {
+		s.lastTime = ifc.time(units)
 	}
 	c.packetSeen(off, index, packet, ifc.time(units), ifc.ups != 0, body[fixed:fixed+n])
 	good, ok := c.ngOptions(body, fixed+pad4(n), bodyOff, index, packet, typ, o)
@@ -458,9 +615,15 @@ func (c *checker) ngPacketBlock(s *ngState, raw []byte, o binary.ByteOrder, typ 
 func (c *checker) ngSimplePacket(s *ngState, raw []byte, o binary.ByteOrder, off int64, index, packet int) ([]byte, string) {
 	body := raw[8 : len(raw)-4]
 	bodyOff := off + 8
+	if len(s.ifaces) == 0 && s.lost {
+		c.ngSynthesizeInterfaces(s, o, 0, body[4:], 0, off, index, packet)
+	}
 	if len(s.ifaces) == 0 {
 		c.add(Error, CodeNoInterface, off, index, packet, "simple packet block before any interface description in the section")
 		return nil, "packet before any interface description"
+	}
+	if s.ifaces[0].placeholder {
+		c.ngSynthesizeInterfaces(s, o, 0, body[4:], 0, off, index, packet)
 	}
 	ifc := &s.ifaces[0]
 	if ifc.newID < 0 {
@@ -732,4 +895,121 @@ func (c *checker) ngNameResolution(s *ngState, raw, body []byte, bodyOff int64, 
 	}
 	c.add(Warning, CodeNameRecordsOpen, bodyOff+int64(pos), index, -1, "name resolution block without an nrb_record_end record")
 	return raw, ""
+}
+
+// ngSynthesizeInterfaces writes interface descriptions for the interfaces
+// up to id, whose descriptions were lost with a damaged block, so that
+// their packets are kept: the link type is guessed from the packet data
+// and the time resolution from the timestamp (units), as the power of ten
+// that puts it nearest the previous packet's time, or in 1990-2100.
+func (c *checker) ngSynthesizeInterfaces(s *ngState, o binary.ByteOrder, id int, data []byte, units uint64, off int64, index, packet int) {
+	lt := guessLinkType(data)
+	exp := guessResolution(units, s.lastTime)
+	for i := 0; i <= id; i++ {
+		if i < len(s.ifaces) && !s.ifaces[i].placeholder {
+			continue
+		}
+		c.add(Error, CodeInterfaceID, off, index, packet,
+			"interface %d is not described (its description block was lost): wrote one with link type %s and resolution 1e-%d s guessed from its packets",
+			i, lt, exp)
+		idb := make([]byte, 20, 32)
+		o.PutUint32(idb, ngIDB)
+		o.PutUint16(idb[8:], uint16(lt))
+		if exp != 6 {
+			opt := make([]byte, 8)
+			o.PutUint16(opt, uint16(pkt.OptIfTsresol))
+			o.PutUint16(opt[2:], 1)
+			opt[4] = byte(exp)
+			idb = append(idb[:16], opt...)
+			idb = append(idb, 0, 0, 0, 0)
+		}
+		o.PutUint32(idb[4:], uint32(len(idb)))
+		o.PutUint32(idb[len(idb)-4:], uint32(len(idb)))
+		c.keep(idb)
+		ups := uint64(1)
+		for range exp {
+			ups *= 10
+		}
+		ifc := ngInterface{linkType: lt, ups: ups, newID: s.kept}
+		s.kept++
+		if i < len(s.ifaces) {
+			s.ifaces[i] = ifc
+		} else {
+			s.ifaces = append(s.ifaces, ifc)
+		}
+	}
+}
+
+// ngLostInterface notes that the whole block dropped at [off, next) may
+// have been an interface description: it sits among them (after the
+// section header or another description) and its trailing length frames
+// exactly one block. Its interface keeps its number, described later from
+// its packets, so that the interfaces after it keep theirs.
+func (c *checker) ngLostInterface(s *ngState, off, next int64, index int) {
+	if s.order == nil || (s.lastType != ngSHB && s.lastType != ngIDB) || next-off < 20 {
+		return
+	}
+	t := c.w.peek(next-4, 4)
+	if len(t) < 4 || int64(s.order.Uint32(t)) != next-off {
+		return
+	}
+	c.add(Error, CodeBody, off, index, -1,
+		"the lost block among the interface descriptions is taken for interface %d's", len(s.ifaces))
+	s.ifaces = append(s.ifaces, ngInterface{newID: -1, placeholder: true})
+	s.lastType = ngIDB
+}
+
+// guessLinkType tells Ethernet from raw IP by the first bytes of a frame.
+func guessLinkType(data []byte) linktype.LinkType {
+	if len(data) >= 14 {
+		switch binary.BigEndian.Uint16(data[12:]) {
+		case 0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8:
+			return linktype.LinkType(1)
+		}
+	}
+	if len(data) > 0 && (data[0]>>4 == 4 || data[0]>>4 == 6) {
+		return linktype.LinkType(101)
+	}
+	return linktype.LinkType(1)
+}
+
+// guessResolution returns the decimal exponent of the time unit that puts
+// units nearest last (when known) or in 1990-2100.
+func guessResolution(units uint64, last time.Time) int {
+	best, bestDist := 6, uint64(1<<64-1)
+	for _, exp := range []int{9, 6, 3, 0} {
+		scale := uint64(1)
+		for range exp {
+			scale *= 10
+		}
+		sec := units / scale
+		var dist uint64
+		if !last.IsZero() {
+			l := uint64(max(last.Unix(), 0))
+			dist = max(sec, l) - min(sec, l)
+		} else if sec < 631152000 || sec > 4102444800 {
+			dist = 1 << 62
+		}
+		if dist < bestDist {
+			best, bestDist = exp, dist
+		}
+	}
+	return best
+}
+
+// guessPcapng reports whether a plausible pcapng block, in either byte
+// order, starts in the first guessSpan bytes of input whose section header
+// is unusable.
+func (c *checker) guessPcapng() bool {
+	s := &ngState{}
+	for p := int64(0); p < guessSpan; p++ {
+		h := c.w.peek(p, 12)
+		if len(h) < 12 {
+			return false
+		}
+		if _, ok := c.ngPlausible(s, p, h); ok {
+			return true
+		}
+	}
+	return false
 }
