@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
@@ -221,7 +222,7 @@ func TestMixedLinkTypes(t *testing.T) {
 	w, _ := Create(filepath.Join(dir, "x.pcap"), WriterOptions{})
 	_, err := pkt.Copy(w, &twoLinkTypes{})
 	w.Abort()
-	if !errors.Is(err, ErrMixedLinkTypes) {
+	if !errors.Is(err, pcap.ErrMixedLinkTypes) {
 		t.Fatalf("pcap with two link types: %v", err)
 	}
 	// Interfaces of another link type without packets are no obstacle.

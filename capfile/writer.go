@@ -18,10 +18,6 @@ import (
 	"github.com/pcaptool/pcaptool/pkt"
 )
 
-// ErrMixedLinkTypes reports an attempt to write interfaces of different link
-// types to a pcap file, which has room for one.
-var ErrMixedLinkTypes = errors.New("capfile: pcap files hold a single link type; write pcapng to keep several")
-
 // WriterOptions tune Create.
 type WriterOptions struct {
 	// Format of the output; FormatAuto picks it from the file name and
@@ -186,7 +182,7 @@ func (w *Writer) Name() string { return w.name }
 // A pcap file has one link type, so pcap output is described by the
 // interface of the first packet written: its link type, and the largest
 // snap length and finest resolution among the interfaces of that link type.
-// A later packet of another link type fails with ErrMixedLinkTypes.
+// A later packet of another link type fails with pcap.ErrMixedLinkTypes.
 func (w *Writer) AddInterface(ifc pkt.Interface) error {
 	if w.format == Pcapng {
 		if w.opts.Resolution != 0 {
@@ -258,7 +254,7 @@ func (w *Writer) WritePacket(p *pkt.Packet) error {
 		}
 	}
 	if lt := w.ifaces[p.Interface].LinkType; lt != w.pcap.Header().LinkType {
-		return fmt.Errorf("%s: %w (a packet of interface %d is %s, earlier packets are %s)", w.name, ErrMixedLinkTypes,
+		return fmt.Errorf("%s: %w (a packet of interface %d is %s, earlier packets are %s)", w.name, pcap.ErrMixedLinkTypes,
 			p.Interface, lt, w.pcap.Header().LinkType)
 	}
 	w.maxCap = max(w.maxCap, len(p.Data))
@@ -279,8 +275,16 @@ func namesFile(err error, name string) bool {
 	return errors.As(err, &pe) && pe.Path == name
 }
 
-// Flush pushes buffered packets to the file (or compressor).
+// Flush pushes buffered packets to the file (or compressor). A pcap file
+// to which no packet has been written yet gets its file header, described
+// by the first interface, so that a file being captured to is valid from
+// the start.
 func (w *Writer) Flush() error {
+	if w.format == Pcap && w.pcap == nil && !w.raw && len(w.ifaces) > 0 {
+		if err := w.startPcap(0); err != nil {
+			return err
+		}
+	}
 	switch {
 	case w.pcapng != nil:
 		return w.wrap(w.pcapng.Flush())

@@ -212,23 +212,23 @@ func foldALU(op uint16, a, b uint32) uint32 {
 	return 0
 }
 
-func (c *compiler) arith(e Arith) *aval {
+func (c *compiler) arith(e arithNode) *aval {
 	c.pos = e.Pos()
 	switch e := e.(type) {
-	case *Number:
+	case *numberNode:
 		return &aval{isConst: true, k: e.Value, firstImm: true, firstK: e.Value}
-	case *Length:
+	case *lengthNode:
 		return &aval{stmts: []bpf.RawInstruction{stmt(opLD|mLEN|szW, 0)}}
-	case *Negate:
+	case *negateNode:
 		v := c.arith(e.X)
 		if v.isConst {
 			return &aval{isConst: true, k: -v.k, cond: v.cond, firstImm: v.firstImm, firstK: v.firstK}
 		}
 		v.stmts = append(v.stmts, stmt(opALU|aluNEG, 0))
 		return v
-	case *Load:
+	case *loadNode:
 		return c.load(e)
-	case *ArithBinary:
+	case *arithBinaryNode:
 		a := c.arith(e.X)
 		b := c.arith(e.Y)
 		c.pos = e.Y.Pos()
@@ -298,7 +298,7 @@ func (c *compiler) binop(op uint16, a, b *aval) *aval {
 	return r
 }
 
-func (c *compiler) load(e *Load) *aval {
+func (c *compiler) load(e *loadNode) *aval {
 	idx := c.arith(e.Index)
 	c.pos = e.At
 	var sz uint16
@@ -318,30 +318,30 @@ func (c *compiler) load(e *Load) *aval {
 	var base uint32
 	tran := false
 	switch e.Proto {
-	case ProtoRadio:
+	case protoRadio:
 		c.fail("radio information not present in capture")
-	case ProtoLink:
+	case protoLink:
 		base = c.offLinkHdr
 		r.cond = idx.cond
-	case ProtoIP, ProtoARP, ProtoRARP, ProtoAtalk, ProtoDecnet, ProtoSCA, ProtoLAT, ProtoMOPRC,
-		ProtoMOPDL, ProtoIPv6:
+	case protoIP, protoARP, protoRARP, protoAtalk, protoDecnet, protoSCA, protoLAT, protoMOPRC,
+		protoMOPDL, protoIPv6:
 		base = c.offLinkPl + c.offNl
 		b := c.protoAbbrev(e.Proto)
 		if idx.cond != nil {
 			b = and(idx.cond, b)
 		}
 		r.cond = b
-	case ProtoSCTP, ProtoTCP, ProtoUDP, ProtoICMP, ProtoIGMP, ProtoIGRP, ProtoPIM, ProtoVRRP, ProtoCARP:
+	case protoSCTP, protoTCP, protoUDP, protoICMP, protoIGMP, protoIGRP, protoPIM, protoVRRP, protoCARP:
 		base = c.offLinkPl + c.offNl
 		tran = true
 		b := and(c.protoAbbrev(e.Proto), c.ipFrag())
 		if idx.cond != nil {
 			b = and(idx.cond, b)
 		}
-		r.cond = and(c.protoAbbrev(ProtoIP), b)
-	case ProtoICMPv6:
+		r.cond = and(c.protoAbbrev(protoIP), b)
+	case protoICMPv6:
 		base = c.offLinkPl + c.offNl + 40
-		b := c.protoAbbrev(ProtoIPv6)
+		b := c.protoAbbrev(protoIPv6)
 		if idx.cond != nil {
 			b = and(idx.cond, b)
 		}
@@ -364,24 +364,24 @@ func (c *compiler) load(e *Load) *aval {
 	return r
 }
 
-func (c *compiler) relation(n *Relation) *frag {
+func (c *compiler) relation(n *relationNode) *frag {
 	a0 := c.arith(n.X)
 	a1 := c.arith(n.Y)
 	c.pos = n.At
 	var jtype uint16
 	reversed := false
 	switch n.Op {
-	case RelGT:
+	case relGT:
 		jtype = jmpJGT
-	case RelGE:
+	case relGE:
 		jtype = jmpJGE
-	case RelEQ:
+	case relEQ:
 		jtype = jmpJEQ
-	case RelLE:
+	case relLE:
 		jtype, reversed = jmpJGT, true
-	case RelLT:
+	case relLT:
 		jtype, reversed = jmpJGE, true
-	case RelNE:
+	case relNE:
 		jtype, reversed = jmpJEQ, true
 	}
 	var b *frag

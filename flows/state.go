@@ -116,7 +116,7 @@ func (t *Tracker) count1(c *Conversation, d Dir, p *pkt.Packet, payload int) {
 	}
 }
 
-func (t *Tracker) addTCP(p *pkt.Packet, src, dst netip.Addr, payload int) {
+func (t *Tracker) addTCP(p *pkt.Packet, src, dst netip.Addr, payload int) *Conversation {
 	tcp := &t.tcp
 	c, d := t.lookup(TCP, netip.AddrPortFrom(src, uint16(tcp.SrcPort)), netip.AddrPortFrom(dst, uint16(tcp.DstPort)), p.Timestamp, tcp.SYN && !tcp.ACK)
 	t.count1(c, d, p, payload)
@@ -168,6 +168,7 @@ func (t *Tracker) addTCP(p *pkt.Packet, src, dst netip.Addr, payload int) {
 	t.ctx.conv = c
 	t.ctx.ci = gopacket.CaptureInfo{Timestamp: p.Timestamp, CaptureLength: len(p.Data), Length: p.Length}
 	t.assembler.AssembleWithContext(c.netFlow(d), tcp, &t.ctx)
+	return c
 }
 
 // maintain ends idle and closed conversations, lets reassembly skip

@@ -124,7 +124,7 @@ func acceptableWriteError(err error, format capfile.Format) bool {
 	switch format {
 	case capfile.Pcap:
 		// One link type per file; seconds in 32 bits.
-		return errors.Is(err, capfile.ErrMixedLinkTypes) || errors.Is(err, pcap.ErrTimestampRange)
+		return errors.Is(err, pcap.ErrMixedLinkTypes) || errors.Is(err, pcap.ErrTimestampRange)
 	default:
 		// Times before the interface's offset or beyond 64-bit units;
 		// resolutions whose units per second exceed 64 bits.

@@ -3,8 +3,10 @@ package live
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,6 +132,20 @@ const (
 	MethodRecvmsg
 )
 
+// ParseMethod accepts the words Method.String returns: auto (or ""), ring
+// and recvmsg.
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToLower(s) {
+	case "", "auto":
+		return MethodAuto, nil
+	case "ring":
+		return MethodRing, nil
+	case "recvmsg":
+		return MethodRecvmsg, nil
+	}
+	return 0, errors.New("live: method must be ring, recvmsg or auto")
+}
+
 func (m Method) String() string {
 	switch m {
 	case MethodRing:
@@ -172,9 +188,9 @@ type Config struct {
 	Protocol uint16
 }
 
-// Info is what the kernel said about the last packet read, beyond what
-// pkt.Packet holds.
-type Info struct {
+// packetInfo is what the kernel said about a packet; ReadPacket passes the
+// interface index, protocol and type on in pkt.Packet.Link.
+type packetInfo struct {
 	// IfIndex is the kernel index of the interface the packet crossed.
 	IfIndex int
 	Type    pkt.PacketType
@@ -259,22 +275,33 @@ func insertVLAN(buf []byte, n, off int, tpid, tci uint16) []byte {
 	return buf[:n+vlanTagLen]
 }
 
-// interfaceDescription builds the pkt.Interface a capture reports.
-func interfaceDescription(name, description string, lt linktype.LinkType, snaplen int, filter string) pkt.Interface {
+// interfaceDescription builds the pkt.Interface a capture reports, with
+// the options pcapng's if_name, if_description, if_MACaddr, if_filter and
+// if_os carry (if_tsresol comes from Resolution).
+func interfaceDescription(ifi *Interface, lt linktype.LinkType, snaplen int, filter string) pkt.Interface {
 	ifc := pkt.Interface{
 		LinkType:   lt,
 		SnapLen:    uint32(snaplen),
 		Resolution: pkt.Nanosecond,
 		FCSLen:     -1,
 	}
-	ifc.Options = append(ifc.Options, pkt.Option{Code: pkt.OptIfName, Value: []byte(name)})
-	if description != "" {
-		ifc.Options = append(ifc.Options, pkt.Option{Code: pkt.OptIfDescription, Value: []byte(description)})
+	add := func(code pkt.OptionCode, v []byte) {
+		ifc.Options = append(ifc.Options, pkt.Option{Code: code, Value: v})
+	}
+	add(pkt.OptIfName, []byte(ifi.Name))
+	description := ifi.Description
+	if description == "" {
+		description = fmt.Sprintf("%s, index %d, MTU %d", lt.Description(), ifi.Index, ifi.MTU)
+	}
+	add(pkt.OptIfDescription, []byte(description))
+	if len(ifi.HardwareAddr) == 6 {
+		add(pkt.OptIfMACAddr, slices.Clone(ifi.HardwareAddr))
 	}
 	if filter != "" {
 		// if_filter: first byte 0 = libpcap filter string.
-		ifc.Options = append(ifc.Options, pkt.Option{Code: pkt.OptIfFilter, Value: append([]byte{0}, filter...)})
+		add(pkt.OptIfFilter, append([]byte{0}, filter...))
 	}
+	add(pkt.OptIfOS, []byte(OSDescription()))
 	return ifc
 }
 

@@ -23,7 +23,6 @@ import (
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
-	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -128,9 +127,11 @@ func describe(fd int, ifi *net.Interface) Interface {
 	return i
 }
 
-// Handle is an open live capture. ReadPacket and WritePacketData must be
-// called from one goroutine at a time; Break, Stats and SetReadDeadline may
-// be called from any goroutine.
+// Handle is an open live capture: a pkt.Reader, a gopacket packet source
+// (ReadPacketData, ZeroCopyReadPacketData) and an injector
+// (WritePacketData). ReadPacket and WritePacketData must be called from one
+// goroutine at a time; Break, Stats, SetBPF, SetFilter and SetReadDeadline
+// may be called from any goroutine.
 type Handle struct {
 	conn    *packet.Conn
 	rc      syscall.RawConn
@@ -144,10 +145,8 @@ type Handle struct {
 	cfg     Config
 	method  Method
 	bufSize int // the kernel buffer in effect, see BufferSize
-	ifaces  []pkt.Interface
 
 	pkt      pkt.Packet
-	info     Info
 	flags    [4]byte
 	opts     [1]pkt.Option
 	broken   atomic.Bool
@@ -172,37 +171,10 @@ type Handle struct {
 	// ring path
 	ring *ring
 
-	// userFilter runs the filter in user space when the kernel cannot.
-	userFilter *bpf.VM
-}
-
-func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
-	prog := make([]bpf.Instruction, len(raw))
-	for i, r := range raw {
-		prog[i] = r.Disassemble()
-	}
-	vm, err := bpf.NewVM(prog)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", filter.ErrProgram, err)
-	}
-	return vm, nil
-}
-
-// userFiltered applies the user-space filter to the packet just built; it
-// reports false for a packet the filter rejects and truncates one it keeps
-// to the length the program returned.
-func (h *Handle) userFiltered() bool {
-	if h.userFilter == nil {
-		return true
-	}
-	n, err := h.userFilter.Run(h.pkt.Data)
-	if err != nil || n == 0 {
-		return false
-	}
-	if n < len(h.pkt.Data) {
-		h.pkt.Data = h.pkt.Data[:n]
-	}
-	return true
+	// filter is the user-space side of the filter, nil when the kernel
+	// does all the filtering.
+	filter  atomic.Pointer[userFilter]
+	ifacesP atomic.Pointer[[]pkt.Interface] // replaced by SetBPF
 }
 
 // Open starts a capture on the named interface, or on every interface
@@ -236,16 +208,13 @@ func Open(name string, cfg *Config) (*Handle, error) {
 			h.method = MethodRecvmsg
 		}
 	}
-	description := ""
-	var err error
+	ifi, err := InterfaceByName(name)
+	if err != nil {
+		return nil, err
+	}
 	if name == AnyDevice {
 		h.cooked, h.lt = true, linktype.LinuxSLL2
-		description = anyDescription
 	} else {
-		ifi, err := InterfaceByName(name)
-		if err != nil {
-			return nil, err
-		}
 		h.ifIndex, h.hatype = ifi.Index, ifi.HardwareType
 		h.lt, h.cooked = LinkTypeForARPHRD(ifi.HardwareType)
 	}
@@ -261,20 +230,11 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if proto == 0 {
 		proto = ethPAll
 	}
-	kernelFilter := c.Filter
-	if h.cooked && len(c.Filter) > 0 && (h.lt == linktype.LinuxSLL || h.lt == linktype.LinuxSLL2) {
-		fixed, ok := fixCooked(c.Filter, h.lt == linktype.LinuxSLL2)
-		if ok {
-			kernelFilter = fixed
-		} else {
-			// The program reads cooked-header fields the kernel cannot
-			// give it: run it here, on the packets as built.
-			if h.userFilter, err = newUserFilter(c.Filter); err != nil {
-				return nil, err
-			}
-			kernelFilter = nil
-		}
+	kernelFilter, uf, err := h.filters(c.Filter)
+	if err != nil {
+		return nil, err
 	}
+	h.filter.Store(uf)
 	conn, err := packet.Listen(&net.Interface{Index: h.ifIndex, Name: name}, typ, proto, &packet.Config{Filter: kernelFilter})
 	if err != nil {
 		return nil, openError(name, err)
@@ -288,7 +248,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		h.Close()
 		return nil, openError(name, err)
 	}
-	h.ifaces = []pkt.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
+	h.ifacesP.Store(&[]pkt.Interface{interfaceDescription(ifi, h.lt, h.snaplen, c.FilterText)})
 	h.opts[0] = pkt.Option{Code: pkt.OptEPBFlags, Value: h.flags[:]}
 	h.readIfDrops(true)
 	return h, nil
@@ -415,10 +375,7 @@ func (h *Handle) SnapLen() int { return h.snaplen }
 func (h *Handle) Method() Method { return h.method }
 
 // Interfaces implements pkt.Reader: one interface, the one captured on.
-func (h *Handle) Interfaces() []pkt.Interface { return h.ifaces }
-
-// Info describes the packet returned by the last ReadPacket.
-func (h *Handle) Info() Info { return h.info }
+func (h *Handle) Interfaces() []pkt.Interface { return *h.ifacesP.Load() }
 
 // SetReadDeadline makes ReadPacket return an error wrapping
 // os.ErrDeadlineExceeded when no packet arrives before t; the zero time
@@ -561,12 +518,11 @@ func (h *Handle) readRecvmsg() (bool, error) {
 	if len(data) > h.snaplen {
 		data = data[:h.snaplen]
 	}
-	h.fill(ts, wireLen, data, Info{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: from.Hatype, VLANTCI: tci, VLAN: vlanValid})
+	h.fill(ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: from.Hatype, VLANTCI: tci, VLAN: vlanValid})
 	return true, nil
 }
 
-func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info Info) {
-	h.info = info
+func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info packetInfo) {
 	flags := info.Type.EPBFlags()
 	h.flags[0], h.flags[1], h.flags[2], h.flags[3] = byte(flags), byte(flags>>8), byte(flags>>16), byte(flags>>24)
 	h.pkt = pkt.Packet{
@@ -574,6 +530,12 @@ func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info Info) {
 		Length:    max(wireLen, len(data)),
 		Data:      data,
 		Options:   h.opts[:],
+		Link: pkt.LinkInfo{
+			Valid:    true,
+			IfIndex:  int32(info.IfIndex),
+			Protocol: info.Protocol,
+			Type:     info.Type,
+		},
 	}
 }
 
@@ -755,4 +717,18 @@ func OSDescription() string {
 		return "Linux"
 	}
 	return unix.ByteSliceToString(u.Sysname[:]) + " " + unix.ByteSliceToString(u.Release[:])
+}
+
+// drainTime is how long a stopping Session keeps reading: a ring retires a
+// block at the latest two batching timeouts after it filled, so stopping at
+// once would lose the last packets. recvmsg has nothing to wait for.
+func (h *Handle) drainTime() time.Duration {
+	if h.method != MethodRing {
+		return 0
+	}
+	tov := h.cfg.Timeout
+	if h.cfg.Immediate {
+		tov = time.Millisecond
+	}
+	return 2*tov + 50*time.Millisecond
 }

@@ -193,8 +193,8 @@ func TestCaptureVeth(t *testing.T) {
 					t.Errorf("packet %d: epb_flags %#x, want inbound unicast (0x5)", i, f)
 				}
 			}
-			if info := h.Info(); info.IfIndex != e.idxB || info.Type != pkt.PacketHost || info.Protocol != testEtherType {
-				t.Errorf("Info() = %+v", info)
+			if l := got[len(got)-1].Link; !l.Valid || int(l.IfIndex) != e.idxB || l.Type != pkt.PacketHost || l.Protocol != testEtherType {
+				t.Errorf("Link = %+v", l)
 			}
 			expectNone(t, h, 50*time.Millisecond)
 			st, err := h.Stats()
@@ -249,9 +249,6 @@ func TestVLANReinserted(t *testing.T) {
 			got := readN(t, h, 1)[0]
 			if !bytes.Equal(got.Data, want) || got.Length != len(want) {
 				t.Fatalf("got % x\nwant % x", got.Data[:24], want[:24])
-			}
-			if info := h.Info(); !info.VLAN || info.VLANTCI != 0x2005 {
-				t.Errorf("Info() = %+v, want VLAN tci 0x2005", info)
 			}
 		})
 	}
@@ -346,8 +343,8 @@ func TestFilterAndDirection(t *testing.T) {
 			if f := epbFlags(outs[0]); f != 2 {
 				t.Errorf("outgoing epb_flags %#x, want 2", f)
 			}
-			if hOut.Info().Type != pkt.PacketOutgoing {
-				t.Errorf("outgoing packet type %v", hOut.Info().Type)
+			if outs[0].Link.Type != pkt.PacketOutgoing {
+				t.Errorf("outgoing packet type %v", outs[0].Link.Type)
 			}
 			expectNone(t, hOut, 20*time.Millisecond)
 			expectNone(t, hIn, 20*time.Millisecond)

@@ -6,7 +6,10 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
+	"golang.org/x/net/bpf"
+
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -35,9 +38,6 @@ func (*Handle) Method() Method { return MethodAuto }
 // Interfaces returns nil.
 func (*Handle) Interfaces() []pkt.Interface { return nil }
 
-// Info returns the zero Info.
-func (*Handle) Info() Info { return Info{} }
-
 // BufferSize returns 0.
 func (*Handle) BufferSize() int { return 0 }
 
@@ -49,6 +49,22 @@ func (*Handle) Break() {}
 
 // ReadPacket returns ErrUnsupported.
 func (*Handle) ReadPacket() (*pkt.Packet, error) { return nil, ErrUnsupported }
+
+// SetBPF returns ErrUnsupported.
+func (*Handle) SetBPF([]bpf.RawInstruction) error { return ErrUnsupported }
+
+// SetFilter returns ErrUnsupported.
+func (*Handle) SetFilter([]bpf.RawInstruction, string) error { return ErrUnsupported }
+
+// ReadPacketData returns ErrUnsupported.
+func (*Handle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	return nil, gopacket.CaptureInfo{}, ErrUnsupported
+}
+
+// ZeroCopyReadPacketData returns ErrUnsupported.
+func (*Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	return nil, gopacket.CaptureInfo{}, ErrUnsupported
+}
 
 // Stats returns ErrUnsupported.
 func (*Handle) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
@@ -79,3 +95,5 @@ func (*Injector) Close() error { return nil }
 
 // OSDescription names the running system for pcapng's shb_os.
 func OSDescription() string { return runtime.GOOS }
+
+func (*Handle) drainTime() time.Duration { return 0 }

@@ -214,6 +214,6 @@ func (h *Handle) readRing() (bool, error) {
 		data = data[:h.snaplen]
 	}
 	ts := time.Unix(int64(hdr.Sec), int64(hdr.Nsec))
-	h.fill(ts, wireLen, data, Info{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: tci, VLAN: vlanValid})
+	h.fill(ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: tci, VLAN: vlanValid})
 	return true, nil
 }

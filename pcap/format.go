@@ -92,7 +92,8 @@ func (h *FileHeader) recordHeaderLen() int {
 }
 
 // Sentinel errors; the errors returned wrap them in a *FormatError, except
-// ErrWriteAfterClose, returned as it is.
+// ErrWriteAfterClose, returned as it is, and ErrMixedLinkTypes, which is
+// about a stream rather than bytes.
 var (
 	ErrNotPcap         = errors.New("pcap: not a pcap file (unknown magic number)")
 	ErrVersion         = errors.New("pcap: unsupported file format version")
@@ -102,6 +103,7 @@ var (
 	ErrWriteAfterClose = errors.New("pcap: write after close")
 	ErrLinkTypeRange   = errors.New("pcap: link type field has bits outside the valid range")
 	ErrResolution      = errors.New("pcap: timestamp resolution other than microseconds or nanoseconds")
+	ErrMixedLinkTypes  = errors.New("pcap: a pcap file holds a single link type; write pcapng to keep several")
 )
 
 // FormatError describes malformed input, or what a Writer cannot encode:

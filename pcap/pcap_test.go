@@ -439,3 +439,67 @@ func TestWriterRejects(t *testing.T) {
 		})
 	}
 }
+
+// pcap.Writer is a pkt.Writer: pkt.Copy writes a stream into it, and an
+// interface of another link type is refused.
+func TestWriterIsStreamWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, FileHeader{LinkType: linktype.Ethernet, SnapLen: 65535, FCSLen: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eth := pkt.Interface{LinkType: linktype.Ethernet, Resolution: pkt.Microsecond, FCSLen: -1}
+	src := pkt.FromSlice([]pkt.Interface{eth, eth}, []*pkt.Packet{
+		{Timestamp: time.Unix(1, 0), Data: []byte{1}, Length: 1},
+		{Timestamp: time.Unix(2, 0), Data: []byte{2, 2}, Length: 2, Interface: 1},
+	})
+	if n, err := pkt.Copy(w, src); n != 2 || err != nil {
+		t.Fatalf("Copy = %d, %v", n, err)
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if p, err := r.ReadPacket(); err != nil || len(p.Data) != i+1 {
+			t.Fatalf("packet %d: %v", i, err)
+		}
+	}
+	if err := w.AddInterface(pkt.Interface{LinkType: linktype.Raw}); !errors.Is(err, ErrMixedLinkTypes) {
+		t.Fatalf("AddInterface(RAW) on an Ethernet file: %v", err)
+	}
+}
+
+// TestAppendWriter appends records to a file written by another Writer.
+func TestAppendWriter(t *testing.T) {
+	var buf bytes.Buffer
+	hdr := FileHeader{SnapLen: 100, LinkType: 1, FCSLen: -1}
+	first, err := NewWriter(&buf, hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Unix(5, 0)
+	if err := first.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{1}}); err != nil || first.Flush() != nil {
+		t.Fatal(err)
+	}
+	more, err := NewAppendWriter(&buf, hdr, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := more.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{2}}); err != nil || more.Flush() != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []byte{1, 2} {
+		rec, err := r.ReadPacket()
+		if err != nil || !bytes.Equal(rec.Data, []byte{want}) {
+			t.Fatalf("record %d: %v %v", want, rec, err)
+		}
+	}
+	if _, err := r.ReadPacket(); err != io.EOF {
+		t.Fatalf("after two records: %v", err)
+	}
+}

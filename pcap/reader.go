@@ -350,3 +350,5 @@ func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 // IsTruncated reports whether err means the input ended in the middle of a
 // header or record.
 func IsTruncated(err error) bool { return errors.Is(err, ErrTruncated) }
+
+var _ pkt.Reader = (*Reader)(nil)

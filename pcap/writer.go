@@ -70,6 +70,30 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 	return wr, nil
 }
 
+// AddInterface implements pkt.Writer, so that pkt.Copy can write a stream
+// into a pcap file. The file header describes the one interface a pcap
+// file has: interfaces of its link type are accepted and their packets
+// share the file; another link type fails with ErrMixedLinkTypes.
+func (w *Writer) AddInterface(ifc pkt.Interface) error {
+	if ifc.LinkType != w.hdr.LinkType {
+		return fmt.Errorf("%w: interface of link type %s, file of link type %s", ErrMixedLinkTypes, ifc.LinkType, w.hdr.LinkType)
+	}
+	return nil
+}
+
+// NewAppendWriter returns a Writer that adds records to a file whose
+// header, hdr, is already written (a file opened with os.O_APPEND, say): it
+// writes no file header. Output is buffered (size bytes, at least 4096);
+// call Flush when done.
+func NewAppendWriter(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
+	wr, err := NewWriterSize(w, hdr, max(size, 4096))
+	if err != nil {
+		return nil, err
+	}
+	wr.w.Reset(w) // drops the header, still in the buffer
+	return wr, nil
+}
+
 // Header returns the header written.
 func (w *Writer) Header() FileHeader { return w.hdr }
 
@@ -136,6 +160,8 @@ func (w *Writer) fail(sentinel error, format string, args ...any) error {
 // Flush writes buffered data to the underlying writer.
 func (w *Writer) Flush() error { return w.w.Flush() }
 
+var _ pkt.Writer = (*Writer)(nil)
+
 // Close flushes; later writes fail. It does not close the underlying writer.
 func (w *Writer) Close() error {
 	if w.closed {
@@ -144,3 +170,7 @@ func (w *Writer) Close() error {
 	w.closed = true
 	return w.w.Flush()
 }
+
+// Offset returns the number of bytes written so far (buffered or not),
+// file header included: the offset the next record will have.
+func (w *Writer) Offset() int64 { return w.offset }

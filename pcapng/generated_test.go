@@ -120,13 +120,21 @@ func tsharkCheck(t *testing.T, data []byte) {
 	compareWithTshark(t, path, data)
 }
 
-func TestGeneratedFiles(t *testing.T) {
-	base := uint64(1_700_000_000_123_456) // µs
-	tests := []struct {
-		name   string
-		blocks []Block
-		check  func(t *testing.T, r *PacketReader, pkts []*pkt.Packet)
-	}{
+// generatedCase is a file built from blocks and what reading it must give.
+type generatedCase struct {
+	name   string
+	blocks []Block
+	check  func(t *testing.T, r *PacketReader, pkts []*pkt.Packet)
+}
+
+// generatedBase is the time of the generated packets, in microseconds.
+const generatedBase = uint64(1_700_000_000_123_456)
+
+// generatedPacketCases are files that test packet blocks: byte orders,
+// resolutions, simple packets.
+func generatedPacketCases() []generatedCase {
+	base := generatedBase
+	return []generatedCase{
 		{
 			name: "big-endian section after little-endian sections",
 			blocks: []Block{
@@ -196,6 +204,14 @@ func TestGeneratedFiles(t *testing.T) {
 				}
 			},
 		},
+	}
+}
+
+// generatedBlockCases are files that test the other blocks: name
+// resolution, custom and unknown blocks, statistics and secrets.
+func generatedBlockCases() []generatedCase {
+	base := generatedBase
+	return []generatedCase{
 		{
 			name: "name resolution with many records",
 			blocks: func() []Block {
@@ -287,6 +303,10 @@ func TestGeneratedFiles(t *testing.T) {
 			},
 		},
 	}
+}
+
+func TestGeneratedFiles(t *testing.T) {
+	tests := append(generatedPacketCases(), generatedBlockCases()...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := buildFile(t, tt.blocks...)

@@ -34,6 +34,19 @@ if ! command -v pcapfix >/dev/null 2>&1; then
 	fi
 fi
 
+# DuckDB for the export tests: npm @duckdb/node-api, installed outside the
+# repository (PCAPTOOL_NODE_MODULES, default ~/.cache/pcaptool-node).
+duckdb_modules="${PCAPTOOL_NODE_MODULES:-$HOME/.cache/pcaptool-node/node_modules}"
+if [ ! -d "$duckdb_modules/@duckdb/node-api" ]; then
+	if command -v npm >/dev/null 2>&1; then
+		echo "installing DuckDB (npm @duckdb/node-api) into ${duckdb_modules%/node_modules}"
+		mkdir -p "${duckdb_modules%/node_modules}"
+		npm install --prefix "${duckdb_modules%/node_modules}" --no-audit --no-fund --silent @duckdb/node-api >/dev/null
+	else
+		echo "npm missing: the DuckDB export tests will skip; install nodejs and npm"
+	fi
+fi
+
 export CGO_ENABLED=0
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -734,4 +735,40 @@ func canForceRcvbuf(t *testing.T, size int) bool {
 		t.Log("SO_RCVBUFFORCE refused here: every recvmsg capture is capped by rmem_max")
 	}
 	return ok
+}
+
+// TestCaptureSummaryLines checks the lines capture prints without -w, on
+// the interface and on "any", where each line names the real interface:
+// the interface index, direction and protocol come with each packet.
+func TestCaptureSummaryLines(t *testing.T) {
+	p := newVethPair(t)
+	const n = 5
+	dev := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "-c", strconv.Itoa(n))
+	anyc := startIn(t, p.b, pcaptoolBin, "capture", "-i", "any", "--immediate", "-c", strconv.Itoa(n), "ether", "proto", "0x88b5")
+	dev.waitListening(t)
+	anyc.waitListening(t)
+	sent := goSender(t, p.a, p.va, n)
+	for _, b := range []*bg{dev, anyc} {
+		select {
+		case <-b.done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v did not stop after %d packets: %s", b.cmd.Args, n, b.errText())
+		}
+		outMu <- struct{}{}
+		lines := strings.Split(strings.TrimSpace(b.stdout.String()), "\n")
+		<-outMu
+		if len(lines) != n {
+			t.Fatalf("%v printed %d lines, want %d: %q", b.cmd.Args, len(lines), n, lines)
+		}
+		for i, l := range lines {
+			// Broadcast frames: the kernel classifies them as "B".
+			want := fmt.Sprintf(" %s B   ethertype 0x88b5, length %d", p.vb, len(sent[i]))
+			if b == anyc { // a 20-byte LINUX_SLL2 header instead of Ethernet's 14
+				want = fmt.Sprintf(" %s B   ethertype 0x88b5, length %d", p.vb, len(sent[i])-14+20)
+			}
+			if !strings.HasSuffix(l, want) {
+				t.Errorf("line %d %q, want it to end with %q", i, l, want)
+			}
+		}
+	}
 }

@@ -378,7 +378,7 @@ func checkConvertFile(tmp, file, editcap, tcpdump string, note func(string), fai
 	if beyondPcapTime(ours) {
 		// A pcap file's seconds field ends in 2106: we refuse rather
 		// than wrap silently, as editcap does.
-		if err == nil || !strings.Contains(string(out), "timestamp outside") {
+		if err == nil || !strings.Contains(string(out), "outside 1970-2106") {
 			fail(file, fmt.Sprintf("a time after 2106 written to pcap: err=%v %s", err, out))
 		} else {
 			note("times after 2106 refused for pcap output")
