@@ -32,6 +32,10 @@ type Reader struct {
 	pcapng *pcapng.PacketReader
 	ifaces []convert.Interface
 	pkt    convert.Packet
+	// pending is a packet read ahead (by OpenFrom) to return next;
+	// atEOF says the stream ended while reading ahead.
+	pending *convert.Packet
+	atEOF   bool
 	// lastInterface is the interface of the packet last returned through
 	// the gopacket methods, for Decoder.
 	lastInterface int
@@ -110,6 +114,13 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 
 // ReadPacket returns the next packet, valid until the next call, or io.EOF.
 func (r *Reader) ReadPacket() (*convert.Packet, error) {
+	if p := r.pending; p != nil {
+		r.pending = nil
+		return p, nil
+	}
+	if r.atEOF {
+		return nil, io.EOF
+	}
 	if r.pcapng != nil {
 		p, err := r.pcapng.ReadPacket()
 		if err != nil && err != io.EOF {

@@ -100,11 +100,19 @@ func (s *Select) Interfaces() []Interface { return s.src.Interfaces() }
 type TimeWindow struct {
 	src         Reader
 	start, stop time.Time
+	ordered     bool
 }
 
 // NewTimeWindow returns the stage; zero times mean no bound on that side.
 func NewTimeWindow(src Reader, start, stop time.Time) *TimeWindow {
 	return &TimeWindow{src: src, start: start, stop: stop}
+}
+
+// NewOrderedTimeWindow is NewTimeWindow for a source known to be in time
+// order (as capfile.OpenFrom finds when it seeks): the stream ends at the
+// first packet at or after stop instead of reading the rest.
+func NewOrderedTimeWindow(src Reader, start, stop time.Time) *TimeWindow {
+	return &TimeWindow{src: src, start: start, stop: stop, ordered: true}
 }
 
 // ReadPacket returns the next packet inside the window.
@@ -116,6 +124,9 @@ func (w *TimeWindow) ReadPacket() (*Packet, error) {
 		}
 		if p.NoTimestamp {
 			continue
+		}
+		if w.ordered && !w.stop.IsZero() && !p.Timestamp.Before(w.stop) {
+			return nil, io.EOF
 		}
 		if !w.start.IsZero() && p.Timestamp.Before(w.start) {
 			continue
