@@ -10,6 +10,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
+
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 )
 
 // RawReader is the content of a capture file with its compression removed
@@ -21,6 +23,7 @@ type RawReader struct {
 	counter     *countingReader
 	src         io.Reader
 	closers     []io.Closer
+	ahead       *pipeio.ReadAhead // reads the file ahead; closed before the file
 	size        int64
 	compression Compression
 }
@@ -42,8 +45,19 @@ func OpenRaw(name string) (*RawReader, error) {
 			size = st.Size()
 		}
 	}
-	r, err := NewRawReader(f, name)
+	var src io.Reader = f
+	var ahead *pipeio.ReadAhead
+	if name != "-" {
+		// A file is read ahead on a goroutine of its own (a pipe is not:
+		// closing early would wait for a writer that may never come).
+		ahead = pipeio.NewReadAhead(f, 0, 0)
+		src = ahead
+	}
+	r, err := NewRawReader(src, name)
 	if err != nil {
+		if ahead != nil {
+			ahead.Close()
+		}
 		if name != "-" {
 			f.Close()
 		}
@@ -51,6 +65,7 @@ func OpenRaw(name string) (*RawReader, error) {
 	}
 	if name != "-" {
 		r.file = f
+		r.ahead = ahead
 	}
 	r.size = size
 	return r, nil
@@ -74,7 +89,9 @@ func NewRawReader(r io.Reader, name string) (*RawReader, error) {
 		rr.closers = append(rr.closers, zr)
 		rr.src = zr
 	case Zstd:
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		// Two decoders: klauspost's zstd then decodes blocks
+		// asynchronously, beside the caller.
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(2))
 		if err != nil {
 			return nil, fmt.Errorf("%s: zstd: %w", name, err)
 		}
@@ -82,6 +99,13 @@ func NewRawReader(r io.Reader, name string) (*RawReader, error) {
 		rr.src = zr
 	case LZ4:
 		rr.src = lz4.NewReader(br)
+	}
+	if rr.compression == Gzip || rr.compression == LZ4 {
+		// Decompress on a goroutine of its own; it must stop before the
+		// decompressor closes, hence first in closers.
+		ahead := pipeio.NewReadAhead(rr.src, 0, 0)
+		rr.closers = append([]io.Closer{ahead}, rr.closers...)
+		rr.src = ahead
 	}
 	return rr, nil
 }
@@ -109,6 +133,10 @@ func (r *RawReader) Close() error {
 		errs = append(errs, c.Close())
 	}
 	r.closers = nil
+	if r.ahead != nil {
+		r.ahead.Close()
+		r.ahead = nil
+	}
 	if r.file != nil {
 		errs = append(errs, r.file.Close())
 		r.file = nil

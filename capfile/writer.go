@@ -14,6 +14,7 @@ import (
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
@@ -53,6 +54,7 @@ type Writer struct {
 	file    *os.File
 	out     io.Writer
 	closers []io.Closer
+	behind  *pipeio.WriteBehind // between the file and the rest
 	opts    WriterOptions
 	format  Format
 
@@ -159,6 +161,10 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		pending.writers[w] = struct{}{}
 		pending.Unlock()
 	}
+	// Write behind: the file's write calls (and below a compressor, the
+	// compression) run on a goroutine of their own.
+	w.behind = pipeio.NewWriteBehind(w.out, 0, 0)
+	w.out = w.behind
 	if err := w.wrapCompression(comp); err != nil {
 		w.Abort()
 		return nil, err
@@ -295,13 +301,17 @@ func (w *Writer) wrap(err error) error {
 
 // Flush pushes buffered packets to the file (or compressor).
 func (w *Writer) Flush() error {
+	var err error
 	switch {
 	case w.pcapng != nil:
-		return w.wrap(w.pcapng.Flush())
+		err = w.pcapng.Flush()
 	case w.pcap != nil:
-		return w.wrap(w.pcap.Flush())
+		err = w.pcap.Flush()
 	}
-	return nil
+	if err == nil && w.behind != nil && !w.compress {
+		err = w.behind.Flush()
+	}
+	return w.wrap(err)
 }
 
 // Close flushes everything, closes the file and renames it into place.
@@ -333,6 +343,12 @@ func (w *Writer) Close() error {
 		}
 	}
 	w.closers = nil
+	if w.behind != nil {
+		if cerr := w.behind.Close(); cerr != nil && err == nil {
+			err = w.wrap(cerr)
+		}
+		w.behind = nil
+	}
 	if w.file != nil {
 		if cerr := w.file.Close(); cerr != nil && err == nil {
 			err = w.wrap(cerr)
@@ -380,6 +396,10 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.finished = true
+	if w.behind != nil {
+		w.behind.Abort()
+		w.behind = nil
+	}
 	if w.file != nil {
 		w.file.Close()
 		w.file = nil
