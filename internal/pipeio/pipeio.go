@@ -18,10 +18,11 @@ import (
 	"sync/atomic"
 )
 
-// Default geometry: 4 blocks of 1 MiB each way.
+// Default geometry: 3 blocks of 512 KiB each way (1.5 MiB), enough to
+// keep a reader and a parser busy without weighing on memory bounds.
 const (
-	DefaultBlockSize = 1 << 20
-	DefaultBlocks    = 4
+	DefaultBlockSize = 512 << 10
+	DefaultBlocks    = 3
 )
 
 // ErrClosed is returned by a ReadAhead or WriteBehind used after Close.
