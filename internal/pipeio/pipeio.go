@@ -18,10 +18,10 @@ import (
 	"sync/atomic"
 )
 
-// Default geometry: 3 blocks of 512 KiB each way (1.5 MiB), enough to
+// Default geometry: 3 blocks of 256 KiB each way (768 KiB), enough to
 // keep a reader and a parser busy without weighing on memory bounds.
 const (
-	DefaultBlockSize = 512 << 10
+	DefaultBlockSize = 256 << 10
 	DefaultBlocks    = 3
 )
 
