@@ -177,7 +177,8 @@ func TestMatcherRandomPrograms(t *testing.T) {
 				code[i] %= 80
 			}
 		}
-		pkt := benchPackets(1 + rng.IntN(8))[rng.IntN(1)]
+		pkts := benchPackets(12) // IPv4 TCP and UDP, to port 80 or not
+		pkt := pkts[rng.IntN(len(pkts))]
 		for range rng.IntN(4) {
 			pkt[rng.IntN(len(pkt))] = byte(rng.Uint32())
 		}
