@@ -28,6 +28,18 @@ const (
 // ErrClosed is returned by a ReadAhead or WriteBehind used after Close.
 var ErrClosed = errors.New("pipeio: use after Close")
 
+// geometry applies the defaults to a ring's block size and count; a ring
+// needs two blocks at least, one being filled while the other drains.
+func geometry(blockSize, blocks int) (int, int) {
+	if blockSize <= 0 {
+		blockSize = DefaultBlockSize
+	}
+	if blocks <= 1 {
+		blocks = DefaultBlocks
+	}
+	return blockSize, blocks
+}
+
 type block struct {
 	buf []byte
 	n   int
@@ -51,12 +63,7 @@ type ReadAhead struct {
 // holding at most blocks of them (values <= 0 take the defaults). Close
 // stops the goroutine; it does not close src.
 func NewReadAhead(src io.Reader, blockSize, blocks int) *ReadAhead {
-	if blockSize <= 0 {
-		blockSize = DefaultBlockSize
-	}
-	if blocks <= 1 {
-		blocks = DefaultBlocks
-	}
+	blockSize, blocks = geometry(blockSize, blocks)
 	r := &ReadAhead{
 		src:    src,
 		free:   make(chan *block, blocks),
@@ -151,12 +158,7 @@ type WriteBehind struct {
 // NewWriteBehind starts a writer of blocks of blockSize bytes, at most
 // blocks of them in flight (values <= 0 take the defaults).
 func NewWriteBehind(dst io.Writer, blockSize, blocks int) *WriteBehind {
-	if blockSize <= 0 {
-		blockSize = DefaultBlockSize
-	}
-	if blocks <= 1 {
-		blocks = DefaultBlocks
-	}
+	blockSize, blocks = geometry(blockSize, blocks)
 	w := &WriteBehind{
 		dst:     dst,
 		free:    make(chan *block, blocks),
