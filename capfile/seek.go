@@ -10,9 +10,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Slicing by seeking, tcpslice's method: to read the packets stamped at or
@@ -202,7 +202,7 @@ type prober struct {
 	pcapHdr   pcap.FileHeader
 	isPcapng  bool
 	order     binary.ByteOrder
-	ifaces    []convert.Interface
+	ifaces    []pkt.Interface
 
 	// minTime is the first record's time: a record stamped earlier is
 	// not plausible in a time-ordered file (zeroed bytes inside a packet
@@ -447,7 +447,7 @@ func (p *prober) recordAt(off int64) (int64, time.Time, bool, error) {
 	o := p.order
 	sec, frac, capLen, origLen := o.Uint32(h), o.Uint32(h[4:]), o.Uint32(h[8:]), o.Uint32(h[12:])
 	unit := uint32(1000)
-	if p.pcapHdr.Precision == pcap.Nanosecond {
+	if p.pcapHdr.Resolution == pkt.Nanosecond {
 		unit = 1
 	}
 	snap := max(p.pcapHdr.SnapLen, 262144)

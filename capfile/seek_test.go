@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -40,18 +40,18 @@ func streamedFrom(t *testing.T, name string, start time.Time) []string {
 }
 
 // skipUntil drops packets until the first stamped at or after start.
-func skipUntil(r convert.Reader, start time.Time) convert.Reader {
+func skipUntil(r pkt.Reader, start time.Time) pkt.Reader {
 	return &skipper{r: r, start: start}
 }
 
 type skipper struct {
-	r       convert.Reader
+	r       pkt.Reader
 	start   time.Time
 	started bool
 }
 
-func (s *skipper) Interfaces() []convert.Interface { return s.r.Interfaces() }
-func (s *skipper) ReadPacket() (*convert.Packet, error) {
+func (s *skipper) Interfaces() []pkt.Interface { return s.r.Interfaces() }
+func (s *skipper) ReadPacket() (*pkt.Packet, error) {
 	for {
 		p, err := s.r.ReadPacket()
 		if err != nil || s.started {
@@ -64,7 +64,7 @@ func (s *skipper) ReadPacket() (*convert.Packet, error) {
 	}
 }
 
-func readLines(t *testing.T, r convert.Reader) []string {
+func readLines(t *testing.T, r pkt.Reader) []string {
 	t.Helper()
 	var out []string
 	for {
@@ -85,7 +85,7 @@ func writeSynth(t *testing.T, name string, cfg synth.Config, order binary.ByteOr
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convert.Copy(w, synth.New(cfg)); err != nil {
+	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -115,12 +115,12 @@ func TestOpenFromGenerated(t *testing.T) {
 		name     string
 		disorder int
 		order    binary.ByteOrder
-		res      convert.Resolution
+		res      pkt.Resolution
 	}{
 		{"a.pcap", 0, binary.LittleEndian, 0},
-		{"b.pcap", 0, binary.BigEndian, convert.Microsecond},
+		{"b.pcap", 0, binary.BigEndian, pkt.Microsecond},
 		{"a.pcapng", 0, binary.LittleEndian, 0},
-		{"b.pcapng", 0, binary.BigEndian, convert.Microsecond},
+		{"b.pcapng", 0, binary.BigEndian, pkt.Microsecond},
 		{"disordered.pcap", 30, binary.LittleEndian, 0},
 		{"disordered.pcapng", 5, binary.LittleEndian, 0},
 	} {

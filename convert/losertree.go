@@ -1,6 +1,10 @@
 package convert
 
-import "math"
+import (
+	"math"
+
+	"github.com/pcaptool/pcaptool/pkt"
+)
 
 // mergeKey is an input's place in the merge order, computed once when its
 // next packet is read so that each comparison is a few integer compares
@@ -25,7 +29,7 @@ func (a mergeKey) less(b mergeKey) bool {
 // input is done). The order is mergeHeap's documented one: packets
 // without a timestamp first, the lower input first; then by time, the
 // higher input first on equal times.
-func keyOf(i int, p *Packet) mergeKey {
+func keyOf(i int, p *pkt.Packet) mergeKey {
 	switch {
 	case p == nil:
 		return mergeKey{sec: math.MaxInt64, nsec: math.MaxInt32, tie: math.MaxInt32}

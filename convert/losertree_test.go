@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // TestLoserTreeOrder drains random inputs of 1 to 17 sorted key
@@ -14,13 +16,13 @@ func TestLoserTreeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 20))
 	for k := 1; k <= 17; k++ {
 		for range 20 {
-			seqs := make([][]*Packet, k)
+			seqs := make([][]*pkt.Packet, k)
 			var all []mergeKey
 			for i := range seqs {
 				ts := int64(0)
 				for range rng.IntN(30) {
 					ts += int64(rng.IntN(3))
-					p := &Packet{Timestamp: time.Unix(ts/2, ts%2), NoTimestamp: rng.IntN(20) == 0}
+					p := &pkt.Packet{Timestamp: time.Unix(ts/2, ts%2), NoTimestamp: rng.IntN(20) == 0}
 					seqs[i] = append(seqs[i], p)
 				}
 			}

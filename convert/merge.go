@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // IDBMergeMode says how Merge combines the interfaces of its inputs, as
@@ -62,8 +64,8 @@ type MergeOptions struct {
 }
 
 type mergeInput struct {
-	src     Reader
-	pkt     *Packet // primed packet, valid until src is read again
+	src     pkt.Reader
+	pkt     *pkt.Packet // primed packet, valid until src is read again
 	done    bool
 	seen    int   // interfaces of src already mapped
 	mapping []int // src interface index -> output interface index
@@ -79,17 +81,17 @@ type Merge struct {
 	inputs []mergeInput
 	opts   MergeOptions
 	mode   IDBMergeMode
-	ifaces []Interface
+	ifaces []pkt.Interface
 	tree   loserTree
 	keys   []mergeKey // by input: the order of its primed packet
 	next   int        // Append: the input being read
 	primed bool
 	last   int // input whose packet was returned last; -1 for none
-	pkt    Packet
+	pkt    pkt.Packet
 }
 
 // NewMerge returns a stream merging srcs.
-func NewMerge(srcs []Reader, opts MergeOptions) *Merge {
+func NewMerge(srcs []pkt.Reader, opts MergeOptions) *Merge {
 	m := &Merge{opts: opts, mode: opts.Mode, last: -1}
 	m.inputs = make([]mergeInput, len(srcs))
 	for i, s := range srcs {
@@ -99,7 +101,7 @@ func NewMerge(srcs []Reader, opts MergeOptions) *Merge {
 }
 
 // Interfaces returns the merged interfaces described so far.
-func (m *Merge) Interfaces() []Interface { return m.ifaces }
+func (m *Merge) Interfaces() []pkt.Interface { return m.ifaces }
 
 // readInput reads the next packet of input i into its slot.
 func (m *Merge) readInput(i int) error {
@@ -204,7 +206,7 @@ func (m *Merge) mapNew() {
 }
 
 // ReadPacket returns the next packet of the merged stream.
-func (m *Merge) ReadPacket() (*Packet, error) {
+func (m *Merge) ReadPacket() (*pkt.Packet, error) {
 	if !m.primed {
 		if err := m.prime(); err != nil {
 			return nil, err
@@ -242,7 +244,7 @@ func (m *Merge) ReadPacket() (*Packet, error) {
 	in := &m.inputs[i]
 	p := in.pkt
 	if p.Interface < 0 || p.Interface >= len(in.mapping) {
-		return nil, fmt.Errorf("convert: merge input %d: %w (%d)", i, ErrInterfaceIndex, p.Interface)
+		return nil, fmt.Errorf("convert: merge input %d: %w (%d)", i, pkt.ErrInterfaceIndex, p.Interface)
 	}
 	m.pkt = *p
 	m.pkt.Interface = in.mapping[p.Interface]
@@ -256,25 +258,18 @@ func (m *Merge) ReadPacket() (*Packet, error) {
 // if_os (an option present on one side only does not conflict). Like
 // Wireshark 4.0 it does not treat two interfaces that both state the same
 // if_fcslen as duplicates.
-func DuplicateInterface(a, b *Interface) bool {
+func DuplicateInterface(a, b *pkt.Interface) bool {
 	if a.LinkType != b.LinkType || a.Resolution != b.Resolution || a.SnapLen != b.SnapLen {
 		return false
 	}
 	if a.FCSLen >= 0 && b.FCSLen >= 0 && a.FCSLen == b.FCSLen {
 		return false
 	}
-	for _, code := range []uint16{optIfSpeed, OptComment, OptInterfaceName, OptInterfaceDescription, optIfHardware, optIfOS} {
-		va, vb := FindOption(a.Options, code), FindOption(b.Options, code)
+	for _, code := range []pkt.OptionCode{pkt.OptIfSpeed, pkt.OptComment, pkt.OptIfName, pkt.OptIfDescription, pkt.OptIfHardware, pkt.OptIfOS} {
+		va, vb := pkt.FindOption(a.Options, code), pkt.FindOption(b.Options, code)
 		if va != nil && vb != nil && !bytes.Equal(va, vb) {
 			return false
 		}
 	}
 	return true
 }
-
-// Interface option codes DuplicateInterface compares.
-const (
-	optIfSpeed    uint16 = 8  // if_speed
-	optIfOS       uint16 = 12 // if_os
-	optIfHardware uint16 = 15 // if_hardware
-)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // EditOptions gather editcap's per-packet edits. The zero value changes
@@ -17,7 +18,7 @@ type EditOptions struct {
 	// selection and before the time window, so that packet numbers still
 	// count the input; pcaptool passes a pcap-filter expression here
 	// (edit -f), which editcap lacks.
-	Filter func(Reader) (Reader, error)
+	Filter func(pkt.Reader) (pkt.Reader, error)
 	// Start and Stop bound timestamps: Start <= t < Stop (-A, -B); zero
 	// means unbounded.
 	Start, Stop time.Time
@@ -46,7 +47,7 @@ type EditOptions struct {
 // NewEdit wraps src in the stages opts asks for, in the order editcap
 // applies them: packet numbers (for -a and the selection) count the input;
 // then Filter, the time window, -S, -t, -s, -T, -C and duplicate removal.
-func NewEdit(src Reader, opts EditOptions) (Reader, error) {
+func NewEdit(src pkt.Reader, opts EditOptions) (pkt.Reader, error) {
 	r := src
 	if len(opts.Comments) > 0 {
 		r = NewComment(r, opts.Comments)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 	"unsafe"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // sortWindow sorts a nearly sorted stream in one pass. Packets are copied
@@ -18,7 +20,7 @@ import (
 // emit more eagerly; correctness never depends on it, only on no packet
 // arriving earlier than one already returned.
 type sortWindow struct {
-	src     Reader
+	src     pkt.Reader
 	ring    []byte
 	head    int // where the next record goes
 	queue   []windowSlot
@@ -29,13 +31,13 @@ type sortWindow struct {
 	run     []windowItem // the FIFO of packets that arrived in order
 	runHead int          // index in run of its first live item
 	seq     uint64
-	pending *Packet
+	pending *pkt.Packet
 	eof     bool
 	last    *windowItem // returned last; freed on the next call
 	lastKey windowItem
 	emitted bool
-	pkt     Packet
-	opts    []Option
+	pkt     pkt.Packet
+	opts    []pkt.Option
 }
 
 type windowSlot struct {
@@ -61,7 +63,7 @@ const windowEntryCost = int64(unsafe.Sizeof(windowSlot{}) + unsafe.Sizeof(window
 // (1/8), both allocated once: the window then never grows, so the
 // process holds memory plus buffers and no garbage, whatever the packet
 // sizes (small packets fill the index first, large ones the ring).
-func newSortWindow(src Reader, memory int64) *sortWindow {
+func newSortWindow(src pkt.Reader, memory int64) *sortWindow {
 	index := memory / 8
 	entries := int(max(index/windowEntryCost, 64))
 	return &sortWindow{
@@ -114,7 +116,7 @@ func (w *sortWindow) free(seq uint64) {
 	}
 }
 
-func (w *sortWindow) next() (*Packet, error) {
+func (w *sortWindow) next() (*pkt.Packet, error) {
 	if w.last != nil {
 		w.free(w.last.seq)
 		w.last = nil

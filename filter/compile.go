@@ -8,11 +8,8 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
-
-// DefaultSnaplen is the value a matching program returns, tcpdump's
-// default snapshot length.
-const DefaultSnaplen = 262144
 
 // Sentinel errors.
 var (
@@ -28,9 +25,9 @@ var (
 // Options tune compilation. The zero value compiles as tcpdump -r does
 // for a file written on this host.
 type Options struct {
-	// Snaplen is what the program returns for a matching packet; 0 means
-	// DefaultSnaplen.
-	Snaplen uint32
+	// SnapLen is what the program returns for a matching packet; 0 means
+	// pkt.DefaultSnapLen, tcpdump's default.
+	SnapLen uint32
 	// NullByteOrder is the byte order of the 4-byte address family in
 	// DLT_NULL headers: the byte order of the capture file. nil means
 	// this host's order, as libpcap assumes for a file it does not swap.
@@ -74,7 +71,7 @@ func Supported(lt linktype.LinkType) bool {
 // matching packets and 0 for the others. Errors are *SyntaxError values
 // that give the offset in expr they refer to.
 func Compile(expr string, lt linktype.LinkType, snaplen uint32) ([]bpf.Instruction, error) {
-	return CompileOptions(expr, lt, Options{Snaplen: snaplen})
+	return CompileOptions(expr, lt, Options{SnapLen: snaplen})
 }
 
 // CompileOptions is Compile with options.
@@ -90,8 +87,8 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 	if !Supported(lt) {
 		return nil, &linkTypeError{lt}
 	}
-	if opts.Snaplen == 0 {
-		opts.Snaplen = DefaultSnaplen
+	if opts.SnapLen == 0 {
+		opts.SnapLen = pkt.DefaultSnapLen
 	}
 	c := &compiler{expr: expr, opts: opts}
 	defer func() {
@@ -106,10 +103,10 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 	c.initLinkType(lt)
 	var entry *block
 	if root == nil {
-		entry = c.retBlock(opts.Snaplen)
+		entry = c.retBlock(opts.SnapLen)
 	} else {
 		f := c.gen(root)
-		patch(f.t, c.retBlock(opts.Snaplen))
+		patch(f.t, c.retBlock(opts.SnapLen))
 		patch(f.f, c.retBlock(0))
 		entry = f.head
 	}

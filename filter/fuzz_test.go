@@ -7,6 +7,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 var supportedLinkTypes = []linktype.LinkType{linktype.Ethernet, linktype.LinuxSLL, linktype.LinuxSLL2,
@@ -76,7 +77,7 @@ func FuzzCompile(f *testing.F) {
 			// optimizer cost growing with blocks times facts) shows as a
 			// fuzzer stalled at "0/sec" while it minimizes slow inputs.
 			start := time.Now()
-			prog, err := Compile(expr, lt, DefaultSnaplen)
+			prog, err := Compile(expr, lt, pkt.DefaultSnapLen)
 			if d := time.Since(start); d > 3*time.Second {
 				t.Fatalf("%q on %v: compiling took %v", expr, lt, d)
 			}

@@ -5,6 +5,7 @@ package filter
 import (
 	"testing"
 
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
@@ -38,7 +39,7 @@ func TestKernelAcceptsPrograms(t *testing.T) {
 		for _, e := range oracleExpressions {
 			e = expandTemplate(e, addresses{ip4: "10.1.2.3", ip4b: "10.1.2.4", net8: "10.0.0.0", net16: "10.1",
 				net24: "10.1.2", ip6: "2001:db8::1", ip6net: "2001:db8::", mac: "02:00:00:00:00:01", port: "443"})
-			prog, err := Compile(e, lt, DefaultSnaplen)
+			prog, err := Compile(e, lt, pkt.DefaultSnapLen)
 			if err != nil {
 				continue
 			}

@@ -34,13 +34,19 @@ func NewMatcher(prog []bpf.Instruction) (*Matcher, error) {
 	return &Matcher{ops: ops, readsMem: readsMem}, nil
 }
 
+// maxProgramLen is the kernel's BPF_MAXINSNS.
+const maxProgramLen = 4096
+
 // Validate checks what the kernel's classic BPF checker checks: a
 // non-empty program of at most 4096 known instructions, jumps that stay
 // inside it, scratch memory indexes below 16, no constant division by
-// zero, and a return as the last instruction.
+// zero, and a return as the last instruction. It is the one validator of
+// the module: live capture checks programs with it before attaching them.
+// Errors wrap ErrProgram.
+
 func Validate(raw []bpf.RawInstruction) error {
-	if len(raw) == 0 || len(raw) > 4096 {
-		return fmt.Errorf("%w: %d instructions", ErrProgram, len(raw))
+	if len(raw) == 0 || len(raw) > maxProgramLen {
+		return fmt.Errorf("%w: %d instructions (want 1..%d)", ErrProgram, len(raw), maxProgramLen)
 	}
 	for i, r := range raw {
 		bad := func(why string) error {

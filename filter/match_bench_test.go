@@ -6,13 +6,14 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // BenchmarkMatchPort80 measures the case: "tcp port 80" over
 // Ethernet packets (IPv4 TCP and UDP, a quarter to port 80), compiled
 // Matcher against the interpreter it replaced and x/net/bpf's VM.
 func BenchmarkMatchPort80(b *testing.B) {
-	prog, err := Compile("tcp port 80", linktype.Ethernet, DefaultSnaplen)
+	prog, err := Compile("tcp port 80", linktype.Ethernet, pkt.DefaultSnapLen)
 	if err != nil {
 		b.Fatal(err)
 	}

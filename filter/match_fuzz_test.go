@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // matcherOpcodes is every opcode the Matcher accepts.
@@ -193,7 +195,7 @@ func TestMatcherAgreesWithInterpreter(t *testing.T) {
 	pkts := benchPackets(16)
 	for _, e := range []string{benchExpr, "tcp port 80", "udp or icmp", "ip[0] & 0xf != 5", "len > 60",
 		"tcp[tcp[0]&7] = 0", "ip[1] / ip[9] = 0", "ip6 or arp", "ip[2:2] << ip[9] > 7", "vlan and tcp"} {
-		prog, err := Compile(e, 1, DefaultSnaplen)
+		prog, err := Compile(e, 1, pkt.DefaultSnapLen)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,9 +9,9 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/reassembly"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Config tunes a Tracker. Zero fields take the defaults noted.
@@ -185,7 +185,7 @@ func firstLayer(lt linktype.LinkType, data []byte) gopacket.LayerType {
 
 // Add processes one packet of link type lt. Packets must come in capture
 // order for timeouts to be exact; late packets are accepted.
-func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
+func (t *Tracker) Add(p *pkt.Packet, lt linktype.LinkType) {
 	t.count.Packets++
 	if p.Timestamp.After(t.now) {
 		t.now = p.Timestamp

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // capinfosReport is capinfos -M's long report for one file, as label/value
@@ -295,7 +296,7 @@ func badFraction(name string) bool {
 		return false
 	}
 	limit := uint32(1_000_000)
-	if h.Precision == pcap.Nanosecond {
+	if h.Resolution == pkt.Nanosecond {
 		limit = 1_000_000_000
 	}
 	hdrLen := pcap.RecordHeaderLen

@@ -13,15 +13,15 @@
 // VLAN tag put back into the frame. On other systems every function returns
 // [ErrUnsupported].
 //
-// A [Handle] is a [convert.Reader]: ReadPacket returns a *convert.Packet whose
+// A [Handle] is a [pkt.Reader]: ReadPacket returns a *pkt.Packet whose
 // Data is valid until the next call, with an epb_flags option giving the
 // direction and reception type, so a capture can be stored by any
-// convert.Writer:
+// pkt.Writer:
 //
 //	h, err := live.Open("eth0", &live.Config{SnapLen: 262144})
 //	...
 //	defer h.Close()
-//	for p, err := range convert.All(h) { ... }
+//	for p, err := range pkt.All(h) { ... }
 //
 // Capturing on the pseudo-interface "any" gives LINUX_SLL2 packets whose
 // cooked header carries the index of the real interface, as libpcap does.
@@ -44,6 +44,6 @@
 //
 // Close may be called from another goroutine to stop a blocked ReadPacket,
 // which then returns io.EOF: a capture ended by a signal looks like the end
-// of a file to convert.Copy. SetReadDeadline bounds one ReadPacket so a
+// of a file to pkt.Copy. SetReadDeadline bounds one ReadPacket so a
 // caller can flush its output periodically while no packets arrive.
 package live

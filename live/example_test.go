@@ -6,9 +6,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Capture 100 packets from eth0 into a pcap file.
@@ -23,16 +23,16 @@ func ExampleOpen() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	w, err := pcap.NewWriter(f, pcap.FileHeader{LinkType: h.LinkType(), SnapLen: uint32(h.SnapLen()), Precision: pcap.Nanosecond, FCSLen: -1})
+	w, err := pcap.NewWriter(f, pcap.FileHeader{LinkType: h.Interfaces()[0].LinkType, SnapLen: uint32(h.SnapLen()), Resolution: pkt.Nanosecond, FCSLen: -1})
 	if err != nil {
 		log.Fatal(err)
 	}
 	n := 0
-	for p, err := range convert.All(h) {
+	for p, err := range pkt.All(h) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := w.WritePacket(p.Timestamp, p.Length, p.Data); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: p.Timestamp, Length: p.Length, Data: p.Data}); err != nil {
 			log.Fatal(err)
 		}
 		if n++; n == 100 {
@@ -54,7 +54,7 @@ func ExampleHandle_Break() {
 	}
 	defer h.Close()
 	time.AfterFunc(10*time.Second, h.Break)
-	for p, err := range convert.All(h) { // ends when Break is called
+	for p, err := range pkt.All(h) { // ends when Break is called
 		if err != nil {
 			log.Fatal(err)
 		}

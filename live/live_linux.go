@@ -18,9 +18,11 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/google/gopacket/layers"
 	"github.com/mdlayher/packet"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
@@ -142,12 +144,12 @@ type Handle struct {
 	cfg     Config
 	method  Method
 	bufSize int // the kernel buffer in effect, see BufferSize
-	ifaces  []convert.Interface
+	ifaces  []pkt.Interface
 
-	pkt      convert.Packet
+	pkt      pkt.Packet
 	info     Info
 	flags    [4]byte
-	opts     [1]convert.Option
+	opts     [1]pkt.Option
 	broken   atomic.Bool
 	closed   atomic.Bool
 	readErr  error
@@ -181,7 +183,7 @@ func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
 	}
 	vm, err := bpf.NewVM(prog)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBPF, err)
+		return nil, fmt.Errorf("%w: %v", filter.ErrProgram, err)
 	}
 	return vm, nil
 }
@@ -211,10 +213,10 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		c = *cfg
 	}
 	if c.SnapLen == 0 {
-		c.SnapLen = DefaultSnapLen
+		c.SnapLen = pkt.DefaultSnapLen
 	}
-	if c.SnapLen < 0 || c.SnapLen > DefaultSnapLen {
-		return nil, fmt.Errorf("%w: %d (want 1..%d)", ErrSnapLen, c.SnapLen, DefaultSnapLen)
+	if c.SnapLen < 0 || c.SnapLen > pkt.DefaultSnapLen {
+		return nil, fmt.Errorf("%w: %d (want 1..%d)", ErrSnapLen, c.SnapLen, pkt.DefaultSnapLen)
 	}
 	if c.BufferSize <= 0 {
 		c.BufferSize = DefaultBufferSize
@@ -223,7 +225,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		c.Timeout = DefaultTimeout
 	}
 	if len(c.Filter) > 0 {
-		if err := ValidateBPF(c.Filter); err != nil {
+		if err := filter.Validate(c.Filter); err != nil {
 			return nil, err
 		}
 	}
@@ -286,8 +288,8 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		h.Close()
 		return nil, openError(name, err)
 	}
-	h.ifaces = []convert.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
-	h.opts[0] = convert.Option{Code: convert.OptPacketFlags, Value: h.flags[:]}
+	h.ifaces = []pkt.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
+	h.opts[0] = pkt.Option{Code: pkt.OptEPBFlags, Value: h.flags[:]}
 	h.readIfDrops(true)
 	return h, nil
 }
@@ -391,8 +393,13 @@ func (h *Handle) recvOnce(fd uintptr) bool {
 	return true
 }
 
-// LinkType returns the link-layer header type of the captured packets.
-func (h *Handle) LinkType() linktype.LinkType { return h.lt }
+// LinkType returns the link-layer header type of the captured packets in
+// gopacket's representation, as every packet source of this module does;
+// Interfaces()[0].LinkType holds it in full (gopacket's type stops at 255).
+func (h *Handle) LinkType() layers.LinkType {
+	lt, _ := h.lt.Layers()
+	return lt
+}
 
 // BufferSize returns the kernel buffer in effect, in bytes: the ring's size,
 // or the socket receive buffer for MethodRecvmsg. It can be smaller than
@@ -407,8 +414,8 @@ func (h *Handle) SnapLen() int { return h.snaplen }
 // Method returns how packets are read.
 func (h *Handle) Method() Method { return h.method }
 
-// Interfaces implements convert.Reader: one interface, the one captured on.
-func (h *Handle) Interfaces() []convert.Interface { return h.ifaces }
+// Interfaces implements pkt.Reader: one interface, the one captured on.
+func (h *Handle) Interfaces() []pkt.Interface { return h.ifaces }
 
 // Info describes the packet returned by the last ReadPacket.
 func (h *Handle) Info() Info { return h.info }
@@ -435,7 +442,7 @@ func (h *Handle) Break() {
 // ReadPacket waits for the next packet and returns it. The packet and its
 // Data are valid until the next call or Close. After Break or Close it
 // returns io.EOF.
-func (h *Handle) ReadPacket() (*convert.Packet, error) {
+func (h *Handle) ReadPacket() (*pkt.Packet, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for {
@@ -463,8 +470,8 @@ func (h *Handle) ReadPacket() (*convert.Packet, error) {
 
 // wantDirection applies the loopback rule and the Direction setting, as
 // libpcap's linux_check_direction does.
-func (h *Handle) wantDirection(ifIndex int, t PacketType, hatype uint16) bool {
-	if t == PacketOutgoing {
+func (h *Handle) wantDirection(ifIndex int, t pkt.PacketType, hatype uint16) bool {
+	if t == pkt.PacketOutgoing {
 		// Loopback (and CAN) frames are seen again as incoming.
 		if ifIndex == h.loIndex {
 			return false
@@ -485,7 +492,7 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		return false, h.readErr
 	}
 	from := &h.from
-	pkttype := PacketType(from.Pkttype)
+	pkttype := pkt.PacketType(from.Pkttype)
 	ifIndex := int(from.Ifindex)
 	if !h.wantDirection(ifIndex, pkttype, from.Hatype) {
 		return false, nil
@@ -562,7 +569,7 @@ func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info Info) {
 	h.info = info
 	flags := info.Type.EPBFlags()
 	h.flags[0], h.flags[1], h.flags[2], h.flags[3] = byte(flags), byte(flags>>8), byte(flags>>16), byte(flags>>24)
-	h.pkt = convert.Packet{
+	h.pkt = pkt.Packet{
 		Timestamp: ts,
 		Length:    max(wireLen, len(data)),
 		Data:      data,

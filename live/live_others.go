@@ -6,8 +6,9 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/google/gopacket/layers"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Interfaces returns ErrUnsupported on this system.
@@ -23,7 +24,7 @@ type Handle struct{}
 func Open(string, *Config) (*Handle, error) { return nil, ErrUnsupported }
 
 // LinkType returns 0.
-func (*Handle) LinkType() linktype.LinkType { return 0 }
+func (*Handle) LinkType() layers.LinkType { return 0 }
 
 // SnapLen returns 0.
 func (*Handle) SnapLen() int { return 0 }
@@ -32,7 +33,7 @@ func (*Handle) SnapLen() int { return 0 }
 func (*Handle) Method() Method { return MethodAuto }
 
 // Interfaces returns nil.
-func (*Handle) Interfaces() []convert.Interface { return nil }
+func (*Handle) Interfaces() []pkt.Interface { return nil }
 
 // Info returns the zero Info.
 func (*Handle) Info() Info { return Info{} }
@@ -47,7 +48,7 @@ func (*Handle) SetReadDeadline(time.Time) error { return ErrUnsupported }
 func (*Handle) Break() {}
 
 // ReadPacket returns ErrUnsupported.
-func (*Handle) ReadPacket() (*convert.Packet, error) { return nil, ErrUnsupported }
+func (*Handle) ReadPacket() (*pkt.Packet, error) { return nil, ErrUnsupported }
 
 // Stats returns ErrUnsupported.
 func (*Handle) Stats() (Stats, error) { return Stats{}, ErrUnsupported }

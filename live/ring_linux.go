@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/sys/unix"
 )
 
@@ -155,7 +156,7 @@ func (h *Handle) readRing() (bool, error) {
 		r.left = 0
 		return false, fmt.Errorf("%w: block %d frame at %d+%d, %d bytes", errRingCorrupt, r.cur, pktOff, mac, got)
 	}
-	pkttype := PacketType(sll.Pkttype)
+	pkttype := pkt.PacketType(sll.Pkttype)
 	ifIndex := int(sll.Ifindex)
 	if !h.wantDirection(ifIndex, pkttype, sll.Hatype) {
 		return false, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // smallFile is a valid file: SHB, IDB, three EPBs (the second with a
@@ -21,13 +22,13 @@ func smallFile(t testing.TB) ([]byte, []int) {
 	t.Helper()
 	nrb := &NameResolution{EndOfRecords: true, Records: []NameRecord{{Type: RecordIPv4, Value: []byte("\x0a\x00\x00\x01host\x00")}}}
 	isb := &InterfaceStatistics{}
-	isb.Add(OptISBIfRecv, u64(le, 3))
+	isb.Add(pkt.OptISBIfRecv, u64(le, 3))
 	isb.EndOfOptions = true
 	data := buildFile(t,
-		shbBlock(le, optS(OptSHBUserAppl, "hostile")),
-		idbBlock(le, linktype.Ethernet, 0, optS(OptIfName, "eth0")),
+		shbBlock(le, optS(pkt.OptSHBUserAppl, "hostile")),
+		idbBlock(le, linktype.Ethernet, 0, optS(pkt.OptIfName, "eth0")),
 		epbBlock(le, 0, 1_000_000, frame(60, 1)),
-		epbBlock(le, 0, 2_000_000, frame(61, 2), optS(OptComment, "abcd")),
+		epbBlock(le, 0, 2_000_000, frame(61, 2), optS(pkt.OptComment, "abcd")),
 		epbBlock(le, 0, 3_000_000, frame(62, 3)),
 		nrb, isb)
 	var offs []int

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 	"github.com/pcaptool/pcaptool/validate"
 )
@@ -16,7 +16,7 @@ import (
 // writeSample writes three generated packets as a little-endian pcap file.
 func writeSample(name string) {
 	w, _ := capfile.Create(name, capfile.WriterOptions{Format: capfile.Pcap})
-	convert.Copy(w, synth.New(synth.Config{Packets: 3, Seed: 1}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 3, Seed: 1}))
 	w.Close()
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // pcapState is what the record checks need from the file header.
@@ -63,7 +64,7 @@ func (c *checker) pcap() {
 	if hdr.Modified {
 		s.hdrLen = pcap.ModifiedRecordHeaderLen
 	}
-	if hdr.Precision == pcap.Nanosecond {
+	if hdr.Resolution == pkt.Nanosecond {
 		s.fracLimit, s.fracScale = 1_000_000_000, 1
 	}
 	switch {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ngInterface is what later blocks need to know about an interface.
@@ -303,197 +304,231 @@ func (c *checker) ngEndSection(s *ngState, off int64, index int) {
 // ngBlock checks the body of a block whose framing is sound and returns the
 // bytes to keep (raw, or a repaired copy), or nil and why to drop it.
 func (c *checker) ngBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32, off int64, index, pkt int) ([]byte, string) {
-	body := raw[8 : len(raw)-4]
-	bodyOff := off + 8
-	name := pcapng.BlockType(typ).String()
 	switch typ {
 	case ngSHB:
-		major, minor := o.Uint16(body[4:]), o.Uint16(body[6:])
-		s.order = o
-		s.ifaces = s.ifaces[:0]
-		s.kept = 0
-		s.shbOffset, s.shbIndex = off, index
-		s.start = off + int64(len(raw))
-		s.length = int64(o.Uint64(body[8:]))
-		s.dropSection = false
-		if s.length != -1 && s.length%4 != 0 {
-			c.add(Warning, CodeSectionLength, bodyOff+8, index, -1, "section length %d is not a multiple of 4", s.length)
-		}
-		if !(major == 1 && (minor == 0 || minor == 2)) {
-			c.add(Error, CodeVersion, bodyOff+4, index, -1, "unsupported section version %d.%d (readers accept 1.0 and 1.2)",
-				major, minor)
-			s.dropSection = true
-			return nil, "section header of an unsupported version"
-		}
-		good, ok := c.ngOptions(body, 16, bodyOff, index, -1, typ, o)
-		if s.length != -1 && c.opts.Keep != nil {
-			// Blocks may be dropped from the section: say its length is
-			// unknown rather than keep a number that may turn false.
-			out := c.ngRebuild(s, raw, o, 16+good)
-			o.PutUint64(out[16:], ^uint64(0))
-			return out, ""
-		}
-		if !ok {
-			return c.ngRebuild(s, raw, o, 16+good), ""
-		}
-		return raw, ""
-
+		return c.ngSectionHeader(s, raw, o, off, index)
 	case ngIDB:
-		if len(body) < 8 {
-			c.add(Error, CodeBody, bodyOff, index, -1, "IDB body of %d bytes is too short for its 8-byte fixed part", len(body))
-			s.ifaces = append(s.ifaces, ngInterface{newID: -1})
-			return nil, "malformed interface description"
-		}
-		ifc := ngInterface{linkType: linktype.LinkType(o.Uint16(body)), snapLen: o.Uint32(body[4:]), ups: 1_000_000,
-			newID: s.kept}
-		if r := o.Uint16(body[2:]); r != 0 {
-			c.add(Warning, CodeBody, bodyOff+2, index, -1, "IDB reserved field is %d, should be 0", r)
-		}
-		if c.opts.Strict && !ifc.linkType.Known() {
-			c.add(Warning, CodeLinkType, bodyOff, index, -1, "unknown link type %d", uint16(ifc.linkType))
-		}
-		good, ok := c.ngOptions(body, 8, bodyOff, index, -1, typ, o)
-		c.ngInterfaceOptions(&ifc, body[8:8+good], o)
-		s.ifaces = append(s.ifaces, ifc)
-		s.kept++
-		if !ok {
-			return c.ngRebuild(s, raw, o, 8+good), ""
-		}
-		return raw, ""
-
+		return c.ngInterfaceDescription(s, raw, o, off, index)
 	case ngEPB, ngPB:
-		fixed := 20
-		if len(body) < fixed {
-			c.add(Error, CodeBody, bodyOff, index, pkt, "%s body of %d bytes is too short for its 20-byte fixed part", name, len(body))
-			return nil, "malformed packet block"
-		}
-		var id uint32
-		if typ == ngEPB {
-			id = o.Uint32(body)
-		} else {
-			id = uint32(o.Uint16(body))
-		}
-		if uint64(id) >= uint64(len(s.ifaces)) {
-			c.add(Error, CodeInterfaceID, bodyOff, index, pkt, "interface id %d, but the section describes %d interfaces",
-				id, len(s.ifaces))
-			return nil, "packet of an undescribed interface"
-		}
-		ifc := &s.ifaces[id]
-		if ifc.newID < 0 {
-			return nil, "packet of an interface whose description was dropped"
-		}
-		units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
-		capLen := o.Uint32(body[12:])
-		origLen := o.Uint32(body[16:])
-		if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-fixed) || capLen >= 1<<31 {
-			c.add(Error, CodeCaptureLength, bodyOff+12, index, pkt, "captured length %d does not fit in the %d-byte block body",
-				capLen, len(body))
-			return nil, "packet whose captured length overruns its block"
-		}
-		if int64(capLen) > int64(ifc.linkType.MaxPacketSize()) {
-			c.add(Error, CodeCaptureLength, bodyOff+12, index, pkt, "captured length %d exceeds the maximum of %d for link type %s",
-				capLen, ifc.linkType.MaxPacketSize(), ifc.linkType)
-			return nil, "packet larger than its link type allows"
-		}
-		c.ngPacketLengths(ifc, capLen, origLen, bodyOff+12, index, pkt)
-		n := int(capLen)
-		if !allZero(body[fixed+n : fixed+pad4(n)]) {
-			c.add(Warning, CodePadding, bodyOff+int64(fixed+n), index, pkt, "non-zero padding after the packet data")
-		}
-		c.packetSeen(off, index, pkt, ifc.time(units), ifc.ups != 0, body[fixed:fixed+n])
-		good, ok := c.ngOptions(body, fixed+pad4(n), bodyOff, index, pkt, typ, o)
-		out := raw
-		if !ok {
-			out = c.ngRebuild(s, raw, o, fixed+pad4(n)+good)
-		}
-		if ifc.newID != int(id) {
-			if &out[0] == &raw[0] {
-				out = append(s.scratch[:0], raw...)
-				s.scratch = out
-			}
-			if typ == ngEPB {
-				o.PutUint32(out[8:], uint32(ifc.newID))
-			} else {
-				o.PutUint16(out[8:], uint16(ifc.newID))
-			}
-		}
-		return out, ""
-
+		return c.ngPacketBlock(s, raw, o, typ, off, index, pkt)
 	case ngSPB:
-		if len(s.ifaces) == 0 {
-			c.add(Error, CodeNoInterface, off, index, pkt, "simple packet block before any interface description in the section")
-			return nil, "packet before any interface description"
-		}
-		ifc := &s.ifaces[0]
-		if ifc.newID < 0 {
-			return nil, "packet of an interface whose description was dropped"
-		}
-		origLen := o.Uint32(body)
-		capLen := origLen
-		if ifc.snapLen != 0 && capLen > ifc.snapLen {
-			capLen = ifc.snapLen
-		}
-		if want := 4 + uint64(pad4(int(capLen&0x7fffffff))); want != uint64(len(body)) || capLen >= 1<<31 {
-			c.add(Error, CodeCaptureLength, bodyOff, index, pkt,
-				"SPB body is %d bytes but original length %d and snaplen %d need %d", len(body), origLen, ifc.snapLen, want)
-			return nil, "simple packet whose length does not match its block"
-		}
-		c.packetSeen(off, index, pkt, time.Time{}, false, body[4:4+capLen])
-		return raw, ""
-
+		return c.ngSimplePacket(s, raw, o, off, index, pkt)
 	case ngNRB:
-		return c.ngNameResolution(s, raw, body, bodyOff, index, o)
-
+		return c.ngNameResolution(s, raw, raw[8:len(raw)-4], off+8, index, o)
 	case ngISB:
-		if len(body) < 12 {
-			c.add(Error, CodeBody, bodyOff, index, -1, "ISB body of %d bytes is too short for its 12-byte fixed part", len(body))
-			return nil, "malformed interface statistics"
-		}
-		id := o.Uint32(body)
-		if uint64(id) >= uint64(len(s.ifaces)) {
-			c.add(Warning, CodeInterfaceID, bodyOff, index, -1, "statistics for interface %d, but the section describes %d interfaces",
-				id, len(s.ifaces))
-		}
-		good, ok := c.ngOptions(body, 12, bodyOff, index, -1, typ, o)
-		out := raw
-		if !ok {
-			out = c.ngRebuild(s, raw, o, 12+good)
-		}
-		if uint64(id) < uint64(len(s.ifaces)) {
-			switch newID := s.ifaces[id].newID; {
-			case newID < 0:
-				return nil, "statistics of an interface whose description was dropped"
-			case newID != int(id):
-				if &out[0] == &raw[0] {
-					out = append(s.scratch[:0], raw...)
-					s.scratch = out
-				}
-				o.PutUint32(out[8:], uint32(newID))
-			}
-		}
-		return out, ""
-
+		return c.ngStatistics(s, raw, o, off, index)
 	case ngDSB:
-		if len(body) < 8 {
-			c.add(Error, CodeBody, bodyOff, index, -1, "DSB body of %d bytes is too short for its 8-byte fixed part", len(body))
-			return nil, "malformed decryption secrets"
-		}
-		n := o.Uint32(body[4:])
-		if uint64(pad4(int(n&0x7fffffff))) > uint64(len(body)-8) || n >= 1<<31 {
-			c.add(Error, CodeBody, bodyOff+4, index, -1, "secrets length %d does not fit in the %d-byte block body", n, len(body))
-			return nil, "decryption secrets overrunning their block"
-		}
-		good, ok := c.ngOptions(body, 8+pad4(int(n)), bodyOff, index, -1, typ, o)
-		if !ok {
-			return c.ngRebuild(s, raw, o, 8+pad4(int(n))+good), ""
-		}
-		return raw, ""
-
+		return c.ngDecryptionSecrets(s, raw, o, off, index)
 	case ngCB, ngCB2, ngSJE:
 		return raw, ""
 	}
 	if c.opts.Strict {
 		c.add(Warning, CodeUnknownBlock, off, index, -1, "unknown block type 0x%08x", typ)
+	}
+	return raw, ""
+}
+
+// ngSectionHeader checks a section header block and starts its section.
+func (c *checker) ngSectionHeader(s *ngState, raw []byte, o binary.ByteOrder, off int64, index int) ([]byte, string) {
+	body := raw[8 : len(raw)-4]
+	bodyOff := off + 8
+	major, minor := o.Uint16(body[4:]), o.Uint16(body[6:])
+	s.order = o
+	s.ifaces = s.ifaces[:0]
+	s.kept = 0
+	s.shbOffset, s.shbIndex = off, index
+	s.start = off + int64(len(raw))
+	s.length = int64(o.Uint64(body[8:]))
+	s.dropSection = false
+	if s.length != -1 && s.length%4 != 0 {
+		c.add(Warning, CodeSectionLength, bodyOff+8, index, -1, "section length %d is not a multiple of 4", s.length)
+	}
+	if !(major == 1 && (minor == 0 || minor == 2)) {
+		c.add(Error, CodeVersion, bodyOff+4, index, -1, "unsupported section version %d.%d (readers accept 1.0 and 1.2)",
+			major, minor)
+		s.dropSection = true
+		return nil, "section header of an unsupported version"
+	}
+	good, ok := c.ngOptions(body, 16, bodyOff, index, -1, ngSHB, o)
+	if s.length != -1 && c.opts.Keep != nil {
+		// Blocks may be dropped from the section: say its length is
+		// unknown rather than keep a number that may turn false.
+		out := c.ngRebuild(s, raw, o, 16+good)
+		o.PutUint64(out[16:], ^uint64(0))
+		return out, ""
+	}
+	if !ok {
+		return c.ngRebuild(s, raw, o, 16+good), ""
+	}
+	return raw, ""
+}
+
+// ngInterfaceDescription checks an interface description block and
+// records the interface.
+func (c *checker) ngInterfaceDescription(s *ngState, raw []byte, o binary.ByteOrder, off int64, index int) ([]byte, string) {
+	body := raw[8 : len(raw)-4]
+	bodyOff := off + 8
+	if len(body) < 8 {
+		c.add(Error, CodeBody, bodyOff, index, -1, "IDB body of %d bytes is too short for its 8-byte fixed part", len(body))
+		s.ifaces = append(s.ifaces, ngInterface{newID: -1})
+		return nil, "malformed interface description"
+	}
+	ifc := ngInterface{linkType: linktype.LinkType(o.Uint16(body)), snapLen: o.Uint32(body[4:]), ups: 1_000_000,
+		newID: s.kept}
+	if r := o.Uint16(body[2:]); r != 0 {
+		c.add(Warning, CodeBody, bodyOff+2, index, -1, "IDB reserved field is %d, should be 0", r)
+	}
+	if c.opts.Strict && !ifc.linkType.Known() {
+		c.add(Warning, CodeLinkType, bodyOff, index, -1, "unknown link type %d", uint16(ifc.linkType))
+	}
+	good, ok := c.ngOptions(body, 8, bodyOff, index, -1, ngIDB, o)
+	c.ngInterfaceOptions(&ifc, body[8:8+good], o)
+	s.ifaces = append(s.ifaces, ifc)
+	s.kept++
+	if !ok {
+		return c.ngRebuild(s, raw, o, 8+good), ""
+	}
+	return raw, ""
+}
+
+// ngPacketBlock checks an enhanced or obsolete packet block.
+func (c *checker) ngPacketBlock(s *ngState, raw []byte, o binary.ByteOrder, typ uint32, off int64, index, packet int) ([]byte, string) {
+	body := raw[8 : len(raw)-4]
+	bodyOff := off + 8
+	name := pcapng.BlockType(typ).String()
+	fixed := 20
+	if len(body) < fixed {
+		c.add(Error, CodeBody, bodyOff, index, packet, "%s body of %d bytes is too short for its 20-byte fixed part", name, len(body))
+		return nil, "malformed packet block"
+	}
+	var id uint32
+	if typ == ngEPB {
+		id = o.Uint32(body)
+	} else {
+		id = uint32(o.Uint16(body))
+	}
+	if uint64(id) >= uint64(len(s.ifaces)) {
+		c.add(Error, CodeInterfaceID, bodyOff, index, packet, "interface id %d, but the section describes %d interfaces",
+			id, len(s.ifaces))
+		return nil, "packet of an undescribed interface"
+	}
+	ifc := &s.ifaces[id]
+	if ifc.newID < 0 {
+		return nil, "packet of an interface whose description was dropped"
+	}
+	units := uint64(o.Uint32(body[4:]))<<32 | uint64(o.Uint32(body[8:]))
+	capLen := o.Uint32(body[12:])
+	origLen := o.Uint32(body[16:])
+	if uint64(pad4(int(capLen&0x7fffffff))) > uint64(len(body)-fixed) || capLen >= 1<<31 {
+		c.add(Error, CodeCaptureLength, bodyOff+12, index, packet, "captured length %d does not fit in the %d-byte block body",
+			capLen, len(body))
+		return nil, "packet whose captured length overruns its block"
+	}
+	if int64(capLen) > int64(ifc.linkType.MaxPacketSize()) {
+		c.add(Error, CodeCaptureLength, bodyOff+12, index, packet, "captured length %d exceeds the maximum of %d for link type %s",
+			capLen, ifc.linkType.MaxPacketSize(), ifc.linkType)
+		return nil, "packet larger than its link type allows"
+	}
+	c.ngPacketLengths(ifc, capLen, origLen, bodyOff+12, index, packet)
+	n := int(capLen)
+	if !allZero(body[fixed+n : fixed+pad4(n)]) {
+		c.add(Warning, CodePadding, bodyOff+int64(fixed+n), index, packet, "non-zero padding after the packet data")
+	}
+	c.packetSeen(off, index, packet, ifc.time(units), ifc.ups != 0, body[fixed:fixed+n])
+	good, ok := c.ngOptions(body, fixed+pad4(n), bodyOff, index, packet, typ, o)
+	out := raw
+	if !ok {
+		out = c.ngRebuild(s, raw, o, fixed+pad4(n)+good)
+	}
+	if ifc.newID != int(id) {
+		if &out[0] == &raw[0] {
+			out = append(s.scratch[:0], raw...)
+			s.scratch = out
+		}
+		if typ == ngEPB {
+			o.PutUint32(out[8:], uint32(ifc.newID))
+		} else {
+			o.PutUint16(out[8:], uint16(ifc.newID))
+		}
+	}
+	return out, ""
+}
+
+// ngSimplePacket checks a simple packet block.
+func (c *checker) ngSimplePacket(s *ngState, raw []byte, o binary.ByteOrder, off int64, index, packet int) ([]byte, string) {
+	body := raw[8 : len(raw)-4]
+	bodyOff := off + 8
+	if len(s.ifaces) == 0 {
+		c.add(Error, CodeNoInterface, off, index, packet, "simple packet block before any interface description in the section")
+		return nil, "packet before any interface description"
+	}
+	ifc := &s.ifaces[0]
+	if ifc.newID < 0 {
+		return nil, "packet of an interface whose description was dropped"
+	}
+	origLen := o.Uint32(body)
+	capLen := origLen
+	if ifc.snapLen != 0 && capLen > ifc.snapLen {
+		capLen = ifc.snapLen
+	}
+	if want := 4 + uint64(pad4(int(capLen&0x7fffffff))); want != uint64(len(body)) || capLen >= 1<<31 {
+		c.add(Error, CodeCaptureLength, bodyOff, index, packet,
+			"SPB body is %d bytes but original length %d and snaplen %d need %d", len(body), origLen, ifc.snapLen, want)
+		return nil, "simple packet whose length does not match its block"
+	}
+	c.packetSeen(off, index, packet, time.Time{}, false, body[4:4+capLen])
+	return raw, ""
+}
+
+// ngStatistics checks an interface statistics block.
+func (c *checker) ngStatistics(s *ngState, raw []byte, o binary.ByteOrder, off int64, index int) ([]byte, string) {
+	body := raw[8 : len(raw)-4]
+	bodyOff := off + 8
+	if len(body) < 12 {
+		c.add(Error, CodeBody, bodyOff, index, -1, "ISB body of %d bytes is too short for its 12-byte fixed part", len(body))
+		return nil, "malformed interface statistics"
+	}
+	id := o.Uint32(body)
+	if uint64(id) >= uint64(len(s.ifaces)) {
+		c.add(Warning, CodeInterfaceID, bodyOff, index, -1, "statistics for interface %d, but the section describes %d interfaces",
+			id, len(s.ifaces))
+	}
+	good, ok := c.ngOptions(body, 12, bodyOff, index, -1, ngISB, o)
+	out := raw
+	if !ok {
+		out = c.ngRebuild(s, raw, o, 12+good)
+	}
+	if uint64(id) < uint64(len(s.ifaces)) {
+		switch newID := s.ifaces[id].newID; {
+		case newID < 0:
+			return nil, "statistics of an interface whose description was dropped"
+		case newID != int(id):
+			if &out[0] == &raw[0] {
+				out = append(s.scratch[:0], raw...)
+				s.scratch = out
+			}
+			o.PutUint32(out[8:], uint32(newID))
+		}
+	}
+	return out, ""
+}
+
+// ngDecryptionSecrets checks a decryption secrets block.
+func (c *checker) ngDecryptionSecrets(s *ngState, raw []byte, o binary.ByteOrder, off int64, index int) ([]byte, string) {
+	body := raw[8 : len(raw)-4]
+	bodyOff := off + 8
+	if len(body) < 8 {
+		c.add(Error, CodeBody, bodyOff, index, -1, "DSB body of %d bytes is too short for its 8-byte fixed part", len(body))
+		return nil, "malformed decryption secrets"
+	}
+	n := o.Uint32(body[4:])
+	if uint64(pad4(int(n&0x7fffffff))) > uint64(len(body)-8) || n >= 1<<31 {
+		c.add(Error, CodeBody, bodyOff+4, index, -1, "secrets length %d does not fit in the %d-byte block body", n, len(body))
+		return nil, "decryption secrets overrunning their block"
+	}
+	good, ok := c.ngOptions(body, 8+pad4(int(n)), bodyOff, index, -1, ngDSB, o)
+	if !ok {
+		return c.ngRebuild(s, raw, o, 8+pad4(int(n))+good), ""
 	}
 	return raw, ""
 }
@@ -527,13 +562,13 @@ func (ifc *ngInterface) time(units uint64) time.Time {
 func (c *checker) ngInterfaceOptions(ifc *ngInterface, opts []byte, o binary.ByteOrder) {
 	var haveRes, haveOff bool
 	for len(opts) >= 4 {
-		code, n := o.Uint16(opts), int(o.Uint16(opts[2:]))
-		if code == pcapng.OptEndOfOpt || 4+pad4(n) > len(opts) {
+		code, n := pkt.OptionCode(o.Uint16(opts)), int(o.Uint16(opts[2:]))
+		if code == pkt.OptEndOfOpt || 4+pad4(n) > len(opts) {
 			break
 		}
 		v := opts[4 : 4+n]
 		switch {
-		case code == pcapng.OptIfTsresol && n == 1 && !haveRes:
+		case code == pkt.OptIfTsresol && n == 1 && !haveRes:
 			haveRes = true
 			exp := uint(v[0] & 0x7f)
 			ifc.ups = 0
@@ -547,7 +582,7 @@ func (c *checker) ngInterfaceOptions(ifc *ngInterface, opts []byte, o binary.Byt
 					ifc.ups *= 10
 				}
 			}
-		case code == pcapng.OptIfTsoffset && n == 8 && !haveOff:
+		case code == pkt.OptIfTsoffset && n == 8 && !haveOff:
 			haveOff = true
 			ifc.tsOffset = int64(o.Uint64(v))
 		}
@@ -557,54 +592,54 @@ func (c *checker) ngInterfaceOptions(ifc *ngInterface, opts []byte, o binary.Byt
 
 // ngOptionSize is the value size the specification gives an option: exactly
 // size bytes, or at least size bytes when exact is false.
-func ngOptionSize(typ uint32, code uint16) (size int, exact bool) {
+func ngOptionSize(typ uint32, code pkt.OptionCode) (size int, exact bool) {
 	switch code {
-	case pcapng.OptComment:
+	case pkt.OptComment:
 		return 0, false
-	case pcapng.OptCustomString, pcapng.OptCustomBinary, pcapng.OptCustomString2, pcapng.OptCustomBinary2:
+	case pkt.OptCustomString, pkt.OptCustomBinary, pkt.OptCustomString2, pkt.OptCustomBinary2:
 		return 4, false
 	}
 	switch typ {
 	case ngIDB:
 		switch code {
-		case pcapng.OptIfIPv4Addr, pcapng.OptIfEUIAddr, pcapng.OptIfSpeed, pcapng.OptIfTsoffset,
-			pcapng.OptIfTxSpeed, pcapng.OptIfRxSpeed:
+		case pkt.OptIfIPv4Addr, pkt.OptIfEUIAddr, pkt.OptIfSpeed, pkt.OptIfTsoffset,
+			pkt.OptIfTxSpeed, pkt.OptIfRxSpeed:
 			return 8, true
-		case pcapng.OptIfIPv6Addr:
+		case pkt.OptIfIPv6Addr:
 			return 17, true
-		case pcapng.OptIfMACAddr:
+		case pkt.OptIfMACAddr:
 			return 6, true
-		case pcapng.OptIfTsresol, pcapng.OptIfFCSLen:
+		case pkt.OptIfTsresol, pkt.OptIfFCSLen:
 			return 1, true
-		case pcapng.OptIfTzone:
+		case pkt.OptIfTzone:
 			return 4, true
-		case pcapng.OptIfFilter:
+		case pkt.OptIfFilter:
 			return 1, false
 		}
 	case ngEPB, ngPB:
 		switch code {
-		case pcapng.OptEPBFlags:
+		case pkt.OptEPBFlags:
 			return 4, true
-		case pcapng.OptEPBDropCount, pcapng.OptEPBPacketID:
+		case pkt.OptEPBDropCount, pkt.OptEPBPacketID:
 			if typ == ngEPB {
 				return 8, true
 			}
-		case pcapng.OptEPBQueue:
+		case pkt.OptEPBQueue:
 			if typ == ngEPB {
 				return 4, true
 			}
-		case pcapng.OptEPBHash, pcapng.OptEPBVerdict:
+		case pkt.OptEPBHash, pkt.OptEPBVerdict:
 			return 1, false
 		}
 	case ngISB:
-		if code >= pcapng.OptISBStartTime && code <= pcapng.OptISBUsrDeliv {
+		if code >= pkt.OptISBStartTime && code <= pkt.OptISBUsrDeliv {
 			return 8, true
 		}
 	case ngNRB:
 		switch code {
-		case pcapng.OptNSDNSIP4Addr:
+		case pkt.OptNSDNSIP4Addr:
 			return 4, true
-		case pcapng.OptNSDNSIP6Addr:
+		case pkt.OptNSDNSIP6Addr:
 			return 16, true
 		}
 	}
@@ -614,41 +649,41 @@ func ngOptionSize(typ uint32, code uint16) (size int, exact bool) {
 // ngOptions checks the options area body[start:]. It returns the length of
 // the well-formed options before the first malformed one, and whether the
 // whole area is well formed.
-func (c *checker) ngOptions(body []byte, start int, bodyOff int64, index, pkt int, typ uint32, o binary.ByteOrder) (int, bool) {
+func (c *checker) ngOptions(body []byte, start int, bodyOff int64, index, packet int, typ uint32, o binary.ByteOrder) (int, bool) {
 	opts := body[start:]
 	base := bodyOff + int64(start)
 	pos := 0
 	for pos < len(opts) {
 		if len(opts)-pos < 4 {
-			c.add(Error, CodeOption, base+int64(pos), index, pkt, "%d bytes left in the block, too few for an option header",
+			c.add(Error, CodeOption, base+int64(pos), index, packet, "%d bytes left in the block, too few for an option header",
 				len(opts)-pos)
 			return pos, false
 		}
-		code, n := o.Uint16(opts[pos:]), int(o.Uint16(opts[pos+2:]))
-		if code == pcapng.OptEndOfOpt {
+		code, n := pkt.OptionCode(o.Uint16(opts[pos:])), int(o.Uint16(opts[pos+2:]))
+		if code == pkt.OptEndOfOpt {
 			if n != 0 {
-				c.add(Warning, CodeEndOfOptions, base+int64(pos), index, pkt, "opt_endofopt with length %d, should be 0", n)
+				c.add(Warning, CodeEndOfOptions, base+int64(pos), index, packet, "opt_endofopt with length %d, should be 0", n)
 			}
 			if rest := len(opts) - pos - 4; rest > 0 {
-				c.add(Warning, CodeEndOfOptions, base+int64(pos+4), index, pkt, "%d bytes after opt_endofopt", rest)
+				c.add(Warning, CodeEndOfOptions, base+int64(pos+4), index, packet, "%d bytes after opt_endofopt", rest)
 			}
 			return len(opts), true
 		}
 		if 4+pad4(n) > len(opts)-pos {
-			c.add(Error, CodeOption, base+int64(pos), index, pkt,
+			c.add(Error, CodeOption, base+int64(pos), index, packet,
 				"option %d has length %d but only %d bytes are left in the block", code, n, len(opts)-pos-4)
 			return pos, false
 		}
 		switch want, exact := ngOptionSize(typ, code); {
 		case exact && n != want:
-			c.add(Warning, CodeOptionValue, base+int64(pos), index, pkt, "option %d has length %d, the specification says %d",
+			c.add(Warning, CodeOptionValue, base+int64(pos), index, packet, "option %d has length %d, the specification says %d",
 				code, n, want)
 		case !exact && n < want:
-			c.add(Warning, CodeOptionValue, base+int64(pos), index, pkt, "option %d has length %d, the specification says at least %d",
+			c.add(Warning, CodeOptionValue, base+int64(pos), index, packet, "option %d has length %d, the specification says at least %d",
 				code, n, want)
 		}
 		if !allZero(opts[pos+4+n : pos+4+pad4(n)]) {
-			c.add(Warning, CodePadding, base+int64(pos+4+n), index, pkt, "non-zero padding after option %d", code)
+			c.add(Warning, CodePadding, base+int64(pos+4+n), index, packet, "non-zero padding after option %d", code)
 		}
 		pos += 4 + pad4(n)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -196,6 +197,9 @@ type Options struct {
 	// section header; a block with a repairable problem arrives repaired.
 	// The slice is valid only during the call. Repair writes them out.
 	Keep func(b []byte) error
+	// OutputGroup, when set, collects the output Repair writes until it
+	// is committed, so that a signal handler can discard it.
+	OutputGroup *outfile.Group
 }
 
 // ErrNotCapture is returned by Repair for input that is neither pcap nor

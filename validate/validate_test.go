@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -27,7 +27,7 @@ func sample(t testing.TB, format capfile.Format, packets int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convert.Copy(w, synth.New(synth.Config{Packets: packets, Seed: 7, Flows: 4})); err != nil {
+	if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: packets, Seed: 7, Flows: 4})); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -176,8 +176,8 @@ func TestCorruptions(t *testing.T) {
 			// comment option would change lengths, so instead dirty the
 			// padding of the IDB's if_tsresol (1 byte + 3 padding).
 			for p := idb.off + 16; p < idb.off+idb.length-4; {
-				code, n := le.Uint16(b[p:]), int(le.Uint16(b[p+2:]))
-				if code == pcapng.OptIfTsresol {
+				code, n := pkt.OptionCode(le.Uint16(b[p:])), int(le.Uint16(b[p+2:]))
+				if code == pkt.OptIfTsresol {
 					b[p+4+n] = 0xee
 					return b
 				}

@@ -19,11 +19,12 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/net/bpf"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 type captureFlags struct {
@@ -112,6 +113,13 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	if (f.fileSize > 0 || f.rotateSecs > 0) && (f.write == "" || f.write == "-") {
 		return usage("-C and -G need -w FILE")
 	}
+	if f.fileSize > 0 || f.rotateSecs > 0 {
+		if kind, err := outfile.Inspect(f.write); err != nil {
+			return usage("%v", err)
+		} else if kind != outfile.Regular {
+			return usage("-C and -G rotate regular files; %s is a %s", f.write, kind)
+		}
+	}
 	cfg := live.Config{
 		SnapLen:       f.snaplen,
 		NoPromiscuous: f.noPromisc,
@@ -160,7 +168,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 		if err != nil {
 			return withExitCode(exitFailure, err)
 		}
-		cfg.Filter, err = live.ParseBPF(fh)
+		cfg.Filter, err = filter.ParseDump(fh)
 		fh.Close()
 		if err != nil {
 			return withExitCode(exitFailure, fmt.Errorf("%s: %w", f.bpfFile, err))
@@ -169,7 +177,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 	} else if expr != "" {
 		snaplen := f.snaplen
 		if snaplen == 0 {
-			snaplen = live.DefaultSnapLen
+			snaplen = pkt.DefaultSnapLen
 		}
 		prog, err := filter.Compile(expr, ifi.LinkType, uint32(snaplen))
 		if err != nil {
@@ -205,7 +213,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, args []string) error {
 			h.BufferSize()>>10, asked>>10, bufferLimitHint(h.Method()))
 	}
 	fmt.Fprintf(stderr, "pcaptool: listening on %s, link-type %s (%s), snapshot length %d bytes\n",
-		f.iface, h.LinkType().Name(), h.LinkType().Description(), h.SnapLen())
+		f.iface, h.Interfaces()[0].LinkType.Name(), h.Interfaces()[0].LinkType.Description(), h.SnapLen())
 
 	runErr := c.run()
 	st, _ := h.Stats()
@@ -375,7 +383,7 @@ func (c *capturer) flush() error {
 	return nil
 }
 
-func (c *capturer) printLine(p *convert.Packet) {
+func (c *capturer) printLine(p *pkt.Packet) {
 	c.captured++
 	info := c.h.Info()
 	name := c.f.iface
@@ -451,14 +459,14 @@ func (c *capturer) openFile(start time.Time) error {
 	}
 	name := c.fileName()
 	var w io.Writer
-	var file *os.File
+	var file *outfile.File
 	if name == "-" {
 		w = os.Stdout
 	} else {
 		var err error
 		// In place, not through a temporary file: the capture must be
 		// readable while it grows, as tcpdump's is.
-		if file, err = os.Create(name); err != nil {
+		if file, err = outfile.Create(name, outfile.Options{InPlace: true}); err != nil {
 			return err
 		}
 		w = file
@@ -493,7 +501,7 @@ func (c *capturer) finish(st live.Stats) error {
 
 // captureSink writes one output file.
 type captureSink interface {
-	WritePacket(p *convert.Packet) error
+	WritePacket(p *pkt.Packet) error
 	Flush() error
 	// Size is the file's size including buffered bytes, as ftell reports it.
 	Size() int64
@@ -501,12 +509,12 @@ type captureSink interface {
 	Close(st live.Stats, captured uint64, start time.Time) error
 }
 
-func newSink(format string, w io.Writer, file *os.File, h *live.Handle, ifi *live.Interface, nano bool) (captureSink, error) {
+func newSink(format string, w io.Writer, file *outfile.File, h *live.Handle, ifi *live.Interface, nano bool) (captureSink, error) {
 	ifc := h.Interfaces()[0]
 	if format == "pcap" {
 		hdr := pcap.FileHeader{SnapLen: ifc.SnapLen, LinkType: ifc.LinkType, FCSLen: -1}
 		if nano {
-			hdr.Precision = pcap.Nanosecond
+			hdr.Resolution = pkt.Nanosecond
 		}
 		pw, err := pcap.NewWriterSize(w, hdr, 1<<20)
 		if err != nil {
@@ -517,27 +525,27 @@ func newSink(format string, w io.Writer, file *os.File, h *live.Handle, ifi *liv
 	cw := &countingWriter{w: w}
 	s := &pcapngSink{w: pcapng.NewWriterSize(cw, 1<<20), file: file}
 	shb := &pcapng.SectionHeader{VersionMajor: 1, SectionLength: -1}
-	shb.AddString(pcapng.OptSHBOS, live.OSDescription())
-	shb.AddString(pcapng.OptSHBUserAppl, "pcaptool capture")
+	shb.AddString(pkt.OptSHBOS, live.OSDescription())
+	shb.AddString(pkt.OptSHBUserAppl, "pcaptool capture")
 	shb.EndOfOptions = true
 	if err := s.write(shb); err != nil {
 		return nil, err
 	}
 	idb := &pcapng.InterfaceDescription{LinkType: ifc.LinkType, SnapLen: ifc.SnapLen}
-	idb.AddString(pcapng.OptIfName, ifc.Name())
+	idb.AddString(pkt.OptIfName, ifc.Name())
 	desc := ifc.Description()
 	if desc == "" {
 		desc = interfaceDescriptionText(ifi)
 	}
-	idb.AddString(pcapng.OptIfDescription, desc)
+	idb.AddString(pkt.OptIfDescription, desc)
 	if len(ifi.HardwareAddr) == 6 {
-		idb.Add(pcapng.OptIfMACAddr, ifi.HardwareAddr)
+		idb.Add(pkt.OptIfMACAddr, ifi.HardwareAddr)
 	}
-	idb.Add(pcapng.OptIfTsresol, []byte{9})
-	if v := convert.FindOption(ifc.Options, live.OptInterfaceFilter); v != nil {
-		idb.Add(pcapng.OptIfFilter, v)
+	idb.Add(pkt.OptIfTsresol, []byte{9})
+	if v := pkt.FindOption(ifc.Options, pkt.OptIfFilter); v != nil {
+		idb.Add(pkt.OptIfFilter, v)
 	}
-	idb.AddString(pcapng.OptIfOS, live.OSDescription())
+	idb.AddString(pkt.OptIfOS, live.OSDescription())
 	idb.EndOfOptions = true
 	if err := s.write(idb); err != nil {
 		return nil, err
@@ -558,13 +566,13 @@ func interfaceDescriptionText(ifi *live.Interface) string {
 
 type pcapSink struct {
 	w    *pcap.Writer
-	file *os.File
+	file *outfile.File
 	size int64
 }
 
-func (s *pcapSink) WritePacket(p *convert.Packet) error {
+func (s *pcapSink) WritePacket(p *pkt.Packet) error {
 	s.size += pcap.RecordHeaderLen + int64(len(p.Data))
-	return s.w.WritePacket(p.Timestamp, p.Length, p.Data)
+	return s.w.WritePacket(p)
 }
 func (s *pcapSink) Flush() error { return s.w.Flush() }
 func (s *pcapSink) Size() int64  { return s.size }
@@ -578,7 +586,7 @@ func (s *pcapSink) Close(live.Stats, uint64, time.Time) error {
 
 type pcapngSink struct {
 	w    *pcapng.Writer
-	file *os.File
+	file *outfile.File
 	size int64
 	epb  pcapng.EnhancedPacket
 }
@@ -605,14 +613,14 @@ func interfaceName(index int) (string, error) {
 	return ifi.Name, nil
 }
 
-func (s *pcapngSink) WritePacket(p *convert.Packet) error {
+func (s *pcapngSink) WritePacket(p *pkt.Packet) error {
 	s.epb.Timestamp = uint64(p.Timestamp.UnixNano())
 	s.epb.OriginalLength = uint32(p.Length)
 	s.epb.Data = p.Data
 	s.epb.Options = s.epb.Options[:0]
 	s.epb.EndOfOptions = false
-	if v := convert.FindOption(p.Options, convert.OptPacketFlags); v != nil {
-		s.epb.Options = append(s.epb.Options, pcapng.Option{Code: pcapng.OptEPBFlags, Value: v})
+	if v := pkt.FindOption(p.Options, pkt.OptEPBFlags); v != nil {
+		s.epb.Options = append(s.epb.Options, pcapng.Option{Code: pkt.OptEPBFlags, Value: v})
 		s.epb.EndOfOptions = true
 	}
 	// Block header and fixed fields (28), padded data, trailer (4), and
@@ -635,13 +643,13 @@ func (s *pcapngSink) Close(st live.Stats, captured uint64, start time.Time) erro
 		b := binary.LittleEndian.AppendUint32(nil, uint32(ns>>32))
 		return binary.LittleEndian.AppendUint32(b, uint32(ns))
 	}
-	isb.Add(pcapng.OptISBStartTime, ts(start))
-	isb.Add(pcapng.OptISBEndTime, ts(time.Now()))
-	isb.Add(pcapng.OptISBIfRecv, u64(st.Received))
-	isb.Add(pcapng.OptISBIfDrop, u64(st.InterfaceDropped))
-	isb.Add(pcapng.OptISBFilterAccept, u64(st.Received))
-	isb.Add(pcapng.OptISBOSDrop, u64(st.Dropped))
-	isb.Add(pcapng.OptISBUsrDeliv, u64(captured))
+	isb.Add(pkt.OptISBStartTime, ts(start))
+	isb.Add(pkt.OptISBEndTime, ts(time.Now()))
+	isb.Add(pkt.OptISBIfRecv, u64(st.Received))
+	isb.Add(pkt.OptISBIfDrop, u64(st.InterfaceDropped))
+	isb.Add(pkt.OptISBFilterAccept, u64(st.Received))
+	isb.Add(pkt.OptISBOSDrop, u64(st.Dropped))
+	isb.Add(pkt.OptISBUsrDeliv, u64(captured))
 	isb.EndOfOptions = true
 	err := s.w.WriteBlock(isb)
 	err = errors.Join(err, s.w.Flush())

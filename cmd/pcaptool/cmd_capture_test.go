@@ -20,11 +20,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/netns"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // The tests below run the binary in network namespaces joined by a veth
@@ -112,14 +112,14 @@ func (b *bg) stop(t *testing.T, sig os.Signal) error {
 }
 
 // packets reads every packet of a capture file.
-func packets(t *testing.T, name string) ([]*convert.Packet, []convert.Interface) {
+func packets(t *testing.T, name string) ([]*pkt.Packet, []pkt.Interface) {
 	t.Helper()
 	r, err := capfile.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var out []*convert.Packet
+	var out []*pkt.Packet
 	for {
 		p, err := r.ReadPacket()
 		if err == io.EOF {
@@ -316,7 +316,7 @@ func checkPcapngBlocks(t *testing.T, name, ifname string, captured int) {
 				t.Errorf("shb_os %q", b.OS())
 			}
 		case *pcapng.InterfaceDescription:
-			if b.Name() != ifname || b.Description() == "" || b.Resolution() != convert.Nanosecond {
+			if b.Name() != ifname || b.Description() == "" || b.Resolution() != pkt.Nanosecond {
 				t.Errorf("IDB: name %q description %q resolution %v", b.Name(), b.Description(), b.Resolution())
 			}
 		case *pcapng.EnhancedPacket:
@@ -391,7 +391,7 @@ func TestCaptureBPFFilter(t *testing.T) {
 	if n := statLine(t, c.errText(), "received by filter"); n != len(want) {
 		t.Errorf("kernel counted %d packets through the filter, want %d", n, len(want))
 	}
-	if f := convert.FindOption(ifaces[0].Options, 11); string(f) != "\x00udp" {
+	if f := pkt.FindOption(ifaces[0].Options, 11); string(f) != "\x00udp" {
 		t.Errorf("if_filter %q, want the expression", f)
 	}
 	for _, c := range []struct {
@@ -437,7 +437,7 @@ func TestCaptureRotation(t *testing.T) {
 	cw.stop(t, unix.SIGTERM)
 
 	// -C alone: size.pcap, size.pcap1, ...; concatenated they hold everything.
-	var all []*convert.Packet
+	var all []*pkt.Packet
 	files := 0
 	for i := 0; ; i++ {
 		name := size

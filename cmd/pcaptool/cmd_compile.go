@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() {
@@ -56,7 +57,7 @@ not resolved (use numeric addresses).`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&lt, "linktype", "y", "EN10MB", "link type to compile for (name or number)")
-	f.Uint32VarP(&snaplen, "snaplen", "s", filter.DefaultSnaplen, "value the program returns for matching packets")
+	f.Uint32VarP(&snaplen, "snaplen", "s", pkt.DefaultSnapLen, "value the program returns for matching packets")
 	f.CountVarP(&dump, "dump", "d", "-d prints mnemonics (default), -dd a C array, -ddd decimal numbers, as tcpdump")
 	rootCmd.AddCommand(cmd)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newEditCmd()) }
@@ -188,9 +189,11 @@ func (f *editFlags) options(ranges []string, dupWindowSet bool) (convert.EditOpt
 	o.SnapLen = f.snap
 	o.AdjustLength = f.adjust
 	for _, c := range f.chops {
-		if err := o.Chop.Add(c); err != nil {
+		off, n, err := parseChop(c)
+		if err != nil {
 			return o, err
 		}
+		o.Chop.Add(off, n)
 	}
 	if f.encap != "" {
 		lt, err := parseEncap(f.encap)
@@ -252,7 +255,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		if _, err := filter.NewStreamFilterOptions(in, f.filter, fopts); err != nil {
 			return withExitCode(exitFailure, filterError(err))
 		}
-		opts.Filter = func(r convert.Reader) (convert.Reader, error) {
+		opts.Filter = func(r pkt.Reader) (pkt.Reader, error) {
 			return filter.NewStreamFilterOptions(r, f.filter, fopts)
 		}
 	}
@@ -306,14 +309,28 @@ func filterError(err error) error {
 
 // copyTo writes r to the named output through capfile: a temporary file
 // renamed into place only when everything succeeded.
-func copyTo(r convert.Reader, name string, out *outputFlags) error {
+func copyTo(r pkt.Reader, name string, out *outputFlags) error {
 	w, err := out.create(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
-	if _, err := convert.Copy(w, r); err != nil {
+	if _, err := pkt.Copy(w, r); err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	return closeOutput(w)
+}
+
+// parseChop parses editcap's -C argument, "[offset:]length".
+func parseChop(arg string) (off, n int, err error) {
+	offStr, lenStr, hasOff := strings.Cut(arg, ":")
+	if !hasOff {
+		lenStr, offStr = offStr, "0"
+	}
+	off, err1 := strconv.Atoi(strings.TrimSpace(offStr))
+	n, err2 := strconv.Atoi(strings.TrimSpace(lenStr))
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("-C %q: want a length or offset:length", arg)
+	}
+	return off, n, nil
 }

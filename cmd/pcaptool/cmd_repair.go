@@ -40,7 +40,7 @@ differs from the input, 2 when the input cannot be read or is not a capture.`,
 }
 
 func runRepair(in, out string, verbose bool) error {
-	rep, err := validate.Repair(in, out, validate.Options{MaxBlockSize: maxPacketSize})
+	rep, err := validate.Repair(in, out, validate.Options{MaxBlockSize: maxPacketSize, OutputGroup: &outputs})
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
