@@ -16,7 +16,8 @@
 #   sort     a file with 30% of its packets out of order: pcaptool sort, reordercap
 #   slice    a 1 s window from the middle of a pcap of the same packet count
 #            spread over 1 ms gaps (2 M packets: 33 minutes): pcaptool edit
-#            -A -B, tcpslice, editcap -A -B; the "read" column gives the
+#            -A -B, tcpslice, editcap -A -B (a microsecond pcap: tcpslice
+#            misreads nanosecond ones); the last column gives the
 #            input bytes each read (counted once with strace, not timed)
 # plus floors: "cat" (cat IN > /dev/null, the cost of reading the input),
 # "read + copy" (bench/readcopy: reading the input in 1 MiB blocks and
@@ -124,7 +125,7 @@ gen big.pcap -c "$packets" -F pcap
 gen shuffled.pcapng -c "$packets" --disorder 30
 gen a.pcapng -c "$half" --seed 2
 gen b.pcapng -c "$((packets - half))" --seed 3
-gen slice.pcap -c "$packets" -F pcap --gap 1ms --seed 4
+gen slice.pcap -c "$packets" -F pcap --resolution usec --gap 1ms --seed 4 # tcpslice reads microsecond pcap only
 
 size_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 
@@ -227,17 +228,18 @@ check_outputs() {
 }
 
 # bytes_read IN CMD: the bytes CMD reads from the file IN (read and pread64
-# on the descriptors it opened IN as), counted with strace; "" without it.
+# on the descriptors it opened IN as), counted with strace (one trace file
+# per thread, so that no call is split); "" without strace.
 bytes_read() {
 	local in=$1 cmd=$2
 	have strace || return 0
-	strace -f -qq -e trace=openat,open,read,pread64,close -o "$work/strace.out" bash -c "exec $cmd" >/dev/null 2>&1 || return 0
-	awk -v f="$in" '
-		/open(at)?\(/ && index($0, "\"" f "\"") { n = $NF + 0; if (n >= 0) fds[$1 " " n] = 1; next }
-		/close\(/ { match($0, /close\([0-9]+/); fd = substr($0, RSTART + 6, RLENGTH - 6); delete fds[$1 " " fd]; next }
-		/(read|pread64)\(/ { match($0, /read64\([0-9]+|read\([0-9]+/); s = substr($0, RSTART, RLENGTH); sub(/.*\(/, "", s); if (($1 " " s) in fds) total += $NF }
-		END { printf "%d", total }' "$work/strace.out"
-	rm -f "$work/strace.out"
+	rm -f "$work"/strace.out*
+	strace -ff -qq -e trace=openat,open,read,pread64 -o "$work/strace.out" bash -c "exec $cmd" >/dev/null 2>&1 || return 0
+	cat "$work"/strace.out.* | awk -v f="$in" '
+		/open(at)?\(/ && index($0, "\"" f "\"") { fds[$NF + 0] = 1; next }
+		/^(read|pread64)\(/ { s = $0; sub(/^[a-z0-9]+\(/, "", s); sub(/,.*/, "", s); reads[NR] = s; bytes[NR] = $NF }
+		END { for (i in reads) if ((reads[i] + 0) in fds && bytes[i] > 0) total += bytes[i]; printf "%d", total }'
+	rm -f "$work"/strace.out*
 }
 
 # read_check IN: fills checks[] with each tool's input bytes read, as a
