@@ -23,7 +23,6 @@ type RawReader struct {
 	counter     *countingReader
 	src         io.Reader
 	closers     []io.Closer
-	ahead       *pipeio.ReadAhead // reads the file ahead; closed before the file
 	size        int64
 	compression Compression
 }
@@ -45,19 +44,8 @@ func OpenRaw(name string) (*RawReader, error) {
 			size = st.Size()
 		}
 	}
-	var src io.Reader = f
-	var ahead *pipeio.ReadAhead
-	if name != "-" {
-		// A file is read ahead on a goroutine of its own (a pipe is not:
-		// closing early would wait for a writer that may never come).
-		ahead = pipeio.NewReadAhead(f, 0, 0)
-		src = ahead
-	}
-	r, err := NewRawReader(src, name)
+	r, err := NewRawReader(f, name)
 	if err != nil {
-		if ahead != nil {
-			ahead.Close()
-		}
 		if name != "-" {
 			f.Close()
 		}
@@ -65,7 +53,6 @@ func OpenRaw(name string) (*RawReader, error) {
 	}
 	if name != "-" {
 		r.file = f
-		r.ahead = ahead
 	}
 	r.size = size
 	return r, nil
@@ -101,8 +88,12 @@ func NewRawReader(r io.Reader, name string) (*RawReader, error) {
 		rr.src = lz4.NewReader(br)
 	}
 	if rr.compression == Gzip || rr.compression == LZ4 {
-		// Decompress on a goroutine of its own; it must stop before the
-		// decompressor closes, hence first in closers.
+		// Decompress on a goroutine of its own, beside the parser; it
+		// must stop before the decompressor closes, hence first in
+		// closers. Plain files are not read ahead: measured, the extra
+		// copy out of the ring costs more than the read calls it moves
+		// off the parsing goroutine (convert: 0.11 -> 0.16 CPU s and
+		// slower on a loaded 2-core machine).
 		ahead := pipeio.NewReadAhead(rr.src, 0, 0)
 		rr.closers = append([]io.Closer{ahead}, rr.closers...)
 		rr.src = ahead
@@ -133,10 +124,6 @@ func (r *RawReader) Close() error {
 		errs = append(errs, c.Close())
 	}
 	r.closers = nil
-	if r.ahead != nil {
-		r.ahead.Close()
-		r.ahead = nil
-	}
 	if r.file != nil {
 		errs = append(errs, r.file.Close())
 		r.file = nil

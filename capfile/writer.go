@@ -123,10 +123,7 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Write behind: the file's write calls (and below a compressor, the
-	// compression) run on a goroutine of their own.
-	w.file, w.behind = f, pipeio.NewWriteBehind(f, 0, 0)
-	w.out = w.behind
+	w.file, w.out = f, f
 	if err := w.wrapCompression(comp); err != nil {
 		w.Abort()
 		return nil, err
@@ -165,6 +162,7 @@ func (w *Writer) wrapCompression(c Compression) error {
 		zw := gzip.NewWriter(w.out)
 		w.closers = append(w.closers, zw)
 		w.out = zw
+		w.compressBehind()
 	case Zstd:
 		zw, err := zstd.NewWriter(w.out)
 		if err != nil {
@@ -176,8 +174,21 @@ func (w *Writer) wrapCompression(c Compression) error {
 		zw := lz4.NewWriter(w.out)
 		w.closers = append(w.closers, zw)
 		w.out = zw
+		w.compressBehind()
 	}
 	return nil
+}
+
+// compressBehind puts a write-behind ring in front of the compressor just
+// added, so that compression runs on a goroutine of its own, beside the
+// packet writer (zstd has its own concurrency). The ring is closed before
+// the compressor: closers run in reverse. Plain outputs are written
+// directly: measured, a ring there costs more than the write calls it
+// moves.
+func (w *Writer) compressBehind() {
+	w.behind = pipeio.NewWriteBehind(w.out, 0, 0)
+	w.closers = append(w.closers, w.behind)
+	w.out = w.behind
 }
 
 // Format returns the format being written.
@@ -293,7 +304,7 @@ func (w *Writer) Flush() error {
 	case w.pcap != nil:
 		err = w.pcap.Flush()
 	}
-	if err == nil && w.behind != nil && !w.compress {
+	if err == nil && w.behind != nil {
 		err = w.behind.Flush()
 	}
 	return w.wrap(err)
@@ -328,12 +339,7 @@ func (w *Writer) Close() error {
 		}
 	}
 	w.closers = nil
-	if w.behind != nil {
-		if cerr := w.behind.Close(); cerr != nil && err == nil {
-			err = w.wrap(cerr)
-		}
-		w.behind = nil
-	}
+	w.behind = nil // closed among the closers
 	if err != nil {
 		w.Abort()
 		return err
