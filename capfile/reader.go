@@ -31,6 +31,10 @@ type Reader struct {
 	pcap   *pcap.Reader
 	pcapng *pcapng.PacketReader
 	src    pkt.Reader // the one of pcap and pcapng in use
+	// pending is a packet read ahead (by OpenFrom) to return next;
+	// atEOF says the stream ended while reading ahead.
+	pending *pkt.Packet
+	atEOF   bool
 	// lastInterface is the interface of the packet last returned through
 	// the gopacket methods, for Decoder.
 	lastInterface int
@@ -100,6 +104,13 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 
 // ReadPacket returns the next packet, valid until the next call, or io.EOF.
 func (r *Reader) ReadPacket() (*pkt.Packet, error) {
+	if p := r.pending; p != nil {
+		r.pending = nil
+		return p, nil
+	}
+	if r.atEOF {
+		return nil, io.EOF
+	}
 	p, err := r.src.ReadPacket()
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("%s: %w", r.raw.Name(), err)

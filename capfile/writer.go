@@ -11,6 +11,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
@@ -53,6 +54,7 @@ type Writer struct {
 	file    *outfile.File
 	out     io.Writer
 	closers []io.Closer
+	behind  *pipeio.WriteBehind // between the file and the rest
 	opts    WriterOptions
 	format  Format
 
@@ -156,6 +158,7 @@ func (w *Writer) wrapCompression(c Compression) error {
 		zw := gzip.NewWriter(w.out)
 		w.closers = append(w.closers, zw)
 		w.out = zw
+		w.compressBehind()
 	case Zstd:
 		zw, err := zstd.NewWriter(w.out)
 		if err != nil {
@@ -167,8 +170,21 @@ func (w *Writer) wrapCompression(c Compression) error {
 		zw := lz4.NewWriter(w.out)
 		w.closers = append(w.closers, zw)
 		w.out = zw
+		w.compressBehind()
 	}
 	return nil
+}
+
+// compressBehind puts a write-behind ring in front of the compressor just
+// added, so that compression runs on a goroutine of its own, beside the
+// packet writer (zstd has its own concurrency). The ring is closed before
+// the compressor: closers run in reverse. Plain outputs are written
+// directly: measured, a ring there costs more than the write calls it
+// moves.
+func (w *Writer) compressBehind() {
+	w.behind = pipeio.NewWriteBehind(w.out, 0, 0)
+	w.closers = append(w.closers, w.behind)
+	w.out = w.behind
 }
 
 // Format returns the format being written.
@@ -285,13 +301,17 @@ func (w *Writer) Flush() error {
 			return err
 		}
 	}
+	var err error
 	switch {
 	case w.pcapng != nil:
-		return w.wrap(w.pcapng.Flush())
+		err = w.pcapng.Flush()
 	case w.pcap != nil:
-		return w.wrap(w.pcap.Flush())
+		err = w.pcap.Flush()
 	}
-	return nil
+	if err == nil && w.behind != nil {
+		err = w.behind.Flush()
+	}
+	return w.wrap(err)
 }
 
 // Close flushes everything, closes the file and renames it into place.
@@ -323,6 +343,7 @@ func (w *Writer) Close() error {
 		}
 	}
 	w.closers = nil
+	w.behind = nil // closed among the closers
 	if err != nil {
 		w.Abort()
 		return err
@@ -358,6 +379,10 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.finished = true
+	if w.behind != nil {
+		w.behind.Abort()
+		w.behind = nil
+	}
 	if w.file != nil {
 		w.file.Abort()
 	}

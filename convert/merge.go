@@ -2,7 +2,6 @@ package convert
 
 import (
 	"bytes"
-	"container/heap"
 	"fmt"
 	"io"
 	"strings"
@@ -73,8 +72,8 @@ type mergeInput struct {
 }
 
 // Merge combines several streams into one: chronologically with a k-way
-// merge (a heap; on equal timestamps the later input goes first, as in
-// mergecap), or one after another with Append. A packet without a
+// merge (a loser tree, see losertree.go; on equal timestamps the later
+// input goes first, as in mergecap), or one after another with Append. A packet without a
 // timestamp (Packet.NoTimestamp) is taken as soon as it is the next packet
 // of its input, before any timestamped one, the lowest-numbered input
 // first, as mergecap does. It holds one packet per input.
@@ -83,8 +82,9 @@ type Merge struct {
 	opts   MergeOptions
 	mode   IDBMergeMode
 	ifaces []pkt.Interface
-	heap   mergeHeap
-	next   int // Append: the input being read
+	tree   loserTree
+	keys   []mergeKey // by input: the order of its primed packet
+	next   int        // Append: the input being read
 	primed bool
 	last   int // input whose packet was returned last; -1 for none
 	pkt    pkt.Packet
@@ -97,7 +97,6 @@ func NewMerge(srcs []pkt.Reader, opts MergeOptions) *Merge {
 	for i, s := range srcs {
 		m.inputs[i].src = s
 	}
-	m.heap.m = m
 	return m
 }
 
@@ -150,12 +149,11 @@ func (m *Merge) prime() error {
 		m.mapNew()
 	}
 	if !m.opts.Append {
+		m.keys = make([]mergeKey, len(m.inputs))
 		for i := range m.inputs {
-			if !m.inputs[i].done {
-				m.heap.items = append(m.heap.items, i)
-			}
+			m.keys[i] = keyOf(i, m.inputs[i].pkt)
 		}
-		heap.Init(&m.heap)
+		m.tree.init(m.keys)
 	}
 	return nil
 }
@@ -221,11 +219,8 @@ func (m *Merge) ReadPacket() (*pkt.Packet, error) {
 			return nil, err
 		}
 		if !m.opts.Append {
-			if m.inputs[i].done {
-				heap.Pop(&m.heap)
-			} else {
-				heap.Fix(&m.heap, 0)
-			}
+			m.keys[i] = keyOf(i, m.inputs[i].pkt)
+			m.tree.replay(i)
 		}
 	}
 	var i int
@@ -239,11 +234,11 @@ func (m *Merge) ReadPacket() (*pkt.Packet, error) {
 		}
 		i = m.next
 	} else {
-		if len(m.heap.items) == 0 {
+		if len(m.inputs) == 0 || m.inputs[m.tree.winner()].done {
 			m.mapNew()
 			return nil, io.EOF
 		}
-		i = m.heap.items[0]
+		i = m.tree.winner()
 	}
 	m.mapNew()
 	in := &m.inputs[i]
@@ -277,39 +272,4 @@ func DuplicateInterface(a, b *pkt.Interface) bool {
 		}
 	}
 	return true
-}
-
-// mergeHeap orders input indexes by their primed packet's timestamp; on
-// equal timestamps the higher input index comes first, as mergecap picks
-// the last of equally early files. Packets without a timestamp come before
-// all others, the lower input index first: mergecap scans its inputs in
-// order and stops at the first such packet.
-type mergeHeap struct {
-	m     *Merge
-	items []int
-}
-
-func (h *mergeHeap) Len() int { return len(h.items) }
-func (h *mergeHeap) Less(a, b int) bool {
-	ia, ib := h.items[a], h.items[b]
-	pa, pb := h.m.inputs[ia].pkt, h.m.inputs[ib].pkt
-	if pa.NoTimestamp || pb.NoTimestamp {
-		if pa.NoTimestamp && pb.NoTimestamp {
-			return ia < ib
-		}
-		return pa.NoTimestamp
-	}
-	ta, tb := pa.Timestamp, pb.Timestamp
-	if ta.Equal(tb) {
-		return ia > ib
-	}
-	return ta.Before(tb)
-}
-func (h *mergeHeap) Swap(a, b int) { h.items[a], h.items[b] = h.items[b], h.items[a] }
-func (h *mergeHeap) Push(x any)    { h.items = append(h.items, x.(int)) }
-func (h *mergeHeap) Pop() any {
-	n := len(h.items) - 1
-	x := h.items[n]
-	h.items = h.items[:n]
-	return x
 }

@@ -139,7 +139,7 @@ func TestSort(t *testing.T) {
 		{"in memory", convert.SortOptions{}, false},
 		{"external", convert.SortOptions{Memory: 1 << 20}, true},
 		{"external multi-pass", convert.SortOptions{Memory: 256 << 10, MaxRuns: 3}, true},
-		{"streaming", convert.SortOptions{Memory: 4 << 20, Streaming: true}, false},
+		{"streaming", convert.SortOptions{Memory: 5 << 20, Streaming: true}, false}, // ring 4.4 MiB, index 0.6 MiB
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

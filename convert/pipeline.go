@@ -22,6 +22,9 @@ type EditOptions struct {
 	// Start and Stop bound timestamps: Start <= t < Stop (-A, -B); zero
 	// means unbounded.
 	Start, Stop time.Time
+	// Ordered says the source is in time order (capfile.OpenFrom seeked
+	// to Start): reading stops at the first packet at or after Stop.
+	Ordered bool
 	// Strict, when set, makes timestamps non-decreasing (-S).
 	Strict *Offset
 	// Shift moves every timestamp (-t).
@@ -60,7 +63,11 @@ func NewEdit(src pkt.Reader, opts EditOptions) (pkt.Reader, error) {
 		r = f
 	}
 	if !opts.Start.IsZero() || !opts.Stop.IsZero() {
-		r = NewTimeWindow(r, opts.Start, opts.Stop)
+		if opts.Ordered {
+			r = NewOrderedTimeWindow(r, opts.Start, opts.Stop)
+		} else {
+			r = NewTimeWindow(r, opts.Start, opts.Stop)
+		}
 	}
 	if opts.Strict != nil {
 		r = NewStrictTime(r, *opts.Strict)

@@ -102,11 +102,19 @@ func (s *Select) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 type TimeWindow struct {
 	src         pkt.Reader
 	start, stop time.Time
+	ordered     bool
 }
 
 // NewTimeWindow returns the stage; zero times mean no bound on that side.
 func NewTimeWindow(src pkt.Reader, start, stop time.Time) *TimeWindow {
 	return &TimeWindow{src: src, start: start, stop: stop}
+}
+
+// NewOrderedTimeWindow is NewTimeWindow for a source known to be in time
+// order (as capfile.OpenFrom finds when it seeks): the stream ends at the
+// first packet at or after stop instead of reading the rest.
+func NewOrderedTimeWindow(src pkt.Reader, start, stop time.Time) *TimeWindow {
+	return &TimeWindow{src: src, start: start, stop: stop, ordered: true}
 }
 
 // ReadPacket returns the next packet inside the window.
@@ -118,6 +126,9 @@ func (w *TimeWindow) ReadPacket() (*pkt.Packet, error) {
 		}
 		if p.NoTimestamp {
 			continue
+		}
+		if w.ordered && !w.stop.IsZero() && !p.Timestamp.Before(w.stop) {
+			return nil, io.EOF
 		}
 		if !w.start.IsZero() && p.Timestamp.Before(w.start) {
 			continue

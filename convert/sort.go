@@ -24,7 +24,8 @@ var ErrSortWindow = errors.New("convert: input cannot be sorted in the streaming
 
 // SortOptions tune Sort.
 type SortOptions struct {
-	// Memory bounds the bytes of packets held in memory; 0 means
+	// Memory bounds the bytes of packets held in memory, with their
+	// index (the streaming window gives the index an eighth); 0 means
 	// DefaultSortMemory.
 	Memory int64
 	// TempDir holds the sorted runs spilled when the input does not fit

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
@@ -239,7 +240,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
-	in, err := openCapture(args[0])
+	in, err := openEditInput(args[0], &opts)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
@@ -276,6 +277,25 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		fmt.Fprintf(os.Stderr, "%d duplicate packets dropped\n", d.Dropped())
 	}
 	return nil
+}
+
+// openEditInput opens the input; with -A and no option that counts
+// packets from the start of the file, by seeking to the start time
+// (capfile.OpenFrom), which also lets the window stop at -B.
+func openEditInput(name string, opts *convert.EditOptions) (*capfile.Reader, error) {
+	if opts.Start.IsZero() || len(opts.Ranges) > 0 || opts.Keep || len(opts.Comments) > 0 {
+		return openCapture(name)
+	}
+	ropts, err := readerOptions()
+	if err != nil {
+		return nil, err
+	}
+	in, res, err := capfile.OpenFrom(name, opts.Start, capfile.SeekOptions{ReaderOptions: ropts})
+	if err != nil {
+		return nil, err
+	}
+	opts.Ordered = res.Seeked
+	return in, nil
 }
 
 // filterError adds the caret line under a syntax error's position.
