@@ -5,6 +5,7 @@
 #   bench/run.sh --quick         # smoke test: 100,000 packets, 3 runs
 #   bench/run.sh --packets 1000000 --runs 7 --sink null --jobs convert,merge
 #
+# Jobs (the table of issue #20): convert, merge, filter, slice, sort, info.
 # Jobs (each tool reads the same input and, unless --sink null, writes a
 # file in the bench directory):
 #   convert  pcapng -> nanosecond pcap: pcaptool convert, editcap -F nsecpcap,
@@ -13,9 +14,16 @@
 #   filter   'tcp port 80' from a pcap to a pcap: pcaptool filter, tcpdump --nano -r -w
 #   info     summary of the pcapng: pcaptool info, capinfos
 #   sort     a file with 30% of its packets out of order: pcaptool sort, reordercap
-# plus floors: "cat" (cat IN > /dev/null, the cost of reading the input) and,
-# for jobs that write, "cat > file" (cat IN > OUT: reading it and writing as
-# many bytes).
+#   slice    a 1 s window from the middle of a pcap of the same packet count
+#            spread over 1 ms gaps (2 M packets: 33 minutes): pcaptool edit
+#            -A -B, tcpslice, editcap -A -B (a microsecond pcap: tcpslice
+#            misreads nanosecond ones); the last column gives the
+#            input bytes each read (counted once with strace, not timed)
+# plus floors: "cat" (cat IN > /dev/null, the cost of reading the input),
+# "read + copy" (bench/readcopy: reading the input in 1 MiB blocks and
+# copying every byte once, what a parser that copies each packet once into
+# its output must do) and, for jobs that write, "cat > file" (cat IN > OUT:
+# reading it and writing as many bytes).
 #
 # Each tool runs once to warm up, then --runs times, interleaved with the
 # other tools of the job so that a change of machine load hits all of them.
@@ -29,10 +37,12 @@
 #   --runs N      timed runs per tool [BENCH_RUNS, 5]
 #   --dir DIR     work directory [BENCH_DIR, bench/out]; inputs are kept
 #                 there (data-N/) and reused, outputs are removed after each job
-#   --sink S      file (default) or null: write outputs to /dev/null through
-#                 standard output, which takes the kernel's page-cache writes
-#                 out of the measurement [BENCH_SINK]
-#   --jobs LIST   comma-separated subset of convert,merge,filter,info,sort [BENCH_JOBS]
+#   --sink S      both (default), file or null: null writes outputs to
+#                 /dev/null through standard output ("- > /dev/null", never
+#                 /dev/null as an output name), which takes the kernel's
+#                 page-cache writes out of the measurement; both runs every
+#                 job both ways [BENCH_SINK]
+#   --jobs LIST   comma-separated subset of convert,merge,filter,slice,sort,info [BENCH_JOBS]
 #   --max-load L  before each job wait (up to 10 minutes) for the 1-minute
 #                 load average to drop below L [BENCH_MAX_LOAD]
 #   --quick       100,000 packets and 3 runs, unless given otherwise
@@ -46,8 +56,8 @@ root=$(cd "$here/.." && pwd)
 packets=${BENCH_PACKETS:-}
 runs=${BENCH_RUNS:-}
 dir=${BENCH_DIR:-$root/bench/out}
-sink=${BENCH_SINK:-file}
-jobs=${BENCH_JOBS:-convert,merge,filter,info,sort}
+sink=${BENCH_SINK:-both}
+jobs=${BENCH_JOBS:-convert,merge,filter,slice,sort,info}
 maxload=${BENCH_MAX_LOAD:-}
 quick=0
 
@@ -72,7 +82,7 @@ if [ "$quick" = 1 ]; then
 fi
 packets=${packets:-2000000}
 runs=${runs:-5}
-case $sink in file | null) ;; *) echo "bench: --sink file or null" >&2; exit 2 ;; esac
+case $sink in file | null) sinks=$sink ;; both) sinks="null file" ;; *) echo "bench: --sink both, file or null" >&2; exit 2 ;; esac
 case $packets in '' | *[!0-9]*) echo "bench: --packets wants a number" >&2; exit 2 ;; esac
 case $runs in '' | *[!0-9]* | 0) echo "bench: --runs wants a positive number" >&2; exit 2 ;; esac
 
@@ -91,9 +101,11 @@ work=$dir/work
 mkdir -p "$data" "$work"
 rm -f "$work"/*
 
-log "building pcaptool and pcapgo-convert"
+log "building pcaptool, pcapgo-convert and readcopy"
 (cd "$root" && CGO_ENABLED=0 go build -trimpath -o "$dir/bin/pcaptool" ./cmd/pcaptool)
 (cd "$here" && CGO_ENABLED=0 go build -trimpath -o "$dir/bin/pcapgo-convert" ./pcapgo-convert)
+(cd "$here" && CGO_ENABLED=0 go build -trimpath -o "$dir/bin/readcopy" ./readcopy)
+READCOPY=$dir/bin/readcopy
 PCAPTOOL=$dir/bin/pcaptool
 PCAPGO=$dir/bin/pcapgo-convert
 
@@ -113,6 +125,7 @@ gen big.pcap -c "$packets" -F pcap
 gen shuffled.pcapng -c "$packets" --disorder 30
 gen a.pcapng -c "$half" --seed 2
 gen b.pcapng -c "$((packets - half))" --seed 3
+gen slice.pcap -c "$packets" -F pcap --resolution usec --gap 1ms --seed 4 # tcpslice reads microsecond pcap only
 
 size_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 
@@ -214,6 +227,33 @@ check_outputs() {
 	done
 }
 
+# bytes_read IN CMD: the bytes CMD reads from the file IN (read and pread64
+# on the descriptors it opened IN as), counted with strace (one trace file
+# per thread, so that no call is split); "" without strace.
+bytes_read() {
+	local in=$1 cmd=$2
+	have strace || return 0
+	rm -f "$work"/strace.out*
+	strace -ff -qq -e trace=openat,open,read,pread64 -o "$work/strace.out" bash -c "exec $cmd" >/dev/null 2>&1 || return 0
+	cat "$work"/strace.out.* | awk -v f="$in" '
+		/open(at)?\(/ && index($0, "\"" f "\"") { fds[$NF + 0] = 1; next }
+		/^(read|pread64)\(/ { s = $0; sub(/^[a-z0-9]+\(/, "", s); sub(/,.*/, "", s); reads[NR] = s; bytes[NR] = $NF }
+		END { for (i in reads) if ((reads[i] + 0) in fds && bytes[i] > 0) total += bytes[i]; printf "%d", total }'
+	rm -f "$work"/strace.out*
+}
+
+# read_check IN: fills checks[] with each tool's input bytes read, as a
+# share of the file (slice job).
+read_check() {
+	local in=$1 i n=${#job_tools[@]} size b cmd
+	size=$(stat -c %s "$in")
+	for i in $(seq 0 $((n - 1))); do
+		cmd=${job_cmds[$i]//@OUT@/-}
+		b=$(bytes_read "$in" "$cmd")
+		[ -n "$b" ] && checks[$i]="${checks[$i]:+${checks[$i]}; }read $(awk -v b="$b" -v s="$size" 'BEGIN { printf "%.2f MB = %.3f%% of the file", b / 1e6, 100 * b / s }')"
+	done
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "—" }'; }
 
 rows=()
@@ -240,6 +280,7 @@ finish_job() {
 	local o
 	time_job "$1"
 	check_outputs
+	if [ "$1" = slice ] || [[ $1 == slice* ]]; then read_check "$data/slice.pcap"; fi
 	job_rows "$1"
 	for o in "${job_outs[@]}"; do [ -n "$o" ] && rm -f "$o"; done
 	rm -f "$work"/.*.tmp 2>/dev/null || true
@@ -248,6 +289,7 @@ finish_job() {
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 W=$work
 IFS=, read -r -a job_list <<<"$jobs"
+for sink in $sinks; do
 for job in "${job_list[@]}"; do
 	start_job
 	case $job in
@@ -285,12 +327,30 @@ for job in "${job_list[@]}"; do
 		if [ "$sink" = file ]; then add "cat > file (floor)" "$W/sort-cat.pcapng" cat "$in"; fi
 		add "cat (read floor)" "" cat "$in"
 		;;
+	slice)
+		in=$data/slice.pcap
+		# The middle second of the capture (its first packet is at
+		# 2024-01-01T00:00:00Z = 1704067200).
+		t0=$((1704067200 + packets / 2000)) t1=$((1704067200 + packets / 2000 + 1))
+		add "pcaptool edit -A -B" "$W/slice-pcaptool.pcap" "$PCAPTOOL" edit -q -A "$t0" -B "$t1" "$in" @OUT@
+		if have tcpslice; then add "tcpslice" "$W/slice-tcpslice.pcap" tcpslice -w @OUT@ "$t0" "$t1" "$in"; fi
+		if have editcap; then add "editcap -A -B" "$W/slice-editcap.pcap" editcap -A "$t0" -B "$t1" "$in" @OUT@; fi
+		;;
 	*)
 		echo "bench: unknown job $job" >&2
 		exit 2
 		;;
 	esac
-	finish_job "$job"
+	case $job in
+	convert | merge | filter | sort | info)
+		case $job in merge) floor_in=("$data/a.pcapng" "$data/b.pcapng") ;; *) floor_in=("$in") ;; esac
+		add "read + copy (floor)" "" "$READCOPY" "${floor_in[@]}"
+		;;
+	esac
+	label=$job
+	if [ "$(wc -w <<<"$sinks")" -gt 1 ]; then label="$job → $sink"; fi
+	finish_job "$label"
+done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -301,8 +361,8 @@ report=$dir/results-$(date +%Y%m%d-%H%M%S).md
 	echo
 	echo "- Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
 	echo "- pcaptool $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown) built with $(go version | cut -d' ' -f3) (CGO_ENABLED=0); peers: $(have editcap && version editcap --version | sed 's/^Editcap (Wireshark)/Wireshark/; s/ (Git.*//') (editcap, mergecap, capinfos, reordercap); $(have tcpdump && version tcpdump --version) with $(have tcpdump && tcpdump --version 2>&1 | sed -n 2p); gopacket $(cd "$here" && go list -m -f '{{.Version}}' github.com/google/gopacket) pcapgo"
-	echo "- Inputs ($packets packets, generated by pcaptool generate): big.pcapng $(size_mb "$data/big.pcapng") MB, big.pcap $(size_mb "$data/big.pcap") MB, shuffled.pcapng $(size_mb "$data/shuffled.pcapng") MB (30% out of order), a.pcapng + b.pcapng $(size_mb "$data/a.pcapng") + $(size_mb "$data/b.pcapng") MB"
-	echo "- Outputs: $([ "$sink" = file ] && echo "files in $work (page cache)" || echo "standard output to /dev/null; pcaptool sort then sorts externally (runs in temporary files), since it streams only when it can start over on a regular input and output")"
+	echo "- Inputs ($packets packets, generated by pcaptool generate): big.pcapng $(size_mb "$data/big.pcapng") MB, big.pcap $(size_mb "$data/big.pcap") MB, shuffled.pcapng $(size_mb "$data/shuffled.pcapng") MB (30% out of order), a.pcapng + b.pcapng $(size_mb "$data/a.pcapng") + $(size_mb "$data/b.pcapng") MB, slice.pcap $(size_mb "$data/slice.pcap") MB (1 ms mean gap)"
+	echo "- Outputs ($sinks): file = files in $work (page cache); null = standard output to /dev/null (\"- > /dev/null\"), where pcaptool sort sorts externally (runs in temporary files), since it streams only when it can start over on a regular input and output"
 	echo "- Median of $runs runs after one warm-up; load average $load_start at the start, $load_end at the end"
 	echo "- ×pcaptool: the tool's time divided by pcaptool's (above 1: pcaptool is faster). CPU = user + system seconds."
 	echo

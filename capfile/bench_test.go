@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -38,7 +38,7 @@ func benchInput(tb testing.TB, f Format) string {
 				benchDirErr = err
 				return
 			}
-			if _, err := convert.Copy(w, synth.New(synth.Config{Packets: benchPackets, Seed: 7})); err != nil {
+			if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: benchPackets, Seed: 7})); err != nil {
 				w.Abort()
 				benchDirErr = err
 				return
@@ -77,7 +77,7 @@ func discardOutput(tb testing.TB, f Format) *Writer {
 }
 
 // copyLoop moves one packet per call from a capture file to w, reopening
-// the file at its end, as convert.Copy does (Interfaces checked per packet).
+// the file at its end, as pkt.Copy does (Interfaces checked per packet).
 type copyLoop struct {
 	tb    testing.TB
 	name  string
@@ -163,7 +163,7 @@ func BenchmarkCopyPacket(b *testing.B) {
 }
 
 // BenchmarkConvertFile converts a whole pcapng file to pcap per op, as
-// pcaptool convert does: Open, Create, convert.Copy, Close. It reports the
+// pcaptool convert does: Open, Create, pkt.Copy, Close. It reports the
 // time and allocations per packet; the allocations are the fixed cost of
 // opening and creating (buffers), divided by the packet count.
 func BenchmarkConvertFile(b *testing.B) {
@@ -185,7 +185,7 @@ func BenchmarkConvertFile(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, err := convert.Copy(w, r)
+		n, err := pkt.Copy(w, r)
 		if err != nil || n != benchPackets {
 			b.Fatal(n, err)
 		}

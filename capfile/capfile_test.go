@@ -9,21 +9,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
 // readPackets reads a whole capture into deep copies.
-func readPackets(t *testing.T, name string) (*Reader, []*convert.Packet) {
+func readPackets(t *testing.T, name string) (*Reader, []*pkt.Packet) {
 	t.Helper()
 	r, err := Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	var pkts []*convert.Packet
-	for p, err := range convert.All(r) {
+	var pkts []*pkt.Packet
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,10 +34,10 @@ func readPackets(t *testing.T, name string) (*Reader, []*convert.Packet) {
 	return r, pkts
 }
 
-func generated(n int) []*convert.Packet {
+func generated(n int) []*pkt.Packet {
 	g := synth.New(synth.Config{Packets: n, Seed: 3})
-	var out []*convert.Packet
-	for p, _ := range convert.All(g) {
+	var out []*pkt.Packet
+	for p, _ := range pkt.All(g) {
 		out = append(out, p.Clone())
 	}
 	return out
@@ -64,7 +66,7 @@ func TestFormatsAndCompressions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := convert.Copy(w, synth.New(synth.Config{Packets: 300, Seed: 3})); err != nil {
+			if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 300, Seed: 3})); err != nil {
 				t.Fatal(err)
 			}
 			if err := w.Close(); err != nil {
@@ -82,7 +84,7 @@ func TestFormatsAndCompressions(t *testing.T) {
 	}
 }
 
-func comparePackets(t *testing.T, got, want []*convert.Packet) {
+func comparePackets(t *testing.T, got, want []*pkt.Packet) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d packets, want %d", len(got), len(want))
@@ -99,7 +101,7 @@ func TestStdinSniffing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.pcapng.gz")
 	w, _ := Create(path, WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 10}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 10}))
 	w.Close()
 	raw, _ := os.ReadFile(path)
 	r, err := NewReader(bytes.NewReader(raw), "stdin", ReaderOptions{})
@@ -110,7 +112,7 @@ func TestStdinSniffing(t *testing.T) {
 		t.Fatalf("sniffed %v/%v", r.Format(), r.Compression())
 	}
 	n := 0
-	for _, err := range convert.All(r) {
+	for _, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +134,7 @@ func TestErrorsNameTheFile(t *testing.T) {
 	// A truncated file: packets first, then an error naming file and offset.
 	good := filepath.Join(dir, "good.pcap")
 	w, _ := Create(good, WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 5}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 5}))
 	w.Close()
 	raw, _ := os.ReadFile(good)
 	cut := filepath.Join(dir, "cut.pcap")
@@ -162,7 +164,7 @@ func TestAtomicOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	convert.Copy(w, synth.New(synth.Config{Packets: 100}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 100}))
 	if b, _ := os.ReadFile(dest); string(b) != "previous" {
 		t.Fatal("destination changed before Close")
 	}
@@ -173,14 +175,15 @@ func TestAtomicOutput(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("Abort left files behind: %v", entries)
 	}
-	w, _ = Create(dest, WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 100}))
-	AbortAll()
+	var group outfile.Group
+	w, _ = Create(dest, WriterOptions{Group: &group})
+	pkt.Copy(w, synth.New(synth.Config{Packets: 100}))
+	group.AbortAll()
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Fatalf("AbortAll left files behind: %v", entries)
+		t.Fatalf("Group.AbortAll left files behind: %v", entries)
 	}
 	w, _ = Create(dest, WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 100}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 100}))
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -195,43 +198,43 @@ func TestAtomicOutput(t *testing.T) {
 // twoLinkTypes is a stream with an Ethernet and a raw-IP interface.
 type twoLinkTypes struct {
 	n   int
-	pkt convert.Packet
+	pkt pkt.Packet
 }
 
-func (s *twoLinkTypes) Interfaces() []convert.Interface {
-	return []convert.Interface{
-		{LinkType: linktype.Ethernet, Resolution: convert.Microsecond, FCSLen: -1},
-		{LinkType: linktype.Raw, Resolution: convert.Nanosecond, FCSLen: -1},
+func (s *twoLinkTypes) Interfaces() []pkt.Interface {
+	return []pkt.Interface{
+		{LinkType: linktype.Ethernet, Resolution: pkt.Microsecond, FCSLen: -1},
+		{LinkType: linktype.Raw, Resolution: pkt.Nanosecond, FCSLen: -1},
 	}
 }
 
-func (s *twoLinkTypes) ReadPacket() (*convert.Packet, error) {
+func (s *twoLinkTypes) ReadPacket() (*pkt.Packet, error) {
 	if s.n == 4 {
 		return nil, io.EOF
 	}
 	s.n++
-	s.pkt = convert.Packet{Timestamp: time.Unix(int64(s.n), 5), Length: 20, Data: make([]byte, 20), Interface: s.n % 2}
+	s.pkt = pkt.Packet{Timestamp: time.Unix(int64(s.n), 5), Length: 20, Data: make([]byte, 20), Interface: s.n % 2}
 	return &s.pkt, nil
 }
 
 func TestMixedLinkTypes(t *testing.T) {
 	dir := t.TempDir()
 	w, _ := Create(filepath.Join(dir, "x.pcap"), WriterOptions{})
-	_, err := convert.Copy(w, &twoLinkTypes{})
+	_, err := pkt.Copy(w, &twoLinkTypes{})
 	w.Abort()
-	if !errors.Is(err, ErrMixedLinkTypes) {
+	if !errors.Is(err, pcap.ErrMixedLinkTypes) {
 		t.Fatalf("pcap with two link types: %v", err)
 	}
 	// Interfaces of another link type without packets are no obstacle.
 	w, _ = Create(filepath.Join(dir, "empty.pcap"), WriterOptions{})
-	if _, err := convert.Copy(w, &twoLinkTypes{n: 4}); err != nil {
+	if _, err := pkt.Copy(w, &twoLinkTypes{n: 4}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	w, _ = Create(filepath.Join(dir, "x.pcapng"), WriterOptions{})
-	if _, err := convert.Copy(w, &twoLinkTypes{}); err != nil {
+	if _, err := pkt.Copy(w, &twoLinkTypes{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -241,7 +244,7 @@ func TestMixedLinkTypes(t *testing.T) {
 	if len(r.Interfaces()) != 2 || len(pkts) != 4 || pkts[0].Interface != 1 || pkts[1].Interface != 0 {
 		t.Fatalf("interfaces %v, packets %d", r.Interfaces(), len(pkts))
 	}
-	if r.Interfaces()[1].Resolution != convert.Nanosecond || r.Interfaces()[0].Resolution != convert.Microsecond {
+	if r.Interfaces()[1].Resolution != pkt.Nanosecond || r.Interfaces()[0].Resolution != pkt.Microsecond {
 		t.Fatalf("resolutions not kept: %v", r.Interfaces())
 	}
 }
@@ -250,11 +253,11 @@ func TestResolutionOption(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range []struct {
 		name string
-		res  convert.Resolution
-	}{{"u.pcap", convert.Microsecond}, {"n.pcap", convert.Nanosecond}, {"u.pcapng", convert.Microsecond}} {
+		res  pkt.Resolution
+	}{{"u.pcap", pkt.Microsecond}, {"n.pcap", pkt.Nanosecond}, {"u.pcapng", pkt.Microsecond}} {
 		path := filepath.Join(dir, tt.name)
 		w, _ := Create(path, WriterOptions{Resolution: tt.res})
-		convert.Copy(w, synth.New(synth.Config{Packets: 50}))
+		pkt.Copy(w, synth.New(synth.Config{Packets: 50}))
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -263,7 +266,7 @@ func TestResolutionOption(t *testing.T) {
 			t.Fatalf("%s: resolution %v", tt.name, r.Interfaces()[0].Resolution)
 		}
 		for i, p := range pkts {
-			if tt.res == convert.Microsecond && p.Timestamp.Nanosecond()%1000 != 0 {
+			if tt.res == pkt.Microsecond && p.Timestamp.Nanosecond()%1000 != 0 {
 				t.Fatalf("%s: packet %d has sub-microsecond time", tt.name, i)
 			}
 		}

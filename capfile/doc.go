@@ -1,5 +1,5 @@
 // Package capfile opens and creates capture files by name, whatever their
-// format and compression, as convert.Reader and convert.Writer streams.
+// format and compression, as pkt.Reader and pkt.Writer streams.
 //
 // Open sniffs the content: gzip, zstd and lz4 (frame format) compression are
 // removed transparently, then the pcap or pcapng magic picks the reader.

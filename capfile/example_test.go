@@ -9,7 +9,7 @@ import (
 	"github.com/google/gopacket/layers"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -23,7 +23,7 @@ func Example_convert() {
 
 	// Make an input: 100 packets of synthetic traffic, zstd-compressed pcapng.
 	w, _ := capfile.Create(in, capfile.WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 100}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 100}))
 	w.Close()
 
 	r, err := capfile.Open(in)
@@ -38,7 +38,7 @@ func Example_convert() {
 		return
 	}
 	defer out.Abort() // removes the temporary file unless Close succeeded
-	n, err := convert.Copy(out, r)
+	n, err := pkt.Copy(out, r)
 	if err == nil {
 		err = out.Close()
 	}
@@ -47,13 +47,13 @@ func Example_convert() {
 	// pcapng zstd → pcap 100 packets <nil>
 }
 
-// Range over the packets of a capture with convert.All.
+// Range over the packets of a capture with pkt.All.
 func ExampleOpen() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
 	name := filepath.Join(dir, "x.pcap")
 	w, _ := capfile.Create(name, capfile.WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 3, Seed: 9}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 3, Seed: 9}))
 	w.Close()
 
 	r, err := capfile.Open(name)
@@ -62,7 +62,7 @@ func ExampleOpen() {
 		return
 	}
 	defer r.Close()
-	for p, err := range convert.All(r) {
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -81,7 +81,7 @@ func ExampleReader_gopacket() {
 	defer os.RemoveAll(dir)
 	name := filepath.Join(dir, "x.pcapng.gz")
 	w, _ := capfile.Create(name, capfile.WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 50, Seed: 2, IPv6Percent: -1}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 50, Seed: 2, IPv6Percent: -1}))
 	w.Close()
 
 	r, err := capfile.Open(name)

@@ -10,6 +10,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
+
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 )
 
 // RawReader is the content of a capture file with its compression removed
@@ -74,7 +76,9 @@ func NewRawReader(r io.Reader, name string) (*RawReader, error) {
 		rr.closers = append(rr.closers, zr)
 		rr.src = zr
 	case Zstd:
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		// Two decoders: klauspost's zstd then decodes blocks
+		// asynchronously, beside the caller.
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(2))
 		if err != nil {
 			return nil, fmt.Errorf("%s: zstd: %w", name, err)
 		}
@@ -82,6 +86,17 @@ func NewRawReader(r io.Reader, name string) (*RawReader, error) {
 		rr.src = zr
 	case LZ4:
 		rr.src = lz4.NewReader(br)
+	}
+	if rr.compression == Gzip || rr.compression == LZ4 {
+		// Decompress on a goroutine of its own, beside the parser; it
+		// must stop before the decompressor closes, hence first in
+		// closers. Plain files are not read ahead: measured, the extra
+		// copy out of the ring costs more than the read calls it moves
+		// off the parsing goroutine (convert: 0.11 -> 0.16 CPU s and
+		// slower on a loaded 2-core machine).
+		ahead := pipeio.NewReadAhead(rr.src, 0, 0)
+		rr.closers = append([]io.Closer{ahead}, rr.closers...)
+		rr.src = ahead
 	}
 	return rr, nil
 }

@@ -7,9 +7,9 @@ import (
 	"io"
 	"sync/atomic"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ErrUnknownFormat reports input that is neither pcap nor pcapng.
@@ -23,15 +23,18 @@ type ReaderOptions struct {
 }
 
 // Reader reads packets from a capture file of either format. It implements
-// convert.Reader; errors name the file.
+// pkt.Reader; errors name the file.
 type Reader struct {
 	raw    *RawReader
 	format Format
 
 	pcap   *pcap.Reader
 	pcapng *pcapng.PacketReader
-	ifaces []convert.Interface
-	pkt    convert.Packet
+	src    pkt.Reader // the one of pcap and pcapng in use
+	// pending is a packet read ahead (by OpenFrom) to return next;
+	// atEOF says the stream ended while reading ahead.
+	pending *pkt.Packet
+	atEOF   bool
 	// lastInterface is the interface of the packet last returned through
 	// the gopacket methods, for Decoder.
 	lastInterface int
@@ -83,17 +86,7 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 		}
 		rd.format = Pcap
 		rd.pcap = pr
-		h := pr.Header()
-		res := convert.Microsecond
-		if h.Precision == pcap.Nanosecond {
-			res = convert.Nanosecond
-		}
-		rd.ifaces = []convert.Interface{{
-			LinkType:   h.LinkType,
-			SnapLen:    h.SnapLen,
-			Resolution: res,
-			FCSLen:     h.FCSLen,
-		}}
+		rd.src = pr
 	case pcapng.IsPcapng(head):
 		pr, err := pcapng.NewPacketReader(inner, pcapng.ReaderOptions{MaxBlockSize: opts.MaxPacketSize})
 		if err != nil {
@@ -101,6 +94,7 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 		}
 		rd.format = Pcapng
 		rd.pcapng = pr
+		rd.src = pr
 	default:
 		return nil, fmt.Errorf("%s: %w: unknown magic number %02x%02x%02x%02x", name, ErrUnknownFormat,
 			head[0], head[1], head[2], head[3])
@@ -109,32 +103,23 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 }
 
 // ReadPacket returns the next packet, valid until the next call, or io.EOF.
-func (r *Reader) ReadPacket() (*convert.Packet, error) {
-	if r.pcapng != nil {
-		p, err := r.pcapng.ReadPacket()
-		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: %w", r.raw.Name(), err)
-		}
-		return p, err
+func (r *Reader) ReadPacket() (*pkt.Packet, error) {
+	if p := r.pending; p != nil {
+		r.pending = nil
+		return p, nil
 	}
-	rec, err := r.pcap.ReadPacket()
-	if err != nil {
-		if err == io.EOF {
-			return nil, err
-		}
+	if r.atEOF {
+		return nil, io.EOF
+	}
+	p, err := r.src.ReadPacket()
+	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("%s: %w", r.raw.Name(), err)
 	}
-	r.pkt = convert.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}
-	return &r.pkt, nil
+	return p, err
 }
 
 // Interfaces returns the interfaces described so far.
-func (r *Reader) Interfaces() []convert.Interface {
-	if r.pcapng != nil {
-		return r.pcapng.Interfaces()
-	}
-	return r.ifaces
-}
+func (r *Reader) Interfaces() []pkt.Interface { return r.src.Interfaces() }
 
 // Name returns the name the file was opened with.
 func (r *Reader) Name() string { return r.raw.Name() }

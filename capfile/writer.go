@@ -5,23 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sync"
+	"io/fs"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
-
-// ErrMixedLinkTypes reports an attempt to write interfaces of different link
-// types to a pcap file, which has room for one.
-var ErrMixedLinkTypes = errors.New("capfile: pcap files hold a single link type; write pcapng to keep several")
 
 // WriterOptions tune Create.
 type WriterOptions struct {
@@ -34,76 +30,73 @@ type WriterOptions struct {
 	// Nanosecond; 0 follows the first interface (nanoseconds when it is
 	// finer than microseconds). For pcapng, 0 keeps each interface's own
 	// resolution and any other value rewrites every interface to it.
-	Resolution convert.Resolution
+	Resolution pkt.Resolution
 	// ByteOrder of the output; nil means little-endian.
 	ByteOrder binary.ByteOrder
 	// Section describes the pcapng section header (ignored for pcap).
 	Section pcapng.WriterOptions
-	// InPlace writes the destination directly instead of through a
+	// InPlace writes a regular destination directly instead of through a
 	// temporary file renamed on Close: live capture uses it so that the
 	// file can be read while it grows.
 	InPlace bool
+	// Group, when set, collects the output until it is closed, so that a
+	// signal handler can discard every unfinished output (see outfile).
+	Group *outfile.Group
 }
 
-// Writer writes a capture file. It implements convert.Writer. Close commits
+// Writer writes a capture file. It implements pkt.Writer. Close commits
 // the file; Abort, or a failed Close, leaves the destination untouched.
+// Destinations are opened by package outfile: a regular file is replaced
+// only when complete, keeping its mode; a device, FIFO or /dev/stdout is
+// written directly; symbolic links are followed.
 type Writer struct {
 	name    string
-	temp    string // temporary file renamed to name on Close; "" when writing in place or to stdout
-	file    *os.File
+	file    *outfile.File
 	out     io.Writer
 	closers []io.Closer
+	behind  *pipeio.WriteBehind // between the file and the rest
 	opts    WriterOptions
 	format  Format
 
 	pcap     *pcap.Writer
 	pcapng   *pcapng.PacketWriter
-	ifaces   []convert.Interface
+	ifaces   []pkt.Interface
 	maxCap   int  // largest capture length written to a pcap file
 	compress bool // output goes through a compressor
 	raw      bool // made by CreateRaw: bytes come through Write
 	finished bool
 }
 
-var pending = struct {
-	sync.Mutex
-	writers map[*Writer]struct{}
-}{writers: map[*Writer]struct{}{}}
-
-// AbortAll removes the temporary files of every Writer not yet closed. A
-// command's signal handler calls it before exiting.
-func AbortAll() {
-	pending.Lock()
-	ws := make([]*Writer, 0, len(pending.writers))
-	for w := range pending.writers {
-		ws = append(ws, w)
-	}
-	pending.Unlock()
-	for _, w := range ws {
-		w.Abort()
-	}
-}
-
 // Create prepares to write a capture file named name ("-" for standard
-// output).
+// output), opened as package outfile describes.
 func Create(name string, opts WriterOptions) (*Writer, error) {
 	w, err := create(name, opts)
 	if err != nil {
 		return nil, err
 	}
-	if w.format == Pcapng {
-		so := opts.Section
-		if so.ByteOrder == nil {
-			so.ByteOrder = opts.ByteOrder
-		}
-		pw, err := pcapng.NewPacketWriter(w.out, so)
-		if err != nil {
-			w.Abort()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		w.pcapng = pw
+	if err := w.startPcapng(); err != nil {
+		w.Abort()
+		return nil, err
 	}
 	return w, nil
+}
+
+// startPcapng writes the section header of pcapng output; pcap output
+// starts with its first packet.
+func (w *Writer) startPcapng() error {
+	if w.format != Pcapng {
+		return nil
+	}
+	so := w.opts.Section
+	if so.ByteOrder == nil {
+		so.ByteOrder = w.opts.ByteOrder
+	}
+	pw, err := pcapng.NewPacketWriter(w.out, so)
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.name, err)
+	}
+	w.pcapng = pw
+	return nil
 }
 
 // CreateRaw prepares the named output like Create (temporary file,
@@ -120,6 +113,23 @@ func CreateRaw(name string, opts WriterOptions) (*Writer, error) {
 }
 
 func create(name string, opts WriterOptions) (*Writer, error) {
+	format, comp := pickFormat(name, opts)
+	w := &Writer{name: name, opts: opts, format: format}
+	f, err := outfile.Create(name, outfile.Options{InPlace: opts.InPlace, Group: opts.Group})
+	if err != nil {
+		return nil, err
+	}
+	w.file, w.out = f, f
+	if err := w.wrapCompression(comp); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+// pickFormat returns the format and compression opts ask for, taking from
+// the name what they leave to be picked.
+func pickFormat(name string, opts WriterOptions) (Format, Compression) {
 	format, comp := FromName(name)
 	if opts.Format != FormatAuto {
 		format = opts.Format
@@ -130,40 +140,7 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 	if opts.Compression != CompressionAuto {
 		comp = opts.Compression
 	}
-	w := &Writer{name: name, opts: opts, format: format}
-	switch {
-	case name == "-":
-		w.out = os.Stdout
-	case opts.InPlace:
-		f, err := os.Create(name)
-		if err != nil {
-			return nil, err
-		}
-		w.file, w.out = f, f
-	default:
-		dir, base := filepath.Split(name)
-		if dir == "" {
-			dir = "."
-		}
-		f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-		if err != nil {
-			return nil, err
-		}
-		if err := f.Chmod(0o644); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return nil, err
-		}
-		w.file, w.out, w.temp = f, f, f.Name()
-		pending.Lock()
-		pending.writers[w] = struct{}{}
-		pending.Unlock()
-	}
-	if err := w.wrapCompression(comp); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	return w, nil
+	return format, comp
 }
 
 // Write writes raw bytes to an output made by CreateRaw.
@@ -181,6 +158,7 @@ func (w *Writer) wrapCompression(c Compression) error {
 		zw := gzip.NewWriter(w.out)
 		w.closers = append(w.closers, zw)
 		w.out = zw
+		w.compressBehind()
 	case Zstd:
 		zw, err := zstd.NewWriter(w.out)
 		if err != nil {
@@ -192,8 +170,21 @@ func (w *Writer) wrapCompression(c Compression) error {
 		zw := lz4.NewWriter(w.out)
 		w.closers = append(w.closers, zw)
 		w.out = zw
+		w.compressBehind()
 	}
 	return nil
+}
+
+// compressBehind puts a write-behind ring in front of the compressor just
+// added, so that compression runs on a goroutine of its own, beside the
+// packet writer (zstd has its own concurrency). The ring is closed before
+// the compressor: closers run in reverse. Plain outputs are written
+// directly: measured, a ring there costs more than the write calls it
+// moves.
+func (w *Writer) compressBehind() {
+	w.behind = pipeio.NewWriteBehind(w.out, 0, 0)
+	w.closers = append(w.closers, w.behind)
+	w.out = w.behind
 }
 
 // Format returns the format being written.
@@ -207,8 +198,8 @@ func (w *Writer) Name() string { return w.name }
 // A pcap file has one link type, so pcap output is described by the
 // interface of the first packet written: its link type, and the largest
 // snap length and finest resolution among the interfaces of that link type.
-// A later packet of another link type fails with ErrMixedLinkTypes.
-func (w *Writer) AddInterface(ifc convert.Interface) error {
+// A later packet of another link type fails with pcap.ErrMixedLinkTypes.
+func (w *Writer) AddInterface(ifc pkt.Interface) error {
 	if w.format == Pcapng {
 		if w.opts.Resolution != 0 {
 			ifc.Resolution = w.opts.Resolution
@@ -248,14 +239,14 @@ func (w *Writer) startPcap(first int) error {
 		}
 	}
 	switch res := w.opts.Resolution; {
-	case res == convert.Nanosecond:
-		hdr.Precision = pcap.Nanosecond
-	case res == convert.Microsecond:
-		hdr.Precision = pcap.Microsecond
+	case res == pkt.Nanosecond:
+		hdr.Resolution = pkt.Nanosecond
+	case res == pkt.Microsecond:
+		hdr.Resolution = pkt.Microsecond
 	case res != 0:
 		return fmt.Errorf("%s: pcap stores microseconds or nanoseconds, not %s", w.name, res)
 	case finest > 1_000_000:
-		hdr.Precision = pcap.Nanosecond
+		hdr.Resolution = pkt.Nanosecond
 	}
 	pw, err := pcap.NewWriter(w.out, hdr)
 	if err != nil {
@@ -266,12 +257,12 @@ func (w *Writer) startPcap(first int) error {
 }
 
 // WritePacket writes one packet.
-func (w *Writer) WritePacket(p *convert.Packet) error {
+func (w *Writer) WritePacket(p *pkt.Packet) error {
 	if w.pcapng != nil {
 		return w.wrap(w.pcapng.WritePacket(p))
 	}
 	if p.Interface < 0 || p.Interface >= len(w.ifaces) {
-		return fmt.Errorf("%s: %w", w.name, convert.ErrInterfaceIndex)
+		return fmt.Errorf("%s: %w", w.name, pkt.ErrInterfaceIndex)
 	}
 	if w.pcap == nil {
 		if err := w.startPcap(p.Interface); err != nil {
@@ -279,29 +270,48 @@ func (w *Writer) WritePacket(p *convert.Packet) error {
 		}
 	}
 	if lt := w.ifaces[p.Interface].LinkType; lt != w.pcap.Header().LinkType {
-		return fmt.Errorf("%s: %w (a packet of interface %d is %s, earlier packets are %s)", w.name, ErrMixedLinkTypes,
+		return fmt.Errorf("%s: %w (a packet of interface %d is %s, earlier packets are %s)", w.name, pcap.ErrMixedLinkTypes,
 			p.Interface, lt, w.pcap.Header().LinkType)
 	}
 	w.maxCap = max(w.maxCap, len(p.Data))
-	return w.wrap(w.pcap.WritePacket(p.Timestamp, p.Length, p.Data))
+	return w.wrap(w.pcap.WritePacket(p))
 }
 
 func (w *Writer) wrap(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || namesFile(err, w.name) {
+		return err
 	}
 	return fmt.Errorf("%s: %w", w.name, err)
 }
 
-// Flush pushes buffered packets to the file (or compressor).
+// namesFile reports whether err already names the file (outfile's errors
+// do).
+func namesFile(err error, name string) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && pe.Path == name
+}
+
+// Flush pushes buffered packets to the file (or compressor). A pcap file
+// to which no packet has been written yet gets its file header, described
+// by the first interface, so that a file being captured to is valid from
+// the start.
 func (w *Writer) Flush() error {
+	if w.format == Pcap && w.pcap == nil && !w.raw && len(w.ifaces) > 0 {
+		if err := w.startPcap(0); err != nil {
+			return err
+		}
+	}
+	var err error
 	switch {
 	case w.pcapng != nil:
-		return w.wrap(w.pcapng.Flush())
+		err = w.pcapng.Flush()
 	case w.pcap != nil:
-		return w.wrap(w.pcap.Flush())
+		err = w.pcap.Flush()
 	}
-	return nil
+	if err == nil && w.behind != nil {
+		err = w.behind.Flush()
+	}
+	return w.wrap(err)
 }
 
 // Close flushes everything, closes the file and renames it into place.
@@ -316,7 +326,7 @@ func (w *Writer) Close() error {
 		// editcap does, described by the first interface (Ethernet when
 		// there is none).
 		if len(w.ifaces) == 0 {
-			w.ifaces = append(w.ifaces, convert.Interface{LinkType: linktype.Ethernet, FCSLen: -1})
+			w.ifaces = append(w.ifaces, pkt.Interface{LinkType: linktype.Ethernet, FCSLen: -1})
 		}
 		if err := w.startPcap(0); err != nil {
 			w.Abort()
@@ -333,27 +343,16 @@ func (w *Writer) Close() error {
 		}
 	}
 	w.closers = nil
-	if w.file != nil {
-		if cerr := w.file.Close(); cerr != nil && err == nil {
-			err = w.wrap(cerr)
-		}
-		w.file = nil
-	}
+	w.behind = nil // closed among the closers
 	if err != nil {
 		w.Abort()
 		return err
 	}
 	w.finished = true
-	if w.temp != "" {
-		pending.Lock()
-		delete(pending.writers, w)
-		pending.Unlock()
-		if err := os.Rename(w.temp, w.name); err != nil {
-			os.Remove(w.temp)
-			return err
-		}
+	if w.file == nil { // made by NewWriter: the caller owns out
+		return nil
 	}
-	return nil
+	return w.file.Close()
 }
 
 // widenSnapLen raises the snap length in a pcap header written before a
@@ -362,7 +361,7 @@ func (w *Writer) Close() error {
 // needs a plain, seekable file; a pipe or compressed output keeps the
 // original header.
 func (w *Writer) widenSnapLen() error {
-	if w.pcap == nil || w.file == nil || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
+	if w.pcap == nil || w.file == nil || !w.file.Seekable() || w.compress || w.maxCap <= int(w.pcap.Header().SnapLen) {
 		return nil
 	}
 	hdr := w.pcap.Header()
@@ -380,14 +379,11 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.finished = true
-	if w.file != nil {
-		w.file.Close()
-		w.file = nil
+	if w.behind != nil {
+		w.behind.Abort()
+		w.behind = nil
 	}
-	if w.temp != "" {
-		os.Remove(w.temp)
-		pending.Lock()
-		delete(pending.writers, w)
-		pending.Unlock()
+	if w.file != nil {
+		w.file.Abort()
 	}
 }

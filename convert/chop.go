@@ -1,10 +1,6 @@
 package convert
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "github.com/pcaptool/pcaptool/pkt"
 
 // Chop describes the bytes editcap -C removes from every packet: up to two
 // regions, one given by positive lengths (counted from the start, or from an
@@ -19,17 +15,12 @@ type Chop struct {
 	EndOffNeg   int // negative offsets of those
 }
 
-// Add parses one "[offset:]length" argument and adds it to c.
-func (c *Chop) Add(arg string) error {
-	offStr, lenStr, hasOff := strings.Cut(arg, ":")
-	if !hasOff {
-		lenStr, offStr = offStr, "0"
-	}
-	off, err1 := strconv.Atoi(strings.TrimSpace(offStr))
-	n, err2 := strconv.Atoi(strings.TrimSpace(lenStr))
-	if err1 != nil || err2 != nil {
-		return fmt.Errorf("convert: %q is not a chop length or offset:length", arg)
-	}
+// Add adds the removal of n bytes at off, as one editcap -C off:n does: a
+// positive n removes bytes from the start of the packet (or from off, when
+// off is positive, or from off bytes before the end when it is negative), a
+// negative n removes -n bytes from the end (or before the offset). Several
+// calls add up, as several -C options do.
+func (c *Chop) Add(off, n int) {
 	switch {
 	case n > 0:
 		c.BeginLen += n
@@ -46,7 +37,6 @@ func (c *Chop) Add(arg string) error {
 			c.EndOffNeg += off
 		}
 	}
-	return nil
 }
 
 // IsZero reports whether c removes nothing.
@@ -55,23 +45,23 @@ func (c Chop) IsZero() bool { return c.BeginLen == 0 && c.EndLen == 0 }
 // ChopStage removes bytes from every packet as a Chop describes, like
 // editcap -C; with adjustLength the original length shrinks too (-L).
 type ChopStage struct {
-	src          Reader
+	src          pkt.Reader
 	chop         Chop
 	adjustLength bool
 	buf          []byte
-	pkt          Packet
+	pkt          pkt.Packet
 }
 
 // NewChop returns the stage.
-func NewChop(src Reader, c Chop, adjustLength bool) *ChopStage {
+func NewChop(src pkt.Reader, c Chop, adjustLength bool) *ChopStage {
 	return &ChopStage{src: src, chop: c, adjustLength: adjustLength}
 }
 
 // Interfaces returns the source's interfaces.
-func (s *ChopStage) Interfaces() []Interface { return s.src.Interfaces() }
+func (s *ChopStage) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 
 // ReadPacket returns the next packet with the chosen bytes removed.
-func (s *ChopStage) ReadPacket() (*Packet, error) {
+func (s *ChopStage) ReadPacket() (*pkt.Packet, error) {
 	p, err := s.src.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -84,7 +74,7 @@ func (s *ChopStage) ReadPacket() (*Packet, error) {
 // apply follows editcap's handle_chopping step by step, so that odd
 // combinations (crossed regions, chops longer than the packet) come out the
 // same.
-func (s *ChopStage) apply(p *Packet) {
+func (s *ChopStage) apply(p *pkt.Packet) {
 	c := s.chop
 	caplen := len(p.Data)
 	if c.BeginLen == 0 {

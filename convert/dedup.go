@@ -4,6 +4,8 @@ import (
 	"crypto/md5"
 	"errors"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // MaxDedupWindow is the largest packet window Dedup accepts, as editcap's -D.
@@ -42,7 +44,7 @@ type dedupEntry struct {
 // those of a recent packet, like editcap -d, -D and -w. Only packets it
 // passes on or drops are remembered; memory is fixed by the window.
 type Dedup struct {
-	src     Reader
+	src     pkt.Reader
 	opts    DedupOptions
 	ring    []dedupEntry
 	size    int // ring capacity (the window)
@@ -51,7 +53,7 @@ type Dedup struct {
 }
 
 // NewDedup returns the stage.
-func NewDedup(src Reader, opts DedupOptions) (*Dedup, error) {
+func NewDedup(src pkt.Reader, opts DedupOptions) (*Dedup, error) {
 	d := &Dedup{src: src, opts: opts}
 	switch {
 	case opts.ByTime:
@@ -73,10 +75,10 @@ func NewDedup(src Reader, opts DedupOptions) (*Dedup, error) {
 func (d *Dedup) Dropped() int64 { return d.dropped }
 
 // Interfaces returns the source's interfaces.
-func (d *Dedup) Interfaces() []Interface { return d.src.Interfaces() }
+func (d *Dedup) Interfaces() []pkt.Interface { return d.src.Interfaces() }
 
 // ReadPacket returns the next packet that is not a duplicate.
-func (d *Dedup) ReadPacket() (*Packet, error) {
+func (d *Dedup) ReadPacket() (*pkt.Packet, error) {
 	for {
 		p, err := d.src.ReadPacket()
 		if err != nil {
@@ -107,7 +109,7 @@ func (d *Dedup) slot() int {
 	return d.cur
 }
 
-func (d *Dedup) duplicate(p *Packet) bool {
+func (d *Dedup) duplicate(p *pkt.Packet) bool {
 	data := p.Data
 	if len(data) > d.opts.IgnoreBytes {
 		data = data[d.opts.IgnoreBytes:]

@@ -1,12 +1,11 @@
-// Package convert defines pcaptool's format-neutral packet stream and the
-// transforms that editcap, mergecap and reordercap perform on it.
+// Package convert holds the transforms that editcap, mergecap and
+// reordercap perform on a stream of packets.
 //
-// A [Reader] yields packets one at a time; the [Packet] it returns, and the
-// slices inside it, stay valid only until the next call, so a pipeline moves
-// packets without copying them. Transforms wrap a Reader and are Readers
-// themselves; a [Writer] consumes the result. [Copy] drives a pipeline and
-// tells the writer about interfaces as they appear; [All] ranges over a
-// stream.
+// The stream is package pkt's: a pkt.Reader yields packets one at a time,
+// valid only until the next call, so a pipeline moves packets without
+// copying them. Transforms wrap a pkt.Reader and are pkt.Readers
+// themselves; a pkt.Writer consumes the result, and pkt.Copy drives the
+// pipeline.
 //
 // The stages: [NewEdit] composes editcap's operations in editcap's order
 // (packet selection, an optional filter stage such as the filter package's
@@ -23,5 +22,5 @@
 // them at once and sort puts them first.
 //
 // The package knows nothing about bytes on disk: the pcap and pcapng packages
-// read and write files, and package capfile adapts them to these interfaces.
+// read and write files, and package capfile opens either by name.
 package convert

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Stages that change packets copy the source's Packet header into their own
@@ -12,16 +13,16 @@ import (
 // TimeShift moves every timestamp by a fixed offset, like editcap -t.
 // Packets without a timestamp (Packet.NoTimestamp) pass unchanged.
 type TimeShift struct {
-	src Reader
+	src pkt.Reader
 	off Offset
-	pkt Packet
+	pkt pkt.Packet
 }
 
 // NewTimeShift returns the stage.
-func NewTimeShift(src Reader, off Offset) *TimeShift { return &TimeShift{src: src, off: off} }
+func NewTimeShift(src pkt.Reader, off Offset) *TimeShift { return &TimeShift{src: src, off: off} }
 
 // ReadPacket returns the next packet with its timestamp moved.
-func (s *TimeShift) ReadPacket() (*Packet, error) {
+func (s *TimeShift) ReadPacket() (*pkt.Packet, error) {
 	p, err := s.src.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func (s *TimeShift) ReadPacket() (*Packet, error) {
 }
 
 // Interfaces returns the source's interfaces.
-func (s *TimeShift) Interfaces() []Interface { return s.src.Interfaces() }
+func (s *TimeShift) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 
 // StrictTime makes timestamps non-decreasing, like editcap -S. With a
 // non-negative adjustment only a packet earlier than its predecessor is
@@ -44,19 +45,19 @@ func (s *TimeShift) Interfaces() []Interface { return s.src.Interfaces() }
 // adjustment's absolute value. The predecessor's time is the adjusted one.
 // Packets without a timestamp pass unchanged and are not predecessors.
 type StrictTime struct {
-	src  Reader
+	src  pkt.Reader
 	adj  Offset
 	prev time.Time
-	pkt  Packet
+	pkt  pkt.Packet
 }
 
 // NewStrictTime returns the stage.
-func NewStrictTime(src Reader, adj Offset) *StrictTime {
+func NewStrictTime(src pkt.Reader, adj Offset) *StrictTime {
 	return &StrictTime{src: src, adj: adj, prev: time.Unix(0, 0)}
 }
 
 // ReadPacket returns the next packet, its timestamp adjusted.
-func (s *StrictTime) ReadPacket() (*Packet, error) {
+func (s *StrictTime) ReadPacket() (*pkt.Packet, error) {
 	p, err := s.src.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -78,25 +79,25 @@ func (s *StrictTime) ReadPacket() (*Packet, error) {
 }
 
 // Interfaces returns the source's interfaces.
-func (s *StrictTime) Interfaces() []Interface { return s.src.Interfaces() }
+func (s *StrictTime) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 
 // Snap truncates captured data to a snap length, like editcap -s and
 // mergecap -s. With AdjustLength the original length is capped too (-L).
 type Snap struct {
-	src          Reader
+	src          pkt.Reader
 	snap         int
 	adjustLength bool
-	ifaces       []Interface
-	pkt          Packet
+	ifaces       []pkt.Interface
+	pkt          pkt.Packet
 }
 
 // NewSnap returns the stage; snap must be positive.
-func NewSnap(src Reader, snap int, adjustLength bool) *Snap {
+func NewSnap(src pkt.Reader, snap int, adjustLength bool) *Snap {
 	return &Snap{src: src, snap: snap, adjustLength: adjustLength}
 }
 
 // ReadPacket returns the next packet, truncated.
-func (s *Snap) ReadPacket() (*Packet, error) {
+func (s *Snap) ReadPacket() (*pkt.Packet, error) {
 	p, err := s.src.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -116,7 +117,7 @@ func (s *Snap) ReadPacket() (*Packet, error) {
 
 // Interfaces returns the source's interfaces with their snap length lowered
 // to the stage's where it was larger (or unlimited).
-func (s *Snap) Interfaces() []Interface {
+func (s *Snap) Interfaces() []pkt.Interface {
 	src := s.src.Interfaces()
 	if len(s.ifaces) != len(src) {
 		s.ifaces = s.ifaces[:0]
@@ -133,21 +134,21 @@ func (s *Snap) Interfaces() []Interface {
 // SetLinkType declares every interface to have one link type, like editcap
 // -T. Packet bytes are not translated.
 type SetLinkType struct {
-	src    Reader
+	src    pkt.Reader
 	lt     linktype.LinkType
-	ifaces []Interface
+	ifaces []pkt.Interface
 }
 
 // NewSetLinkType returns the stage.
-func NewSetLinkType(src Reader, lt linktype.LinkType) *SetLinkType {
+func NewSetLinkType(src pkt.Reader, lt linktype.LinkType) *SetLinkType {
 	return &SetLinkType{src: src, lt: lt}
 }
 
 // ReadPacket returns the source's next packet unchanged.
-func (s *SetLinkType) ReadPacket() (*Packet, error) { return s.src.ReadPacket() }
+func (s *SetLinkType) ReadPacket() (*pkt.Packet, error) { return s.src.ReadPacket() }
 
 // Interfaces returns the source's interfaces with the link type replaced.
-func (s *SetLinkType) Interfaces() []Interface {
+func (s *SetLinkType) Interfaces() []pkt.Interface {
 	src := s.src.Interfaces()
 	if len(s.ifaces) != len(src) {
 		s.ifaces = s.ifaces[:0]
@@ -163,15 +164,15 @@ func (s *SetLinkType) Interfaces() []Interface {
 // number in the source stream, like editcap -a (4.0 keeps the packet's
 // existing comments and adds the new one after them).
 type Comment struct {
-	src      Reader
+	src      pkt.Reader
 	comments map[uint64][]byte
 	n        uint64
-	opts     []Option
-	pkt      Packet
+	opts     []pkt.Option
+	pkt      pkt.Packet
 }
 
 // NewComment returns the stage; comments maps packet numbers to text.
-func NewComment(src Reader, comments map[uint64]string) *Comment {
+func NewComment(src pkt.Reader, comments map[uint64]string) *Comment {
 	c := &Comment{src: src, comments: make(map[uint64][]byte, len(comments))}
 	for n, s := range comments {
 		c.comments[n] = []byte(s)
@@ -180,7 +181,7 @@ func NewComment(src Reader, comments map[uint64]string) *Comment {
 }
 
 // ReadPacket returns the next packet, with a comment added when one is due.
-func (c *Comment) ReadPacket() (*Packet, error) {
+func (c *Comment) ReadPacket() (*pkt.Packet, error) {
 	p, err := c.src.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -191,10 +192,10 @@ func (c *Comment) ReadPacket() (*Packet, error) {
 		return p, nil
 	}
 	c.pkt = *p
-	c.opts = append(append(c.opts[:0], p.Options...), Option{Code: OptComment, Value: text})
+	c.opts = append(append(c.opts[:0], p.Options...), pkt.Option{Code: pkt.OptComment, Value: text})
 	c.pkt.Options = c.opts
 	return &c.pkt, nil
 }
 
 // Interfaces returns the source's interfaces.
-func (c *Comment) Interfaces() []Interface { return c.src.Interfaces() }
+func (c *Comment) Interfaces() []pkt.Interface { return c.src.Interfaces() }

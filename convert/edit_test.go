@@ -2,6 +2,7 @@ package convert_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -9,10 +10,11 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
-func fivePackets() []convert.Packet {
-	return []convert.Packet{pkt(0, "a"), pkt(10, "b"), pkt(20, "c"), pkt(30, "d"), pkt(40, "e")}
+func fivePackets() []pkt.Packet {
+	return []pkt.Packet{mkPacket(0, "a"), mkPacket(10, "b"), mkPacket(20, "c"), mkPacket(30, "d"), mkPacket(40, "e")}
 }
 
 func TestParseRange(t *testing.T) {
@@ -97,64 +99,64 @@ func TestStages(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		in     []convert.Packet
-		stage  func(convert.Reader) convert.Reader
+		in     []pkt.Packet
+		stage  func(pkt.Reader) pkt.Reader
 		labels string
 		stamps string
 	}{
-		{"select drops", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"select drops", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewSelect(r, []convert.Range{mustRange("2"), mustRange("4-5")}, false)
 		}, "a c", "0 20"},
-		{"select keeps", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"select keeps", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewSelect(r, []convert.Range{mustRange("2-3"), mustRange("5")}, true)
 		}, "b c e", "10 20 40"},
-		{"select keeps to end", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"select keeps to end", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewSelect(r, []convert.Range{mustRange("4-0")}, true)
 		}, "d e", "30 40"},
-		{"time window", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"time window", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewTimeWindow(r, base.Add(10*time.Millisecond), base.Add(30*time.Millisecond))
 		}, "b c", "10 20"},
-		{"time window open stop", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"time window open stop", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewTimeWindow(r, base.Add(25*time.Millisecond), time.Time{})
 		}, "d e", "30 40"},
-		{"time shift", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"time shift", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewTimeShift(r, convert.Offset{Negative: true, Nanos: 5_000_000})
 		}, "a b c d e", "-5 5 15 25 35"},
-		{"strict zero", []convert.Packet{pkt(0, "a"), pkt(20, "b"), pkt(10, "c"), pkt(15, "d"), pkt(30, "e")},
-			func(r convert.Reader) convert.Reader { return convert.NewStrictTime(r, convert.Offset{}) },
+		{"strict zero", []pkt.Packet{mkPacket(0, "a"), mkPacket(20, "b"), mkPacket(10, "c"), mkPacket(15, "d"), mkPacket(30, "e")},
+			func(r pkt.Reader) pkt.Reader { return convert.NewStrictTime(r, convert.Offset{}) },
 			"a b c d e", "0 20 20 20 30"},
-		{"strict positive", []convert.Packet{pkt(0, "a"), pkt(20, "b"), pkt(10, "c"), pkt(30, "d")},
-			func(r convert.Reader) convert.Reader {
+		{"strict positive", []pkt.Packet{mkPacket(0, "a"), mkPacket(20, "b"), mkPacket(10, "c"), mkPacket(30, "d")},
+			func(r pkt.Reader) pkt.Reader {
 				return convert.NewStrictTime(r, convert.Offset{Nanos: 1_000_000})
 			}, "a b c d", "0 20 21 30"},
-		{"strict negative", []convert.Packet{pkt(0, "a"), pkt(20, "b"), pkt(10, "c"), pkt(30, "d")},
-			func(r convert.Reader) convert.Reader {
+		{"strict negative", []pkt.Packet{mkPacket(0, "a"), mkPacket(20, "b"), mkPacket(10, "c"), mkPacket(30, "d")},
+			func(r pkt.Reader) pkt.Reader {
 				return convert.NewStrictTime(r, convert.Offset{Negative: true, Nanos: 2_000_000})
 			}, "a b c d", "0 2 4 6"},
-		{"snap", []convert.Packet{pkt(0, "abcdef"), pkt(1, "ab")},
-			func(r convert.Reader) convert.Reader { return convert.NewSnap(r, 3, false) },
+		{"snap", []pkt.Packet{mkPacket(0, "abcdef"), mkPacket(1, "ab")},
+			func(r pkt.Reader) pkt.Reader { return convert.NewSnap(r, 3, false) },
 			"abc ab", "0 1"},
-		{"comment", fivePackets(), func(r convert.Reader) convert.Reader {
+		{"comment", fivePackets(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewComment(r, map[uint64]string{2: "two"})
 		}, "a b c d e", "0 10 20 30 40"},
-		{"dedup window", []convert.Packet{pkt(0, "x"), pkt(1, "y"), pkt(2, "x"), pkt(3, "z"), pkt(4, "w"), pkt(5, "v"), pkt(6, "u"), pkt(7, "x")},
-			func(r convert.Reader) convert.Reader {
+		{"dedup window", []pkt.Packet{mkPacket(0, "x"), mkPacket(1, "y"), mkPacket(2, "x"), mkPacket(3, "z"), mkPacket(4, "w"), mkPacket(5, "v"), mkPacket(6, "u"), mkPacket(7, "x")},
+			func(r pkt.Reader) pkt.Reader {
 				d, err := convert.NewDedup(r, convert.DedupOptions{Window: 5})
 				if err != nil {
 					t.Fatal(err)
 				}
 				return d
 			}, "x y z w v u x", "0 1 3 4 5 6 7"},
-		{"dedup time", []convert.Packet{pkt(0, "x"), pkt(5, "x"), pkt(20, "x"), pkt(21, "y"), pkt(22, "x")},
-			func(r convert.Reader) convert.Reader {
+		{"dedup time", []pkt.Packet{mkPacket(0, "x"), mkPacket(5, "x"), mkPacket(20, "x"), mkPacket(21, "y"), mkPacket(22, "x")},
+			func(r pkt.Reader) pkt.Reader {
 				d, err := convert.NewDedup(r, convert.DedupOptions{ByTime: true, TimeWindow: 10 * time.Millisecond})
 				if err != nil {
 					t.Fatal(err)
 				}
 				return d
 			}, "x x y", "0 20 21"},
-		{"dedup ignore bytes", []convert.Packet{pkt(0, "AAxyz"), pkt(1, "BBxyz"), pkt(2, "B")},
-			func(r convert.Reader) convert.Reader {
+		{"dedup ignore bytes", []pkt.Packet{mkPacket(0, "AAxyz"), mkPacket(1, "BBxyz"), mkPacket(2, "B")},
+			func(r pkt.Reader) pkt.Reader {
 				d, err := convert.NewDedup(r, convert.DedupOptions{Window: 5, IgnoreBytes: 2})
 				if err != nil {
 					t.Fatal(err)
@@ -177,7 +179,7 @@ func TestStages(t *testing.T) {
 
 func TestCommentKeepsExisting(t *testing.T) {
 	in := fivePackets()
-	in[1].Options = []convert.Option{{Code: convert.OptComment, Value: []byte("old")}}
+	in[1].Options = []pkt.Option{{Code: pkt.OptComment, Value: []byte("old")}}
 	out := collect(t, convert.NewComment(newSliceReader(in), map[uint64]string{2: "new", 3: "three"}))
 	if got := strings.Join(out[1].Comments(), ","); got != "old,new" {
 		t.Errorf("packet 2 comments %q, want old,new", got)
@@ -193,45 +195,39 @@ func TestCommentKeepsExisting(t *testing.T) {
 func TestChop(t *testing.T) {
 	data := "0123456789"
 	tests := []struct {
-		args   []string
+		chops  [][2]int
 		adjust bool
 		want   string
 		length int
 	}{
-		{[]string{"3"}, false, "3456789", 10},
-		{[]string{"-3"}, false, "0123456", 10},
-		{[]string{"3", "-2"}, true, "34567", 5},
-		{[]string{"2:3"}, false, "0156789", 10},
-		{[]string{"-2:-3"}, false, "0123489", 10},
-		{[]string{"-4:2"}, false, "01234589", 10},
-		{[]string{"20"}, true, "", 0},
-		{[]string{"-20"}, false, "", 10},
-		{[]string{"5:20"}, false, "01234", 10},
-		{[]string{"-20:2"}, false, "0123456789", 10},
+		{[][2]int{{0, 3}}, false, "3456789", 10},
+		{[][2]int{{0, -3}}, false, "0123456", 10},
+		{[][2]int{{0, 3}, {0, -2}}, true, "34567", 5},
+		{[][2]int{{2, 3}}, false, "0156789", 10},
+		{[][2]int{{-2, -3}}, false, "0123489", 10},
+		{[][2]int{{-4, 2}}, false, "01234589", 10},
+		{[][2]int{{0, 20}}, true, "", 0},
+		{[][2]int{{0, -20}}, false, "", 10},
+		{[][2]int{{5, 20}}, false, "01234", 10},
+		{[][2]int{{-20, 2}}, false, "0123456789", 10},
 	}
 	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, ","), func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.chops), func(t *testing.T) {
 			var c convert.Chop
-			for _, a := range tt.args {
-				if err := c.Add(a); err != nil {
-					t.Fatal(err)
-				}
+			for _, a := range tt.chops {
+				c.Add(a[0], a[1])
 			}
-			in := []convert.Packet{{Timestamp: base, Data: []byte(data), Length: len(data)}}
+			in := []pkt.Packet{{Timestamp: base, Data: []byte(data), Length: len(data)}}
 			out := collect(t, convert.NewChop(newSliceReader(in), c, tt.adjust))
 			if string(out[0].Data) != tt.want || out[0].Length != tt.length {
 				t.Errorf("got %q len %d, want %q len %d", out[0].Data, out[0].Length, tt.want, tt.length)
 			}
 		})
 	}
-	var c convert.Chop
-	if err := c.Add("x:1"); err == nil {
-		t.Error("Chop.Add(x:1) succeeded")
-	}
 }
 
 func TestSetLinkTypeAndSnapInterfaces(t *testing.T) {
-	src := newSliceReader(fivePackets(), convert.Interface{LinkType: linktype.Ethernet, SnapLen: 65535})
+	src := newSliceReader(fivePackets(), pkt.Interface{LinkType: linktype.Ethernet, SnapLen: 65535})
 	r := convert.NewSnap(convert.NewSetLinkType(src, linktype.Raw), 100, false)
 	ifc := r.Interfaces()[0]
 	if ifc.LinkType != linktype.Raw || ifc.SnapLen != 100 {
@@ -277,12 +273,12 @@ func TestEditPipelineOrder(t *testing.T) {
 }
 
 func TestStageAllocations(t *testing.T) {
-	pkts := make([]convert.Packet, 64)
+	pkts := make([]pkt.Packet, 64)
 	for i := range pkts {
-		pkts[i] = pkt(i, strings.Repeat("x", 100+i))
+		pkts[i] = mkPacket(i, strings.Repeat("x", 100+i))
 	}
 	var c convert.Chop
-	c.Add("2:4")
+	c.Add(2, 4)
 	strict := convert.Offset{}
 	src := newSliceReader(pkts)
 	r, err := convert.NewEdit(src, convert.EditOptions{

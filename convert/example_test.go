@@ -6,6 +6,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -14,10 +15,10 @@ func ExampleNewMerge() {
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	a := synth.New(synth.Config{Packets: 3, Seed: 1, Start: start, MeanGap: time.Second})
 	b := synth.New(synth.Config{Packets: 3, Seed: 2, Start: start, MeanGap: time.Second})
-	m := convert.NewMerge([]convert.Reader{a, b}, convert.MergeOptions{Mode: convert.MergeAll})
+	m := convert.NewMerge([]pkt.Reader{a, b}, convert.MergeOptions{Mode: convert.MergeAll})
 	last := time.Time{}
 	n := 0
-	for p, err := range convert.All(m) {
+	for p, err := range pkt.All(m) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -45,7 +46,7 @@ func ExampleNewEdit() {
 		fmt.Println(err)
 		return
 	}
-	for p, err := range convert.All(r) {
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -64,7 +65,7 @@ func ExampleNewSort() {
 	defer s.Close()
 	last := time.Time{}
 	sorted := true
-	for p, err := range convert.All(s) {
+	for p, err := range pkt.All(s) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -79,12 +80,12 @@ func ExampleNewSort() {
 // Sort packets held in memory by time.
 func ExampleFromSlice() {
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	var pkts []*convert.Packet
+	var pkts []*pkt.Packet
 	for _, s := range []int{3, 1, 2} {
-		pkts = append(pkts, &convert.Packet{Timestamp: t0.Add(time.Duration(s) * time.Second), Length: 60, Data: make([]byte, 60)})
+		pkts = append(pkts, &pkt.Packet{Timestamp: t0.Add(time.Duration(s) * time.Second), Length: 60, Data: make([]byte, 60)})
 	}
-	src := convert.FromSlice([]convert.Interface{{LinkType: linktype.Ethernet, Resolution: convert.Nanosecond}}, pkts)
-	for p, err := range convert.All(convert.NewSort(src, convert.SortOptions{})) {
+	src := pkt.FromSlice([]pkt.Interface{{LinkType: linktype.Ethernet, Resolution: pkt.Nanosecond}}, pkts)
+	for p, err := range pkt.All(convert.NewSort(src, convert.SortOptions{})) {
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -6,29 +6,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // sliceReader streams fixed packets; it hands out a copy per call, as a
 // file reader reuses one buffer, so that stages that keep references to
 // its data are caught.
 type sliceReader struct {
-	pkts   []convert.Packet
-	ifaces []convert.Interface
+	pkts   []pkt.Packet
+	ifaces []pkt.Interface
 	i      int
-	cur    convert.Packet
+	cur    pkt.Packet
 	buf    []byte
 }
 
-func newSliceReader(pkts []convert.Packet, ifaces ...convert.Interface) *sliceReader {
+func newSliceReader(pkts []pkt.Packet, ifaces ...pkt.Interface) *sliceReader {
 	if len(ifaces) == 0 {
-		ifaces = []convert.Interface{{LinkType: linktype.Ethernet, Resolution: convert.Nanosecond, FCSLen: -1}}
+		ifaces = []pkt.Interface{{LinkType: linktype.Ethernet, Resolution: pkt.Nanosecond, FCSLen: -1}}
 	}
 	return &sliceReader{pkts: pkts, ifaces: ifaces}
 }
 
-func (r *sliceReader) ReadPacket() (*convert.Packet, error) {
+func (r *sliceReader) ReadPacket() (*pkt.Packet, error) {
 	if r.i >= len(r.pkts) {
 		return nil, io.EOF
 	}
@@ -45,13 +45,13 @@ func (r *sliceReader) ReadPacket() (*convert.Packet, error) {
 	return &r.cur, nil
 }
 
-func (r *sliceReader) Interfaces() []convert.Interface { return r.ifaces }
+func (r *sliceReader) Interfaces() []pkt.Interface { return r.ifaces }
 
 // collect reads everything, deep-copying each packet.
-func collect(t testing.TB, r convert.Reader) []convert.Packet {
+func collect(t testing.TB, r pkt.Reader) []pkt.Packet {
 	t.Helper()
-	var out []convert.Packet
-	for p, err := range convert.All(r) {
+	var out []pkt.Packet
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,12 +62,12 @@ func collect(t testing.TB, r convert.Reader) []convert.Packet {
 
 var base = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// pkt makes a packet at base+ms milliseconds whose data is its label.
-func pkt(ms int, label string) convert.Packet {
-	return convert.Packet{Timestamp: base.Add(time.Duration(ms) * time.Millisecond), Data: []byte(label), Length: len(label)}
+// mkPacket makes a packet at base+ms milliseconds whose data is its label.
+func mkPacket(ms int, label string) pkt.Packet {
+	return pkt.Packet{Timestamp: base.Add(time.Duration(ms) * time.Millisecond), Data: []byte(label), Length: len(label)}
 }
 
-func labels(ps []convert.Packet) string {
+func labels(ps []pkt.Packet) string {
 	s := ""
 	for i, p := range ps {
 		if i > 0 {
@@ -78,7 +78,7 @@ func labels(ps []convert.Packet) string {
 	return s
 }
 
-func stamps(ps []convert.Packet) string {
+func stamps(ps []pkt.Packet) string {
 	s := ""
 	for i, p := range ps {
 		if i > 0 {

@@ -2,10 +2,11 @@ package convert
 
 import (
 	"bytes"
-	"container/heap"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // IDBMergeMode says how Merge combines the interfaces of its inputs, as
@@ -63,16 +64,16 @@ type MergeOptions struct {
 }
 
 type mergeInput struct {
-	src     Reader
-	pkt     *Packet // primed packet, valid until src is read again
+	src     pkt.Reader
+	pkt     *pkt.Packet // primed packet, valid until src is read again
 	done    bool
 	seen    int   // interfaces of src already mapped
 	mapping []int // src interface index -> output interface index
 }
 
 // Merge combines several streams into one: chronologically with a k-way
-// merge (a heap; on equal timestamps the later input goes first, as in
-// mergecap), or one after another with Append. A packet without a
+// merge (a loser tree, see losertree.go; on equal timestamps the later
+// input goes first, as in mergecap), or one after another with Append. A packet without a
 // timestamp (Packet.NoTimestamp) is taken as soon as it is the next packet
 // of its input, before any timestamped one, the lowest-numbered input
 // first, as mergecap does. It holds one packet per input.
@@ -80,27 +81,27 @@ type Merge struct {
 	inputs []mergeInput
 	opts   MergeOptions
 	mode   IDBMergeMode
-	ifaces []Interface
-	heap   mergeHeap
-	next   int // Append: the input being read
+	ifaces []pkt.Interface
+	tree   loserTree
+	keys   []mergeKey // by input: the order of its primed packet
+	next   int        // Append: the input being read
 	primed bool
 	last   int // input whose packet was returned last; -1 for none
-	pkt    Packet
+	pkt    pkt.Packet
 }
 
 // NewMerge returns a stream merging srcs.
-func NewMerge(srcs []Reader, opts MergeOptions) *Merge {
+func NewMerge(srcs []pkt.Reader, opts MergeOptions) *Merge {
 	m := &Merge{opts: opts, mode: opts.Mode, last: -1}
 	m.inputs = make([]mergeInput, len(srcs))
 	for i, s := range srcs {
 		m.inputs[i].src = s
 	}
-	m.heap.m = m
 	return m
 }
 
 // Interfaces returns the merged interfaces described so far.
-func (m *Merge) Interfaces() []Interface { return m.ifaces }
+func (m *Merge) Interfaces() []pkt.Interface { return m.ifaces }
 
 // readInput reads the next packet of input i into its slot.
 func (m *Merge) readInput(i int) error {
@@ -148,12 +149,11 @@ func (m *Merge) prime() error {
 		m.mapNew()
 	}
 	if !m.opts.Append {
+		m.keys = make([]mergeKey, len(m.inputs))
 		for i := range m.inputs {
-			if !m.inputs[i].done {
-				m.heap.items = append(m.heap.items, i)
-			}
+			m.keys[i] = keyOf(i, m.inputs[i].pkt)
 		}
-		heap.Init(&m.heap)
+		m.tree.init(m.keys)
 	}
 	return nil
 }
@@ -206,7 +206,7 @@ func (m *Merge) mapNew() {
 }
 
 // ReadPacket returns the next packet of the merged stream.
-func (m *Merge) ReadPacket() (*Packet, error) {
+func (m *Merge) ReadPacket() (*pkt.Packet, error) {
 	if !m.primed {
 		if err := m.prime(); err != nil {
 			return nil, err
@@ -219,11 +219,8 @@ func (m *Merge) ReadPacket() (*Packet, error) {
 			return nil, err
 		}
 		if !m.opts.Append {
-			if m.inputs[i].done {
-				heap.Pop(&m.heap)
-			} else {
-				heap.Fix(&m.heap, 0)
-			}
+			m.keys[i] = keyOf(i, m.inputs[i].pkt)
+			m.tree.replay(i)
 		}
 	}
 	var i int
@@ -237,17 +234,17 @@ func (m *Merge) ReadPacket() (*Packet, error) {
 		}
 		i = m.next
 	} else {
-		if len(m.heap.items) == 0 {
+		if len(m.inputs) == 0 || m.inputs[m.tree.winner()].done {
 			m.mapNew()
 			return nil, io.EOF
 		}
-		i = m.heap.items[0]
+		i = m.tree.winner()
 	}
 	m.mapNew()
 	in := &m.inputs[i]
 	p := in.pkt
 	if p.Interface < 0 || p.Interface >= len(in.mapping) {
-		return nil, fmt.Errorf("convert: merge input %d: %w (%d)", i, ErrInterfaceIndex, p.Interface)
+		return nil, fmt.Errorf("convert: merge input %d: %w (%d)", i, pkt.ErrInterfaceIndex, p.Interface)
 	}
 	m.pkt = *p
 	m.pkt.Interface = in.mapping[p.Interface]
@@ -261,60 +258,18 @@ func (m *Merge) ReadPacket() (*Packet, error) {
 // if_os (an option present on one side only does not conflict). Like
 // Wireshark 4.0 it does not treat two interfaces that both state the same
 // if_fcslen as duplicates.
-func DuplicateInterface(a, b *Interface) bool {
+func DuplicateInterface(a, b *pkt.Interface) bool {
 	if a.LinkType != b.LinkType || a.Resolution != b.Resolution || a.SnapLen != b.SnapLen {
 		return false
 	}
 	if a.FCSLen >= 0 && b.FCSLen >= 0 && a.FCSLen == b.FCSLen {
 		return false
 	}
-	for _, code := range []uint16{optIfSpeed, OptComment, OptInterfaceName, OptInterfaceDescription, optIfHardware, optIfOS} {
-		va, vb := FindOption(a.Options, code), FindOption(b.Options, code)
+	for _, code := range []pkt.OptionCode{pkt.OptIfSpeed, pkt.OptComment, pkt.OptIfName, pkt.OptIfDescription, pkt.OptIfHardware, pkt.OptIfOS} {
+		va, vb := pkt.FindOption(a.Options, code), pkt.FindOption(b.Options, code)
 		if va != nil && vb != nil && !bytes.Equal(va, vb) {
 			return false
 		}
 	}
 	return true
-}
-
-// Interface option codes DuplicateInterface compares.
-const (
-	optIfSpeed    uint16 = 8  // if_speed
-	optIfOS       uint16 = 12 // if_os
-	optIfHardware uint16 = 15 // if_hardware
-)
-
-// mergeHeap orders input indexes by their primed packet's timestamp; on
-// equal timestamps the higher input index comes first, as mergecap picks
-// the last of equally early files. Packets without a timestamp come before
-// all others, the lower input index first: mergecap scans its inputs in
-// order and stops at the first such packet.
-type mergeHeap struct {
-	m     *Merge
-	items []int
-}
-
-func (h *mergeHeap) Len() int { return len(h.items) }
-func (h *mergeHeap) Less(a, b int) bool {
-	ia, ib := h.items[a], h.items[b]
-	pa, pb := h.m.inputs[ia].pkt, h.m.inputs[ib].pkt
-	if pa.NoTimestamp || pb.NoTimestamp {
-		if pa.NoTimestamp && pb.NoTimestamp {
-			return ia < ib
-		}
-		return pa.NoTimestamp
-	}
-	ta, tb := pa.Timestamp, pb.Timestamp
-	if ta.Equal(tb) {
-		return ia > ib
-	}
-	return ta.Before(tb)
-}
-func (h *mergeHeap) Swap(a, b int) { h.items[a], h.items[b] = h.items[b], h.items[a] }
-func (h *mergeHeap) Push(x any)    { h.items = append(h.items, x.(int)) }
-func (h *mergeHeap) Pop() any {
-	n := len(h.items) - 1
-	x := h.items[n]
-	h.items = h.items[:n]
-	return x
 }

@@ -10,21 +10,22 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
-func iface(lt linktype.LinkType, name string) convert.Interface {
-	ifc := convert.Interface{LinkType: lt, Resolution: convert.Nanosecond, FCSLen: -1, SnapLen: 65535}
+func iface(lt linktype.LinkType, name string) pkt.Interface {
+	ifc := pkt.Interface{LinkType: lt, Resolution: pkt.Nanosecond, FCSLen: -1, SnapLen: 65535}
 	if name != "" {
-		ifc.Options = []convert.Option{{Code: convert.OptInterfaceName, Value: []byte(name)}}
+		ifc.Options = []pkt.Option{{Code: pkt.OptIfName, Value: []byte(name)}}
 	}
 	return ifc
 }
 
 func TestMergeChronological(t *testing.T) {
-	a := newSliceReader([]convert.Packet{pkt(0, "a0"), pkt(20, "a20"), pkt(20, "a20b"), pkt(50, "a50")})
-	b := newSliceReader([]convert.Packet{pkt(10, "b10"), pkt(20, "b20"), pkt(60, "b60")})
-	out := collect(t, convert.NewMerge([]convert.Reader{a, b}, convert.MergeOptions{}))
+	a := newSliceReader([]pkt.Packet{mkPacket(0, "a0"), mkPacket(20, "a20"), mkPacket(20, "a20b"), mkPacket(50, "a50")})
+	b := newSliceReader([]pkt.Packet{mkPacket(10, "b10"), mkPacket(20, "b20"), mkPacket(60, "b60")})
+	out := collect(t, convert.NewMerge([]pkt.Reader{a, b}, convert.MergeOptions{}))
 	// Equal timestamps: the later input first, as mergecap.
 	if got, want := labels(out), "a0 b10 b20 a20 a20b a50 b60"; got != want {
 		t.Errorf("merged %q, want %q", got, want)
@@ -32,9 +33,9 @@ func TestMergeChronological(t *testing.T) {
 }
 
 func TestMergeAppend(t *testing.T) {
-	a := newSliceReader([]convert.Packet{pkt(50, "a50"), pkt(0, "a0")})
-	b := newSliceReader([]convert.Packet{pkt(10, "b10")})
-	out := collect(t, convert.NewMerge([]convert.Reader{a, b}, convert.MergeOptions{Append: true}))
+	a := newSliceReader([]pkt.Packet{mkPacket(50, "a50"), mkPacket(0, "a0")})
+	b := newSliceReader([]pkt.Packet{mkPacket(10, "b10")})
+	out := collect(t, convert.NewMerge([]pkt.Reader{a, b}, convert.MergeOptions{Append: true}))
 	if got, want := labels(out), "a50 a0 b10"; got != want {
 		t.Errorf("appended %q, want %q", got, want)
 	}
@@ -42,24 +43,24 @@ func TestMergeAppend(t *testing.T) {
 
 func TestMergeInterfaceModes(t *testing.T) {
 	eth0, eth1, raw := iface(linktype.Ethernet, "eth0"), iface(linktype.Ethernet, "eth1"), iface(linktype.Raw, "")
-	p := func(ms int, ifc int) convert.Packet { q := pkt(ms, fmt.Sprint(ms)); q.Interface = ifc; return q }
+	p := func(ms int, ifc int) pkt.Packet { q := mkPacket(ms, fmt.Sprint(ms)); q.Interface = ifc; return q }
 	tests := []struct {
 		name    string
 		mode    convert.IDBMergeMode
-		a, b    []convert.Interface
+		a, b    []pkt.Interface
 		ifaces  int
 		mapping string // interface of each merged packet
 	}{
-		{"all same", convert.MergeAll, []convert.Interface{eth0, raw}, []convert.Interface{eth0, raw}, 2, "0 1 1 0"},
-		{"all differ", convert.MergeAll, []convert.Interface{eth0, raw}, []convert.Interface{raw, eth0}, 4, "0 3 1 2"},
-		{"none", convert.MergeNone, []convert.Interface{eth0, raw}, []convert.Interface{eth0, raw}, 4, "0 3 1 2"},
-		{"any", convert.MergeAny, []convert.Interface{eth0, raw}, []convert.Interface{eth1, eth0}, 3, "0 0 1 2"},
+		{"all same", convert.MergeAll, []pkt.Interface{eth0, raw}, []pkt.Interface{eth0, raw}, 2, "0 1 1 0"},
+		{"all differ", convert.MergeAll, []pkt.Interface{eth0, raw}, []pkt.Interface{raw, eth0}, 4, "0 3 1 2"},
+		{"none", convert.MergeNone, []pkt.Interface{eth0, raw}, []pkt.Interface{eth0, raw}, 4, "0 3 1 2"},
+		{"any", convert.MergeAny, []pkt.Interface{eth0, raw}, []pkt.Interface{eth1, eth0}, 3, "0 0 1 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := newSliceReader([]convert.Packet{p(0, 0), p(20, 1)}, tt.a...)
-			b := newSliceReader([]convert.Packet{p(10, 1), p(30, 0)}, tt.b...)
-			m := convert.NewMerge([]convert.Reader{a, b}, convert.MergeOptions{Mode: tt.mode})
+			a := newSliceReader([]pkt.Packet{p(0, 0), p(20, 1)}, tt.a...)
+			b := newSliceReader([]pkt.Packet{p(10, 1), p(30, 0)}, tt.b...)
+			m := convert.NewMerge([]pkt.Reader{a, b}, convert.MergeOptions{Mode: tt.mode})
 			out := collect(t, m)
 			got := ""
 			for i, q := range out {
@@ -75,22 +76,22 @@ func TestMergeInterfaceModes(t *testing.T) {
 	}
 }
 
-type failingReader struct{ convert.Reader }
+type failingReader struct{ pkt.Reader }
 
 var errBoom = errors.New("boom")
 
-func (failingReader) ReadPacket() (*convert.Packet, error) { return nil, errBoom }
+func (failingReader) ReadPacket() (*pkt.Packet, error) { return nil, errBoom }
 
 func TestMergeOnError(t *testing.T) {
-	a := newSliceReader([]convert.Packet{pkt(0, "a0"), pkt(20, "a20")})
+	a := newSliceReader([]pkt.Packet{mkPacket(0, "a0"), mkPacket(20, "a20")})
 	bad := failingReader{newSliceReader(nil)}
-	_, err := convert.Copy(discard{}, convert.NewMerge([]convert.Reader{a, bad}, convert.MergeOptions{}))
+	_, err := pkt.Copy(discard{}, convert.NewMerge([]pkt.Reader{a, bad}, convert.MergeOptions{}))
 	if !errors.Is(err, errBoom) {
 		t.Errorf("error %v, want boom", err)
 	}
-	a = newSliceReader([]convert.Packet{pkt(0, "a0"), pkt(20, "a20")})
+	a = newSliceReader([]pkt.Packet{mkPacket(0, "a0"), mkPacket(20, "a20")})
 	var dropped []int
-	m := convert.NewMerge([]convert.Reader{a, bad}, convert.MergeOptions{OnError: func(i int, err error) error {
+	m := convert.NewMerge([]pkt.Reader{a, bad}, convert.MergeOptions{OnError: func(i int, err error) error {
 		dropped = append(dropped, i)
 		return nil
 	}})
@@ -101,19 +102,19 @@ func TestMergeOnError(t *testing.T) {
 
 type discard struct{}
 
-func (discard) AddInterface(convert.Interface) error { return nil }
-func (discard) WritePacket(*convert.Packet) error    { return nil }
-func (discard) Flush() error                         { return nil }
+func (discard) AddInterface(pkt.Interface) error { return nil }
+func (discard) WritePacket(*pkt.Packet) error    { return nil }
+func (discard) Flush() error                     { return nil }
 
 // stableSorted returns the packets of a synth stream sorted as reordercap
 // sorts them.
-func stableSorted(t testing.TB, cfg synth.Config) []convert.Packet {
+func stableSorted(t testing.TB, cfg synth.Config) []pkt.Packet {
 	in := collect(t, synth.New(cfg))
-	slices.SortStableFunc(in, func(a, b convert.Packet) int { return a.Timestamp.Compare(b.Timestamp) })
+	slices.SortStableFunc(in, func(a, b pkt.Packet) int { return a.Timestamp.Compare(b.Timestamp) })
 	return in
 }
 
-func samePackets(t *testing.T, got, want []convert.Packet) {
+func samePackets(t *testing.T, got, want []pkt.Packet) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d packets, want %d", len(got), len(want))
@@ -138,7 +139,7 @@ func TestSort(t *testing.T) {
 		{"in memory", convert.SortOptions{}, false},
 		{"external", convert.SortOptions{Memory: 1 << 20}, true},
 		{"external multi-pass", convert.SortOptions{Memory: 256 << 10, MaxRuns: 3}, true},
-		{"streaming", convert.SortOptions{Memory: 4 << 20, Streaming: true}, false},
+		{"streaming", convert.SortOptions{Memory: 5 << 20, Streaming: true}, false}, // ring 4.4 MiB, index 0.6 MiB
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,8 +161,8 @@ func TestSort(t *testing.T) {
 }
 
 func TestSortKeepsOptionsAndInterfaces(t *testing.T) {
-	in := []convert.Packet{pkt(30, "c"), pkt(10, "a"), pkt(30, "d"), pkt(20, "b")}
-	in[1].Options = []convert.Option{{Code: convert.OptComment, Value: []byte("hello")}}
+	in := []pkt.Packet{mkPacket(30, "c"), mkPacket(10, "a"), mkPacket(30, "d"), mkPacket(20, "b")}
+	in[1].Options = []pkt.Option{{Code: pkt.OptComment, Value: []byte("hello")}}
 	in[3].Interface = 1
 	for _, opts := range []convert.SortOptions{{}, {Memory: 64, TempDir: t.TempDir()}} {
 		s := convert.NewSort(newSliceReader(in, iface(linktype.Ethernet, ""), iface(linktype.Raw, "")), opts)
@@ -189,8 +190,8 @@ func TestSortStreamingWindowTooSmall(t *testing.T) {
 }
 
 type pieceSink struct {
-	pieces [][]convert.Packet
-	firsts []*convert.Packet
+	pieces [][]pkt.Packet
+	firsts []*pkt.Packet
 	closed []error
 }
 
@@ -199,14 +200,14 @@ type pieceWriter struct {
 	i int
 }
 
-func (w pieceWriter) AddInterface(convert.Interface) error { return nil }
-func (w pieceWriter) WritePacket(p *convert.Packet) error {
+func (w pieceWriter) AddInterface(pkt.Interface) error { return nil }
+func (w pieceWriter) WritePacket(p *pkt.Packet) error {
 	w.s.pieces[w.i] = append(w.s.pieces[w.i], *p.Clone())
 	return nil
 }
 func (w pieceWriter) Flush() error { return nil }
 
-func (s *pieceSink) Open(i int, first *convert.Packet) (convert.Writer, error) {
+func (s *pieceSink) Open(i int, first *pkt.Packet) (pkt.Writer, error) {
 	s.pieces = append(s.pieces, nil)
 	if first != nil {
 		first = first.Clone()
@@ -215,13 +216,13 @@ func (s *pieceSink) Open(i int, first *convert.Packet) (convert.Writer, error) {
 	return pieceWriter{s, i}, nil
 }
 
-func (s *pieceSink) Close(w convert.Writer, err error) error {
+func (s *pieceSink) Close(w pkt.Writer, err error) error {
 	s.closed = append(s.closed, err)
 	return nil
 }
 
 func TestSplit(t *testing.T) {
-	in := []convert.Packet{pkt(0, "a"), pkt(10, "bb"), pkt(25, "ccc"), pkt(70, "d"), pkt(71, "e")}
+	in := []pkt.Packet{mkPacket(0, "a"), mkPacket(10, "bb"), mkPacket(25, "ccc"), mkPacket(70, "d"), mkPacket(71, "e")}
 	tests := []struct {
 		name   string
 		opts   convert.SplitOptions
@@ -261,7 +262,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestSplitDiscardsFailedPiece(t *testing.T) {
-	in := []convert.Packet{pkt(0, "a"), pkt(10, "b"), pkt(20, "c")}
+	in := []pkt.Packet{mkPacket(0, "a"), mkPacket(10, "b"), mkPacket(20, "c")}
 	src := &errAfter{Reader: newSliceReader(in), n: 2}
 	sink := &pieceSink{}
 	_, err := convert.Split(src, convert.SplitOptions{Packets: 1}, sink)
@@ -274,11 +275,11 @@ func TestSplitDiscardsFailedPiece(t *testing.T) {
 }
 
 type errAfter struct {
-	convert.Reader
+	pkt.Reader
 	n int
 }
 
-func (e *errAfter) ReadPacket() (*convert.Packet, error) {
+func (e *errAfter) ReadPacket() (*pkt.Packet, error) {
 	if e.n == 0 {
 		return nil, errBoom
 	}
@@ -291,7 +292,7 @@ func BenchmarkSortInMemory(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s := convert.NewSort(synth.New(cfg), convert.SortOptions{})
-		convert.Copy(discard{}, s)
+		pkt.Copy(discard{}, s)
 	}
 }
 
@@ -299,17 +300,17 @@ func BenchmarkSortStreaming(b *testing.B) {
 	cfg := synth.Config{Packets: 50000, Seed: 1, Disorder: 20}
 	b.ReportAllocs()
 	for b.Loop() {
-		convert.Copy(discard{}, convert.NewSort(synth.New(cfg), convert.SortOptions{Streaming: true, Memory: 4 << 20}))
+		pkt.Copy(discard{}, convert.NewSort(synth.New(cfg), convert.SortOptions{Streaming: true, Memory: 4 << 20}))
 	}
 }
 
 func BenchmarkMerge4(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		var srcs []convert.Reader
+		var srcs []pkt.Reader
 		for i := range 4 {
 			srcs = append(srcs, synth.New(synth.Config{Packets: 25000, Seed: uint64(i)}))
 		}
-		convert.Copy(discard{}, convert.NewMerge(srcs, convert.MergeOptions{}))
+		pkt.Copy(discard{}, convert.NewMerge(srcs, convert.MergeOptions{}))
 	}
 }

@@ -6,17 +6,18 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // noTS makes a packet without a timestamp (a pcapng simple packet block),
 // stamped at the epoch as readers give it.
-func noTS(label string) convert.Packet {
-	return convert.Packet{Timestamp: time.Unix(0, 0), NoTimestamp: true, Data: []byte(label), Length: len(label)}
+func noTS(label string) pkt.Packet {
+	return pkt.Packet{Timestamp: time.Unix(0, 0), NoTimestamp: true, Data: []byte(label), Length: len(label)}
 }
 
 // marks describes packets as "label@ms" or "label@-" for those without a
 // timestamp, which must still be at the epoch.
-func marks(t *testing.T, ps []convert.Packet) string {
+func marks(t *testing.T, ps []pkt.Packet) string {
 	t.Helper()
 	var b strings.Builder
 	for i, p := range ps {
@@ -31,7 +32,7 @@ func marks(t *testing.T, ps []convert.Packet) string {
 			b.WriteString("@-")
 			continue
 		}
-		b.WriteString("@" + stamps([]convert.Packet{p}))
+		b.WriteString("@" + stamps([]pkt.Packet{p}))
 	}
 	return b.String()
 }
@@ -40,11 +41,11 @@ func marks(t *testing.T, ps []convert.Packet) string {
 // for the same packets in a pcapng file with simple packet blocks.
 func TestStagesLeavePacketsWithoutTimestamp(t *testing.T) {
 	// a@50 x@- b@30 y@- c@40
-	mixed := func() []convert.Packet {
-		return []convert.Packet{pkt(50, "a"), noTS("x"), pkt(30, "b"), noTS("y"), pkt(40, "c")}
+	mixed := func() []pkt.Packet {
+		return []pkt.Packet{mkPacket(50, "a"), noTS("x"), mkPacket(30, "b"), noTS("y"), mkPacket(40, "c")}
 	}
-	dedup := func(o convert.DedupOptions) func(convert.Reader) convert.Reader {
-		return func(r convert.Reader) convert.Reader {
+	dedup := func(o convert.DedupOptions) func(pkt.Reader) pkt.Reader {
+		return func(r pkt.Reader) pkt.Reader {
 			d, err := convert.NewDedup(r, o)
 			if err != nil {
 				t.Fatal(err)
@@ -52,8 +53,8 @@ func TestStagesLeavePacketsWithoutTimestamp(t *testing.T) {
 			return d
 		}
 	}
-	sorted := func(o convert.SortOptions) func(convert.Reader) convert.Reader {
-		return func(r convert.Reader) convert.Reader {
+	sorted := func(o convert.SortOptions) func(pkt.Reader) pkt.Reader {
+		return func(r pkt.Reader) pkt.Reader {
 			s := convert.NewSort(r, o)
 			t.Cleanup(func() { s.Close() })
 			return s
@@ -61,27 +62,27 @@ func TestStagesLeavePacketsWithoutTimestamp(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		in    []convert.Packet
-		stage func(convert.Reader) convert.Reader
+		in    []pkt.Packet
+		stage func(pkt.Reader) pkt.Reader
 		want  string
 	}{
-		{"time shift (-t)", mixed(), func(r convert.Reader) convert.Reader {
+		{"time shift (-t)", mixed(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewTimeShift(r, convert.Offset{Negative: true, Seconds: 3600})
 		}, "a@-3599950 x@- b@-3599970 y@- c@-3599960"},
 		// editcap -S 0: x and y are neither moved nor the predecessor of b
 		// and c.
-		{"strict time (-S 0)", mixed(), func(r convert.Reader) convert.Reader {
+		{"strict time (-S 0)", mixed(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewStrictTime(r, convert.Offset{})
 		}, "a@50 x@- b@50 y@- c@50"},
-		{"strict time negative (-S -0.001)", mixed(), func(r convert.Reader) convert.Reader {
+		{"strict time negative (-S -0.001)", mixed(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewStrictTime(r, convert.Offset{Negative: true, Nanos: 1_000_000})
 		}, "a@50 x@- b@51 y@- c@52"},
-		{"time window (-A/-B) drops them", mixed(), func(r convert.Reader) convert.Reader {
+		{"time window (-A/-B) drops them", mixed(), func(r pkt.Reader) pkt.Reader {
 			return convert.NewTimeWindow(r, base, base.Add(time.Hour))
 		}, "a@50 b@30 c@40"},
-		{"dedup by time (-w) ignores them", []convert.Packet{pkt(0, "d"), noTS("d"), noTS("d"), pkt(1, "d")},
+		{"dedup by time (-w) ignores them", []pkt.Packet{mkPacket(0, "d"), noTS("d"), noTS("d"), mkPacket(1, "d")},
 			dedup(convert.DedupOptions{ByTime: true, TimeWindow: time.Second}), "d@0 d@- d@-"},
-		{"dedup by window (-d) compares them", []convert.Packet{pkt(0, "d"), noTS("d"), noTS("e"), pkt(1, "e")},
+		{"dedup by window (-d) compares them", []pkt.Packet{mkPacket(0, "d"), noTS("d"), noTS("e"), mkPacket(1, "e")},
 			dedup(convert.DedupOptions{Window: 5}), "d@0 e@-"},
 		// reordercap: "no time stamp" sorts before every time stamp, and the
 		// sort is stable.
@@ -101,11 +102,11 @@ func TestStagesLeavePacketsWithoutTimestamp(t *testing.T) {
 func TestSortStreamingRejectsLateUntimedPacket(t *testing.T) {
 	// A window of one packet has emitted a@50 when x arrives; x belongs
 	// before it, so the streaming pass must give up rather than misorder.
-	in := []convert.Packet{pkt(50, "a"), pkt(60, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), noTS("x")}
+	in := []pkt.Packet{mkPacket(50, "a"), mkPacket(60, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), noTS("x")}
 	s := convert.NewSort(newSliceReader(in), convert.SortOptions{Streaming: true, Memory: 70})
 	defer s.Close()
 	var err error
-	for _, err = range convert.All(s) {
+	for _, err = range pkt.All(s) {
 		if err != nil {
 			break
 		}
@@ -119,16 +120,16 @@ func TestMergeTakesUntimedPacketsFirst(t *testing.T) {
 	// mergecap 4.0 on a = 5 x 3 y 4 and b = 2 z 6 (seconds) writes
 	// b2 bz a5 ax a3 ay a4 b6: an input whose next packet has no time stamp
 	// is picked at once, the lowest-numbered such input first.
-	a := newSliceReader([]convert.Packet{pkt(5000, "a5"), noTS("ax"), pkt(3000, "a3"), noTS("ay"), pkt(4000, "a4")})
-	b := newSliceReader([]convert.Packet{pkt(2000, "b2"), noTS("bz"), pkt(6000, "b6")})
-	out := collect(t, convert.NewMerge([]convert.Reader{a, b}, convert.MergeOptions{}))
+	a := newSliceReader([]pkt.Packet{mkPacket(5000, "a5"), noTS("ax"), mkPacket(3000, "a3"), noTS("ay"), mkPacket(4000, "a4")})
+	b := newSliceReader([]pkt.Packet{mkPacket(2000, "b2"), noTS("bz"), mkPacket(6000, "b6")})
+	out := collect(t, convert.NewMerge([]pkt.Reader{a, b}, convert.MergeOptions{}))
 	if got, want := labels(out), "b2 bz a5 ax a3 ay a4 b6"; got != want {
 		t.Errorf("merged %q, want %q", got, want)
 	}
 	// Two inputs both waiting with untimed packets: the first input wins.
-	a = newSliceReader([]convert.Packet{noTS("a1"), noTS("a2")})
-	b = newSliceReader([]convert.Packet{noTS("b1"), pkt(0, "b2")})
-	out = collect(t, convert.NewMerge([]convert.Reader{a, b}, convert.MergeOptions{}))
+	a = newSliceReader([]pkt.Packet{noTS("a1"), noTS("a2")})
+	b = newSliceReader([]pkt.Packet{noTS("b1"), mkPacket(0, "b2")})
+	out = collect(t, convert.NewMerge([]pkt.Reader{a, b}, convert.MergeOptions{}))
 	if got, want := labels(out), "a1 a2 b1 b2"; got != want {
 		t.Errorf("merged %q, want %q", got, want)
 	}
@@ -137,7 +138,7 @@ func TestMergeTakesUntimedPacketsFirst(t *testing.T) {
 func TestSplitIntervalSkipsUntimedPackets(t *testing.T) {
 	// editcap -i: packets without a time stamp never open a piece, and the
 	// first interval starts at the first time-stamped packet.
-	in := []convert.Packet{noTS("x"), pkt(100, "a"), noTS("y"), pkt(115, "b"), pkt(125, "c"), noTS("z")}
+	in := []pkt.Packet{noTS("x"), mkPacket(100, "a"), noTS("y"), mkPacket(115, "b"), mkPacket(125, "c"), noTS("z")}
 	sink := &pieceSink{}
 	if _, err := convert.Split(newSliceReader(in), convert.SplitOptions{Interval: 20 * time.Millisecond}, sink); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // EditOptions gather editcap's per-packet edits. The zero value changes
@@ -17,10 +18,13 @@ type EditOptions struct {
 	// selection and before the time window, so that packet numbers still
 	// count the input; pcaptool passes a pcap-filter expression here
 	// (edit -f), which editcap lacks.
-	Filter func(Reader) (Reader, error)
+	Filter func(pkt.Reader) (pkt.Reader, error)
 	// Start and Stop bound timestamps: Start <= t < Stop (-A, -B); zero
 	// means unbounded.
 	Start, Stop time.Time
+	// Ordered says the source is in time order (capfile.OpenFrom seeked
+	// to Start): reading stops at the first packet at or after Stop.
+	Ordered bool
 	// Strict, when set, makes timestamps non-decreasing (-S).
 	Strict *Offset
 	// Shift moves every timestamp (-t).
@@ -43,7 +47,7 @@ type EditOptions struct {
 // NewEdit wraps src in the stages opts asks for, in the order editcap
 // applies them: packet numbers (for -a and the selection) count the input;
 // then Filter, the time window, -S, -t, -s, -T, -C and duplicate removal.
-func NewEdit(src Reader, opts EditOptions) (Reader, error) {
+func NewEdit(src pkt.Reader, opts EditOptions) (pkt.Reader, error) {
 	r := src
 	if len(opts.Comments) > 0 {
 		r = NewComment(r, opts.Comments)
@@ -59,7 +63,11 @@ func NewEdit(src Reader, opts EditOptions) (Reader, error) {
 		r = f
 	}
 	if !opts.Start.IsZero() || !opts.Stop.IsZero() {
-		r = NewTimeWindow(r, opts.Start, opts.Stop)
+		if opts.Ordered {
+			r = NewOrderedTimeWindow(r, opts.Start, opts.Stop)
+		} else {
+			r = NewTimeWindow(r, opts.Start, opts.Stop)
+		}
 	}
 	if opts.Strict != nil {
 		r = NewStrictTime(r, *opts.Strict)

@@ -6,17 +6,18 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // dropLabel is a Filter stage dropping packets whose data is one label; it
 // records the labels it saw, to show where in the pipeline it ran.
 type dropLabel struct {
-	convert.Reader
+	pkt.Reader
 	drop string
 	seen *string
 }
 
-func (d dropLabel) ReadPacket() (*convert.Packet, error) {
+func (d dropLabel) ReadPacket() (*pkt.Packet, error) {
 	for {
 		p, err := d.Reader.ReadPacket()
 		if err != nil {
@@ -36,7 +37,7 @@ func TestEditFilterRunsAfterSelection(t *testing.T) {
 	seen := ""
 	r, err := convert.NewEdit(newSliceReader(fivePackets()), convert.EditOptions{
 		Ranges: []convert.Range{{First: 2, Last: 2}},
-		Filter: func(src convert.Reader) (convert.Reader, error) {
+		Filter: func(src pkt.Reader) (pkt.Reader, error) {
 			return dropLabel{src, "c", &seen}, nil
 		},
 		Start: base.Add(5 * time.Millisecond),
@@ -58,7 +59,7 @@ func TestEditFilterRunsAfterSelection(t *testing.T) {
 
 	errBad := errors.New("bad filter")
 	if _, err := convert.NewEdit(newSliceReader(nil), convert.EditOptions{
-		Filter: func(convert.Reader) (convert.Reader, error) { return nil, errBad },
+		Filter: func(pkt.Reader) (pkt.Reader, error) { return nil, errBad },
 	}); !errors.Is(err, errBad) {
 		t.Errorf("filter constructor error: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // A packet held by Sort, in memory or in a run file, is one record:
@@ -25,7 +27,7 @@ const recordHeaderLen = 32
 const noTimestampSec = math.MinInt64
 
 // packetKey returns the sort key of p's timestamp.
-func packetKey(p *Packet) (sec int64, nsec uint32) {
+func packetKey(p *pkt.Packet) (sec int64, nsec uint32) {
 	if p.NoTimestamp {
 		return noTimestampSec, 0
 	}
@@ -35,7 +37,7 @@ func packetKey(p *Packet) (sec int64, nsec uint32) {
 // errRecord reports a damaged temporary run file.
 var errRecord = errors.New("convert: damaged sort run record")
 
-func recordSize(p *Packet) int {
+func recordSize(p *pkt.Packet) int {
 	n := recordHeaderLen + len(p.Data)
 	for _, o := range p.Options {
 		n += 6 + len(o.Value)
@@ -44,7 +46,7 @@ func recordSize(p *Packet) int {
 }
 
 // putRecord encodes p into b, which must be recordSize(p) long.
-func putRecord(b []byte, p *Packet) {
+func putRecord(b []byte, p *pkt.Packet) {
 	le := binary.LittleEndian
 	sec, nsec := packetKey(p)
 	le.PutUint64(b[0:], uint64(sec))
@@ -55,7 +57,7 @@ func putRecord(b []byte, p *Packet) {
 	n := copy(b[recordHeaderLen:], p.Data) + recordHeaderLen
 	optStart := n
 	for _, o := range p.Options {
-		le.PutUint16(b[n:], o.Code)
+		le.PutUint16(b[n:], uint16(o.Code))
 		le.PutUint32(b[n+2:], uint32(len(o.Value)))
 		n += 6 + copy(b[n+6:], o.Value)
 	}
@@ -69,7 +71,7 @@ func recordKey(b []byte) (sec int64, nsec uint32) {
 
 // decodeRecord fills p from b; p's slices point into b, and p.Options reuses
 // opts' storage.
-func decodeRecord(b []byte, p *Packet, opts []Option) ([]Option, error) {
+func decodeRecord(b []byte, p *pkt.Packet, opts []pkt.Option) ([]pkt.Option, error) {
 	le := binary.LittleEndian
 	if len(b) < recordHeaderLen {
 		return opts, errRecord
@@ -95,11 +97,11 @@ func decodeRecord(b []byte, p *Packet, opts []Option) ([]Option, error) {
 		if len(rest) < 6 {
 			return opts, errRecord
 		}
-		code, n := le.Uint16(rest), int(le.Uint32(rest[2:]))
+		code, n := pkt.OptionCode(le.Uint16(rest)), int(le.Uint32(rest[2:]))
 		if n > len(rest)-6 {
 			return opts, errRecord
 		}
-		opts = append(opts, Option{Code: code, Value: rest[6 : 6+n]})
+		opts = append(opts, pkt.Option{Code: code, Value: rest[6 : 6+n]})
 		rest = rest[6+n:]
 	}
 	p.Options = opts

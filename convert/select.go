@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ErrRange reports a packet-number range that cannot be parsed.
@@ -44,7 +46,7 @@ func ParseRange(s string) (Range, error) {
 // Select keeps or drops packets by their 1-based number in the source
 // stream, like editcap's positional packet list and -r.
 type Select struct {
-	src    Reader
+	src    pkt.Reader
 	ranges []Range
 	keep   bool
 	max    uint64
@@ -54,7 +56,7 @@ type Select struct {
 // NewSelect returns a stage that drops the packets whose numbers fall in
 // ranges, or, when keep is true, keeps only those. In keep mode the source is
 // not read past the last selected packet.
-func NewSelect(src Reader, ranges []Range, keep bool) *Select {
+func NewSelect(src pkt.Reader, ranges []Range, keep bool) *Select {
 	s := &Select{src: src, ranges: ranges, keep: keep, max: math.MaxUint64}
 	if keep {
 		s.max = 0
@@ -75,7 +77,7 @@ func (s *Select) selected(n uint64) bool {
 }
 
 // ReadPacket returns the next packet that passes the selection.
-func (s *Select) ReadPacket() (*Packet, error) {
+func (s *Select) ReadPacket() (*pkt.Packet, error) {
 	for {
 		if s.n >= s.max {
 			return nil, io.EOF
@@ -92,23 +94,31 @@ func (s *Select) ReadPacket() (*Packet, error) {
 }
 
 // Interfaces returns the source's interfaces.
-func (s *Select) Interfaces() []Interface { return s.src.Interfaces() }
+func (s *Select) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 
 // TimeWindow keeps the packets with Start <= Timestamp < Stop, like
 // editcap's -A and -B. A zero Start or Stop is no bound. A packet without a
 // timestamp is outside every window (editcap drops it too).
 type TimeWindow struct {
-	src         Reader
+	src         pkt.Reader
 	start, stop time.Time
+	ordered     bool
 }
 
 // NewTimeWindow returns the stage; zero times mean no bound on that side.
-func NewTimeWindow(src Reader, start, stop time.Time) *TimeWindow {
+func NewTimeWindow(src pkt.Reader, start, stop time.Time) *TimeWindow {
 	return &TimeWindow{src: src, start: start, stop: stop}
 }
 
+// NewOrderedTimeWindow is NewTimeWindow for a source known to be in time
+// order (as capfile.OpenFrom finds when it seeks): the stream ends at the
+// first packet at or after stop instead of reading the rest.
+func NewOrderedTimeWindow(src pkt.Reader, start, stop time.Time) *TimeWindow {
+	return &TimeWindow{src: src, start: start, stop: stop, ordered: true}
+}
+
 // ReadPacket returns the next packet inside the window.
-func (w *TimeWindow) ReadPacket() (*Packet, error) {
+func (w *TimeWindow) ReadPacket() (*pkt.Packet, error) {
 	for {
 		p, err := w.src.ReadPacket()
 		if err != nil {
@@ -116,6 +126,9 @@ func (w *TimeWindow) ReadPacket() (*Packet, error) {
 		}
 		if p.NoTimestamp {
 			continue
+		}
+		if w.ordered && !w.stop.IsZero() && !p.Timestamp.Before(w.stop) {
+			return nil, io.EOF
 		}
 		if !w.start.IsZero() && p.Timestamp.Before(w.start) {
 			continue
@@ -128,7 +141,7 @@ func (w *TimeWindow) ReadPacket() (*Packet, error) {
 }
 
 // Interfaces returns the source's interfaces.
-func (w *TimeWindow) Interfaces() []Interface { return w.src.Interfaces() }
+func (w *TimeWindow) Interfaces() []pkt.Interface { return w.src.Interfaces() }
 
 // ParseTime parses an editcap -A/-B time: ISO 8601
 // "YYYY-MM-DD[T ]HH:MM:SS[.nnnnnnnnn][Z|±hh:mm]" (local time without a zone)

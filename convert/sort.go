@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"slices"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // DefaultSortMemory is the packet memory Sort uses when SortOptions leaves
@@ -22,7 +24,8 @@ var ErrSortWindow = errors.New("convert: input cannot be sorted in the streaming
 
 // SortOptions tune Sort.
 type SortOptions struct {
-	// Memory bounds the bytes of packets held in memory; 0 means
+	// Memory bounds the bytes of packets held in memory, with their
+	// index (the streaming window gives the index an eighth); 0 means
 	// DefaultSortMemory.
 	Memory int64
 	// TempDir holds the sorted runs spilled when the input does not fit
@@ -45,14 +48,14 @@ type SortOptions struct {
 // not fit is cut into sorted runs spilled to temporary files, which are then
 // merged. Close removes them.
 type Sort struct {
-	src   Reader
+	src   pkt.Reader
 	opts  SortOptions
 	err   error
-	pkt   Packet
-	opts2 []Option
+	pkt   pkt.Packet
+	opts2 []pkt.Option
 
 	started bool
-	next    func() (*Packet, error)
+	next    func() (*pkt.Packet, error)
 
 	// External mode.
 	arena  sortArena
@@ -78,7 +81,7 @@ type sortEntry struct {
 const sortEntrySize = 40 // bytes an entry costs, counted against Memory
 
 // NewSort returns a sorted view of src.
-func NewSort(src Reader, opts SortOptions) *Sort {
+func NewSort(src pkt.Reader, opts SortOptions) *Sort {
 	if opts.Memory <= 0 {
 		opts.Memory = DefaultSortMemory
 	}
@@ -89,14 +92,14 @@ func NewSort(src Reader, opts SortOptions) *Sort {
 }
 
 // Interfaces returns the source's interfaces.
-func (s *Sort) Interfaces() []Interface { return s.src.Interfaces() }
+func (s *Sort) Interfaces() []pkt.Interface { return s.src.Interfaces() }
 
 // Runs returns how many sorted runs were spilled to temporary files (0 when
 // the input fitted in memory or in streaming mode).
 func (s *Sort) Runs() int { return len(s.runs) }
 
 // ReadPacket returns the next packet in timestamp order.
-func (s *Sort) ReadPacket() (*Packet, error) {
+func (s *Sort) ReadPacket() (*pkt.Packet, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -263,7 +266,7 @@ func (s *Sort) mergeSomeRuns() error {
 	return nil
 }
 
-func (s *Sort) nextInMemory() (*Packet, error) {
+func (s *Sort) nextInMemory() (*pkt.Packet, error) {
 	if s.memPos >= len(s.index) {
 		return nil, io.EOF
 	}
@@ -272,7 +275,7 @@ func (s *Sort) nextInMemory() (*Packet, error) {
 	return s.decode(s.record(e))
 }
 
-func (s *Sort) nextMerged() (*Packet, error) {
+func (s *Sort) nextMerged() (*pkt.Packet, error) {
 	b, err := s.merger.nextRecord()
 	if err != nil {
 		return nil, err
@@ -280,7 +283,7 @@ func (s *Sort) nextMerged() (*Packet, error) {
 	return s.decode(b)
 }
 
-func (s *Sort) decode(b []byte) (*Packet, error) {
+func (s *Sort) decode(b []byte) (*pkt.Packet, error) {
 	var err error
 	s.opts2, err = decodeRecord(b, &s.pkt, s.opts2)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // A packet larger than the streaming window cannot be sorted there; the
@@ -13,11 +14,11 @@ import (
 // sort, which takes a packet larger than its memory as a run of its own.
 func TestSortPacketLargerThanMemory(t *testing.T) {
 	big := strings.Repeat("x", 5000)
-	in := []convert.Packet{pkt(30, "c"), pkt(10, big), pkt(20, "b")}
+	in := []pkt.Packet{mkPacket(30, "c"), mkPacket(10, big), mkPacket(20, "b")}
 
 	s := convert.NewSort(newSliceReader(in), convert.SortOptions{Memory: 1024, Streaming: true})
 	var err error
-	for _, err = range convert.All(s) {
+	for _, err = range pkt.All(s) {
 		if err != nil {
 			break
 		}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unsafe"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // sortWindow sorts a nearly sorted stream in one pass. Packets are copied
@@ -17,7 +20,7 @@ import (
 // emit more eagerly; correctness never depends on it, only on no packet
 // arriving earlier than one already returned.
 type sortWindow struct {
-	src     Reader
+	src     pkt.Reader
 	ring    []byte
 	head    int // where the next record goes
 	queue   []windowSlot
@@ -28,13 +31,13 @@ type sortWindow struct {
 	run     []windowItem // the FIFO of packets that arrived in order
 	runHead int          // index in run of its first live item
 	seq     uint64
-	pending *Packet
+	pending *pkt.Packet
 	eof     bool
 	last    *windowItem // returned last; freed on the next call
 	lastKey windowItem
 	emitted bool
-	pkt     Packet
-	opts    []Option
+	pkt     pkt.Packet
+	opts    []pkt.Option
 }
 
 type windowSlot struct {
@@ -50,8 +53,26 @@ type windowItem struct {
 	size int
 }
 
-func newSortWindow(src Reader, memory int64) *sortWindow {
-	return &sortWindow{src: src, ring: make([]byte, memory), queue: make([]windowSlot, 1024)}
+// windowEntryCost is what the index of one packet held costs: a queue
+// slot and a FIFO or heap item. The FIFO and the heap are both allocated
+// for every entry, but a packet is in one of them, and pages never
+// touched take no memory.
+const windowEntryCost = int64(unsafe.Sizeof(windowSlot{}) + unsafe.Sizeof(windowItem{}))
+
+// newSortWindow splits memory between the ring (7/8) and the index
+// (1/8), both allocated once: the window then never grows, so the
+// process holds memory plus buffers and no garbage, whatever the packet
+// sizes (small packets fill the index first, large ones the ring).
+func newSortWindow(src pkt.Reader, memory int64) *sortWindow {
+	index := memory / 8
+	entries := int(max(index/windowEntryCost, 64))
+	return &sortWindow{
+		src:   src,
+		ring:  make([]byte, memory-index),
+		queue: make([]windowSlot, entries),
+		run:   make([]windowItem, 0, entries),
+		heap:  make([]windowItem, 0, entries),
+	}
 }
 
 // place finds room for n bytes in the ring, or returns -1.
@@ -79,14 +100,9 @@ func (w *sortWindow) place(n int) int {
 	return -1
 }
 
+// push records a packet placed in the ring; the queue has room (next
+// checks).
 func (w *sortWindow) push(off, size int) {
-	if w.qLen == len(w.queue) {
-		grown := make([]windowSlot, 2*len(w.queue))
-		for i := range w.qLen {
-			grown[i] = w.queue[(w.qHead+i)%len(w.queue)]
-		}
-		w.queue, w.qHead = grown, 0
-	}
 	w.queue[(w.qHead+w.qLen)%len(w.queue)] = windowSlot{off: off, size: size}
 	w.qLen++
 }
@@ -100,7 +116,7 @@ func (w *sortWindow) free(seq uint64) {
 	}
 }
 
-func (w *sortWindow) next() (*Packet, error) {
+func (w *sortWindow) next() (*pkt.Packet, error) {
 	if w.last != nil {
 		w.free(w.last.seq)
 		w.last = nil
@@ -131,6 +147,9 @@ func (w *sortWindow) next() (*Packet, error) {
 		}
 		size := recordSize(p)
 		off := w.place(size)
+		if w.qLen == len(w.queue) {
+			off = -1 // the index is full: as good as a full ring
+		}
 		if off < 0 {
 			if w.buffered() == 0 {
 				return nil, fmt.Errorf("%w: packet %d needs %d bytes, more than the %d-byte window", ErrSortWindow, w.seq+1, size, len(w.ring))
@@ -169,7 +188,7 @@ func (w *sortWindow) index(it windowItem) {
 	if n := len(w.run); n == w.runHead || !keyLess(it.sec, it.nsec, it.seq, w.run[n-1].sec, w.run[n-1].nsec, w.run[n-1].seq) {
 		if n == w.runHead {
 			w.run, w.runHead = w.run[:0], 0
-		} else if w.runHead >= 4096 && w.runHead >= n/2 {
+		} else if (w.runHead >= 4096 && w.runHead >= n/2) || n == cap(w.run) {
 			// Reclaim the consumed half, keeping the copying amortised.
 			w.run = w.run[:copy(w.run, w.run[w.runHead:])]
 			w.runHead = 0

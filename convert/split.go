@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // SplitOptions choose where Split starts a new piece. Exactly one of
@@ -24,10 +26,10 @@ type SplitOptions struct {
 	// Size estimates the bytes a packet adds to a piece (for Bytes). The
 	// caller knows the output format; nil means 16 + captured length, a
 	// pcap record.
-	Size func(p *Packet) int64
+	Size func(p *pkt.Packet) int64
 	// Overhead estimates the bytes of a piece before its first packet (file
 	// header, interface descriptions), given the interfaces it declares.
-	Overhead func(ifaces []Interface) int64
+	Overhead func(ifaces []pkt.Interface) int64
 }
 
 // PieceSink receives the pieces Split produces.
@@ -36,10 +38,10 @@ type PieceSink interface {
 	// (the one whose timestamp names editcap's pieces; editcap leaves the
 	// time out of the name when that packet has none), or nil when the
 	// input holds no packet at all and Split asks for one empty output.
-	Open(index int, first *Packet) (Writer, error)
+	Open(index int, first *pkt.Packet) (pkt.Writer, error)
 	// Close ends a piece: with err == nil it commits it, otherwise it must
 	// discard it.
-	Close(w Writer, err error) error
+	Close(w pkt.Writer, err error) error
 }
 
 // ErrSplitOptions reports SplitOptions without a way to split.
@@ -50,16 +52,16 @@ var ErrSplitOptions = errors.New("convert: split needs a packet count, an interv
 // written), so each is a complete capture on its own. It returns the number
 // of pieces written. On error the piece being written is discarded; those
 // already closed stay.
-func Split(src Reader, opts SplitOptions, sink PieceSink) (int, error) {
+func Split(src pkt.Reader, opts SplitOptions, sink PieceSink) (int, error) {
 	if opts.Packets <= 0 && opts.Interval <= 0 && opts.Bytes <= 0 {
 		return 0, ErrSplitOptions
 	}
 	size := opts.Size
 	if size == nil {
-		size = func(p *Packet) int64 { return 16 + int64(len(p.Data)) }
+		size = func(p *pkt.Packet) int64 { return 16 + int64(len(p.Data)) }
 	}
 	var (
-		w        Writer
+		w        pkt.Writer
 		pieces   int
 		added    int
 		count    int64 // packets in the current piece
@@ -73,7 +75,7 @@ func Split(src Reader, opts SplitOptions, sink PieceSink) (int, error) {
 		}
 		return pieces, err
 	}
-	open := func(first *Packet) error {
+	open := func(first *pkt.Packet) error {
 		if w != nil {
 			if err := w.Flush(); err != nil {
 				return err
@@ -154,7 +156,7 @@ func Split(src Reader, opts SplitOptions, sink PieceSink) (int, error) {
 			added = len(ifaces)
 		}
 		if p.Interface < 0 || p.Interface >= added {
-			return fail(ErrInterfaceIndex)
+			return fail(pkt.ErrInterfaceIndex)
 		}
 		if err := w.WritePacket(p); err != nil {
 			return fail(err)

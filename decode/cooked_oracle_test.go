@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"testing"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -16,18 +16,18 @@ import (
 // the packet type cycles through host, broadcast, multicast, other host and
 // outgoing so that every direction word is printed.
 type cookedReader struct {
-	r   convert.Reader
+	r   pkt.Reader
 	lt  linktype.LinkType
 	n   int
 	buf []byte
-	pkt convert.Packet
+	pkt pkt.Packet
 }
 
-func (c *cookedReader) Interfaces() []convert.Interface {
-	return []convert.Interface{{LinkType: c.lt, SnapLen: 262144}}
+func (c *cookedReader) Interfaces() []pkt.Interface {
+	return []pkt.Interface{{LinkType: c.lt, SnapLen: 262144}}
 }
 
-func (c *cookedReader) ReadPacket() (*convert.Packet, error) {
+func (c *cookedReader) ReadPacket() (*pkt.Packet, error) {
 	p, err := c.r.ReadPacket()
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (c *cookedReader) ReadPacket() (*convert.Packet, error) {
 		copy(hdr[14:16], eth[12:14])
 	}
 	c.buf = append(append(c.buf[:0], hdr...), eth[14:]...)
-	c.pkt = convert.Packet{Timestamp: p.Timestamp, Length: p.Length - 14 + len(hdr), Data: c.buf}
+	c.pkt = pkt.Packet{Timestamp: p.Timestamp, Length: p.Length - 14 + len(hdr), Data: c.buf}
 	return &c.pkt, nil
 }
 

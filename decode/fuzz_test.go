@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -45,7 +45,7 @@ func FuzzDecode(f *testing.F) {
 		{JSON: true},
 	}
 	f.Fuzz(func(t *testing.T, lt uint16, extra uint16, data []byte) {
-		pkt := &convert.Packet{
+		pkt := &pkt.Packet{
 			Timestamp: time.Unix(1700000000, int64(extra)*1000),
 			Length:    len(data) + int(extra), // snapped captures claim more than they hold
 			Data:      data,

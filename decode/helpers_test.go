@@ -6,26 +6,26 @@ import (
 	"os"
 	"testing"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // writePcap writes every packet of r to a new pcap file in t's temporary
 // directory and returns its name.
-func writePcap(t testing.TB, r convert.Reader, lt linktype.LinkType, nano bool) string {
+func writePcap(t testing.TB, r pkt.Reader, lt linktype.LinkType, nano bool) string {
 	t.Helper()
 	name := t.TempDir() + "/gen.pcap"
 	f, err := os.Create(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prec := pcap.Microsecond
+	prec := pkt.Microsecond
 	if nano {
-		prec = pcap.Nanosecond
+		prec = pkt.Nanosecond
 	}
-	w, err := pcap.NewWriter(f, pcap.FileHeader{SnapLen: 262144, LinkType: lt, Precision: prec})
+	w, err := pcap.NewWriter(f, pcap.FileHeader{SnapLen: 262144, LinkType: lt, Resolution: prec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func writePcap(t testing.TB, r convert.Reader, lt linktype.LinkType, nano bool) 
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.WritePacket(p.Timestamp, p.Length, p.Data); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: p.Timestamp, Length: p.Length, Data: p.Data}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -73,7 +73,7 @@ func printPcap(t testing.TB, name string, opts decode.Options) string {
 		if err != nil {
 			break // tcpdump stops at a damaged record too
 		}
-		p := convert.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}
+		p := pkt.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}
 		if err := pr.Print(&p, lt); err != nil {
 			t.Fatal(err)
 		}

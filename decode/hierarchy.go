@@ -9,8 +9,8 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // HierarchyNode counts the frames and bytes (original lengths) of packets
@@ -61,7 +61,7 @@ var phsNames = map[gopacket.LayerType]string{
 }
 
 // Add counts one packet of link type t.
-func (h *Hierarchy) Add(pkt *convert.Packet, t linktype.LinkType) {
+func (h *Hierarchy) Add(pkt *pkt.Packet, t linktype.LinkType) {
 	n := &h.root
 	n.Frames++
 	n.Bytes += uint64(pkt.Length)

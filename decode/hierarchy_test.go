@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/internal/testcap"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -36,7 +36,7 @@ func TestHierarchyMatchesTshark(t *testing.T) {
 	h := decode.NewHierarchy()
 	_, recs := testcap.ReadPcap(t, name)
 	for _, rec := range recs {
-		h.Add(&convert.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}, linktype.Ethernet)
+		h.Add(&pkt.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}, linktype.Ethernet)
 	}
 	var got bytes.Buffer
 	if err := h.WriteText(&got); err != nil {

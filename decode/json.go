@@ -10,14 +10,14 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // AppendJSON appends one JSON object describing pkt (frame number frame,
 // decoded as link type t) without a trailing newline. The field names are
 // documented in the package comment and stay stable.
-func AppendJSON(b []byte, frame int, pkt *convert.Packet, t linktype.LinkType) []byte {
+func AppendJSON(b []byte, frame int, pkt *pkt.Packet, t linktype.LinkType) []byte {
 	b = append(b, `{"frame":`...)
 	b = strconv.AppendInt(b, int64(frame), 10)
 	b = append(b, `,"time":"`...)

@@ -13,11 +13,11 @@ import (
 
 	"github.com/google/gopacket/layers"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -98,11 +98,11 @@ func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options)
 func TestPrintDNSMatchesTcpdump(t *testing.T) {
 	tcpdump := testenv.RequireTool(t, "tcpdump")
 	t.Run("generated", func(t *testing.T) {
-		var pkts []*convert.Packet
+		var pkts []*pkt.Packet
 		for i, frame := range dnsSeeds(t) {
-			pkts = append(pkts, &convert.Packet{Timestamp: time.Unix(1700000000, int64(i)*1000), Length: len(frame), Data: frame})
+			pkts = append(pkts, &pkt.Packet{Timestamp: time.Unix(1700000000, int64(i)*1000), Length: len(frame), Data: frame})
 		}
-		name := writePcap(t, convert.FromSlice([]convert.Interface{{LinkType: linktype.Ethernet}}, pkts), linktype.Ethernet, false)
+		name := writePcap(t, pkt.FromSlice([]pkt.Interface{{LinkType: linktype.Ethernet}}, pkts), linktype.Ethernet, false)
 		for _, v := range []int{0, 1} {
 			flag := []string{"-tt", "-v"}[v]
 			if exact, prefix := comparePrint(t, tcpdump, name, flag, decode.Options{Time: decode.TimeEpoch, Verbose: v}); prefix != 0 || exact != 3*(1+v) { // -v adds a line per packet

@@ -14,8 +14,8 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // TimeFormat selects how Printer writes timestamps.
@@ -100,7 +100,7 @@ func (p *Printer) Flush() error { return p.w.Flush() }
 
 // Print decodes pkt as link type t and writes its line, and its hex dump
 // when the options ask for one.
-func (p *Printer) Print(pkt *convert.Packet, t linktype.LinkType) error {
+func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 	p.frame++
 	b := p.buf[:0]
 	if p.opts.JSON {

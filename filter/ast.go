@@ -6,139 +6,139 @@ import (
 	"strings"
 )
 
-// Proto is the protocol qualifier of a primitive ("ip" in "ip host 10.0.0.1").
-type Proto uint8
+// protoQual is the protocol qualifier of a primitive ("ip" in "ip host 10.0.0.1").
+type protoQual uint8
 
 // Protocol qualifiers, libpcap's Q_* values.
 const (
-	ProtoDefault Proto = iota
-	ProtoLink
-	ProtoIP
-	ProtoARP
-	ProtoRARP
-	ProtoSCTP
-	ProtoTCP
-	ProtoUDP
-	ProtoICMP
-	ProtoIGMP
-	ProtoIGRP
-	ProtoAtalk
-	ProtoDecnet
-	ProtoLAT
-	ProtoSCA
-	ProtoMOPRC
-	ProtoMOPDL
-	ProtoIPv6
-	ProtoICMPv6
-	ProtoAH
-	ProtoESP
-	ProtoPIM
-	ProtoVRRP
-	ProtoAARP
-	ProtoISO
-	ProtoESIS
-	ProtoISIS
-	ProtoCLNP
-	ProtoSTP
-	ProtoIPX
-	ProtoNetBEUI
-	ProtoISISL1
-	ProtoISISL2
-	ProtoISISIIH
-	ProtoISISSNP
-	ProtoISISCSNP
-	ProtoISISPSNP
-	ProtoISISLSP
-	ProtoRadio
-	ProtoCARP
-	ProtoUndef Proto = 255
+	protoDefault protoQual = iota
+	protoLink
+	protoIP
+	protoARP
+	protoRARP
+	protoSCTP
+	protoTCP
+	protoUDP
+	protoICMP
+	protoIGMP
+	protoIGRP
+	protoAtalk
+	protoDecnet
+	protoLAT
+	protoSCA
+	protoMOPRC
+	protoMOPDL
+	protoIPv6
+	protoICMPv6
+	protoAH
+	protoESP
+	protoPIM
+	protoVRRP
+	protoAARP
+	protoISO
+	protoESIS
+	protoISIS
+	protoCLNP
+	protoSTP
+	protoIPX
+	protoNetBEUI
+	protoISISL1
+	protoISISL2
+	protoISISIIH
+	protoISISSNP
+	protoISISCSNP
+	protoISISPSNP
+	protoISISLSP
+	protoRadio
+	protoCARP
+	protoQualUndef protoQual = 255
 )
 
-var protoNames = map[Proto]string{
-	ProtoLink: "link", ProtoIP: "ip", ProtoARP: "arp", ProtoRARP: "rarp", ProtoSCTP: "sctp",
-	ProtoTCP: "tcp", ProtoUDP: "udp", ProtoICMP: "icmp", ProtoIGMP: "igmp", ProtoIGRP: "igrp",
-	ProtoAtalk: "atalk", ProtoDecnet: "decnet", ProtoLAT: "lat", ProtoSCA: "sca", ProtoMOPRC: "moprc",
-	ProtoMOPDL: "mopdl", ProtoIPv6: "ip6", ProtoICMPv6: "icmp6", ProtoAH: "ah", ProtoESP: "esp",
-	ProtoPIM: "pim", ProtoVRRP: "vrrp", ProtoAARP: "aarp", ProtoISO: "iso", ProtoESIS: "esis",
-	ProtoISIS: "isis", ProtoCLNP: "clnp", ProtoSTP: "stp", ProtoIPX: "ipx", ProtoNetBEUI: "netbeui",
-	ProtoISISL1: "l1", ProtoISISL2: "l2", ProtoISISIIH: "iih", ProtoISISSNP: "snp",
-	ProtoISISCSNP: "csnp", ProtoISISPSNP: "psnp", ProtoISISLSP: "lsp", ProtoRadio: "radio",
-	ProtoCARP: "carp",
+var protoNames = map[protoQual]string{
+	protoLink: "link", protoIP: "ip", protoARP: "arp", protoRARP: "rarp", protoSCTP: "sctp",
+	protoTCP: "tcp", protoUDP: "udp", protoICMP: "icmp", protoIGMP: "igmp", protoIGRP: "igrp",
+	protoAtalk: "atalk", protoDecnet: "decnet", protoLAT: "lat", protoSCA: "sca", protoMOPRC: "moprc",
+	protoMOPDL: "mopdl", protoIPv6: "ip6", protoICMPv6: "icmp6", protoAH: "ah", protoESP: "esp",
+	protoPIM: "pim", protoVRRP: "vrrp", protoAARP: "aarp", protoISO: "iso", protoESIS: "esis",
+	protoISIS: "isis", protoCLNP: "clnp", protoSTP: "stp", protoIPX: "ipx", protoNetBEUI: "netbeui",
+	protoISISL1: "l1", protoISISL2: "l2", protoISISIIH: "iih", protoISISSNP: "snp",
+	protoISISCSNP: "csnp", protoISISPSNP: "psnp", protoISISLSP: "lsp", protoRadio: "radio",
+	protoCARP: "carp",
 }
 
 // String returns the keyword of p ("" for the default).
-func (p Proto) String() string { return protoNames[p] }
+func (p protoQual) String() string { return protoNames[p] }
 
-var protoTokens = map[tokKind]Proto{
-	tLink: ProtoLink, tIP: ProtoIP, tArp: ProtoARP, tRarp: ProtoRARP, tSCTP: ProtoSCTP,
-	tTCP: ProtoTCP, tUDP: ProtoUDP, tICMP: ProtoICMP, tIGMP: ProtoIGMP, tIGRP: ProtoIGRP,
-	tPIM: ProtoPIM, tVRRP: ProtoVRRP, tCARP: ProtoCARP, tAtalk: ProtoAtalk, tAARP: ProtoAARP,
-	tDecnet: ProtoDecnet, tLAT: ProtoLAT, tSCA: ProtoSCA, tMOPDL: ProtoMOPDL, tMOPRC: ProtoMOPRC,
-	tIPv6: ProtoIPv6, tICMPv6: ProtoICMPv6, tAH: ProtoAH, tESP: ProtoESP, tISO: ProtoISO,
-	tESIS: ProtoESIS, tISIS: ProtoISIS, tL1: ProtoISISL1, tL2: ProtoISISL2, tIIH: ProtoISISIIH,
-	tLSP: ProtoISISLSP, tSNP: ProtoISISSNP, tPSNP: ProtoISISPSNP, tCSNP: ProtoISISCSNP,
-	tCLNP: ProtoCLNP, tSTP: ProtoSTP, tIPX: ProtoIPX, tNetBEUI: ProtoNetBEUI, tRadio: ProtoRadio,
+var protoTokens = map[tokKind]protoQual{
+	tLink: protoLink, tIP: protoIP, tArp: protoARP, tRarp: protoRARP, tSCTP: protoSCTP,
+	tTCP: protoTCP, tUDP: protoUDP, tICMP: protoICMP, tIGMP: protoIGMP, tIGRP: protoIGRP,
+	tPIM: protoPIM, tVRRP: protoVRRP, tCARP: protoCARP, tAtalk: protoAtalk, tAARP: protoAARP,
+	tDecnet: protoDecnet, tLAT: protoLAT, tSCA: protoSCA, tMOPDL: protoMOPDL, tMOPRC: protoMOPRC,
+	tIPv6: protoIPv6, tICMPv6: protoICMPv6, tAH: protoAH, tESP: protoESP, tISO: protoISO,
+	tESIS: protoESIS, tISIS: protoISIS, tL1: protoISISL1, tL2: protoISISL2, tIIH: protoISISIIH,
+	tLSP: protoISISLSP, tSNP: protoISISSNP, tPSNP: protoISISPSNP, tCSNP: protoISISCSNP,
+	tCLNP: protoCLNP, tSTP: protoSTP, tIPX: protoIPX, tNetBEUI: protoNetBEUI, tRadio: protoRadio,
 }
 
-// Dir is the direction qualifier ("src", "dst", "src or dst", ...).
-type Dir uint8
+// dirQual is the direction qualifier ("src", "dst", "src or dst", ...).
+type dirQual uint8
 
 // Direction qualifiers.
 const (
-	DirDefault Dir = iota
-	DirSrc
-	DirDst
-	DirOr
-	DirAnd
-	DirAddr1
-	DirAddr2
-	DirAddr3
-	DirAddr4
-	DirRA
-	DirTA
-	DirUndef Dir = 255
+	dirDefault dirQual = iota
+	dirSrc
+	dirDst
+	dirOr
+	dirAnd
+	dirAddr1
+	dirAddr2
+	dirAddr3
+	dirAddr4
+	dirRA
+	dirTA
+	dirUndef dirQual = 255
 )
 
-var dirNames = map[Dir]string{DirSrc: "src", DirDst: "dst", DirOr: "src or dst", DirAnd: "src and dst",
-	DirAddr1: "addr1", DirAddr2: "addr2", DirAddr3: "addr3", DirAddr4: "addr4", DirRA: "ra", DirTA: "ta"}
+var dirNames = map[dirQual]string{dirSrc: "src", dirDst: "dst", dirOr: "src or dst", dirAnd: "src and dst",
+	dirAddr1: "addr1", dirAddr2: "addr2", dirAddr3: "addr3", dirAddr4: "addr4", dirRA: "ra", dirTA: "ta"}
 
 // String returns the qualifier's words ("" for the default).
-func (d Dir) String() string { return dirNames[d] }
+func (d dirQual) String() string { return dirNames[d] }
 
-// Addr is the address-type qualifier ("host", "net", "port", ...).
-type Addr uint8
+// addrQual is the address-type qualifier ("host", "net", "port", ...).
+type addrQual uint8
 
 // Address-type qualifiers.
 const (
-	AddrDefault Addr = iota
-	AddrHost
-	AddrNet
-	AddrPort
-	AddrGateway
-	AddrProto
-	AddrProtochain
-	AddrPortrange
-	AddrUndef Addr = 255
+	addrDefault addrQual = iota
+	addrHost
+	addrNet
+	addrPort
+	addrGateway
+	addrProto
+	addrProtochain
+	addrPortrange
+	addrUndef addrQual = 255
 )
 
-var addrNames = map[Addr]string{AddrHost: "host", AddrNet: "net", AddrPort: "port", AddrGateway: "gateway",
-	AddrProto: "proto", AddrProtochain: "protochain", AddrPortrange: "portrange"}
+var addrNames = map[addrQual]string{addrHost: "host", addrNet: "net", addrPort: "port", addrGateway: "gateway",
+	addrProto: "proto", addrProtochain: "protochain", addrPortrange: "portrange"}
 
 // String returns the keyword ("" for the default).
-func (a Addr) String() string { return addrNames[a] }
+func (a addrQual) String() string { return addrNames[a] }
 
-// Qualifier is the protocol, direction and address type that apply to an
+// qualifier is the protocol, direction and address type that apply to an
 // identifier, either written before it or inherited from the previous
 // primitive ("host 10.0.0.1 or 10.0.0.2").
-type Qualifier struct {
-	Proto Proto
-	Dir   Dir
-	Addr  Addr
+type qualifier struct {
+	Proto protoQual
+	Dir   dirQual
+	Addr  addrQual
 }
 
-var qualErr = Qualifier{ProtoUndef, DirUndef, AddrUndef}
+var qualErr = qualifier{protoQualUndef, dirUndef, addrUndef}
 
-func (q Qualifier) String() string {
+func (q qualifier) String() string {
 	var parts []string
 	for _, s := range []string{q.Proto.String(), q.Dir.String(), q.Addr.String()} {
 		if s != "" {
@@ -148,7 +148,9 @@ func (q Qualifier) String() string {
 	return strings.Join(parts, " ")
 }
 
-// Node is a parsed filter expression.
+// Node is a parsed filter expression. Its tree is the compiler's business
+// and stays inside the package; a caller can check an expression's syntax
+// with Parse and print the result in a canonical, fully parenthesised form.
 type Node interface {
 	// Pos is the byte offset in the expression where the node starts.
 	Pos() int
@@ -158,46 +160,46 @@ type Node interface {
 	node()
 }
 
-// BinaryOp is "and" or "or".
-type BinaryOp uint8
+// binaryOp is "and" or "or".
+type binaryOp uint8
 
 // Boolean operators; tcpdump gives them equal precedence, left to right.
 const (
-	OpAnd BinaryOp = iota
-	OpOr
+	opAnd binaryOp = iota
+	opOr
 )
 
-// Binary is "X and Y" or "X or Y".
-type Binary struct {
-	Op   BinaryOp
+// binaryNode is "X and Y" or "X or Y".
+type binaryNode struct {
+	Op   binaryOp
 	X, Y Node
 }
 
-// Not is "not X".
-type Not struct {
+// notNode is "not X".
+type notNode struct {
 	At int
 	X  Node
 }
 
-// ValueKind says how an identifier was written.
-type ValueKind uint8
+// valueKind says how an identifier was written.
+type valueKind uint8
 
 // Identifier kinds.
 const (
-	ValueName   ValueKind = iota // a name: port, protocol or host name
-	ValueNum                     // a number
-	ValueIPv4                    // dotted IPv4 address, possibly partial
-	ValueIPv6                    // IPv6 address
-	ValueMAC                     // MAC address
-	ValueARCnet                  // ARCnet address ($1f)
+	valueName   valueKind = iota // a name: port, protocol or host name
+	valueNum                     // a number
+	valueIPv4                    // dotted IPv4 address, possibly partial
+	valueIPv6                    // IPv6 address
+	valueMAC                     // MAC address
+	valueARCnet                  // ARCnet address ($1f)
 )
 
-// Primitive is a qualified identifier: "host 10.0.0.1", "tcp port 80",
+// primitiveNode is a qualified identifier: "host 10.0.0.1", "tcp port 80",
 // "net 10.0.0.0/8", "ether src 00:11:22:33:44:55", "ip proto 6".
-type Primitive struct {
+type primitiveNode struct {
 	At    int
-	Qual  Qualifier
-	Kind  ValueKind
+	Qual  qualifier
+	Kind  valueKind
 	Value string // source text of the identifier
 	Num   uint32 // value of a ValueNum
 	// Mask is the dotted mask of "net A mask M"; MaskLen the prefix length of
@@ -207,153 +209,153 @@ type Primitive struct {
 	HasMaskLen bool
 }
 
-// ProtoAbbrev is a protocol name used alone: "tcp", "ip6", "arp".
-type ProtoAbbrev struct {
+// protoAbbrevNode is a protocol name used alone: "tcp", "ip6", "arp".
+type protoAbbrevNode struct {
 	At    int
-	Proto Proto
+	Proto protoQual
 }
 
-// SpecialKind names the primitives that are neither qualified identifiers
+// specialKind names the primitives that are neither qualified identifiers
 // nor comparisons.
-type SpecialKind uint8
+type specialKind uint8
 
-// Special primitives.
+// specialNode primitives.
 const (
-	SpecialBroadcast SpecialKind = iota // [ether|ip] broadcast
-	SpecialMulticast                    // [ether|ip|ip6] multicast
-	SpecialLess                         // less N
-	SpecialGreater                      // greater N
-	SpecialByte                         // byte N op M
-	SpecialInbound                      // inbound
-	SpecialOutbound                     // outbound
-	SpecialIfindex                      // ifindex N
-	SpecialVLAN                         // vlan [N]
-	SpecialMPLS                         // mpls [N]
-	SpecialPPPoED                       // pppoed
-	SpecialPPPoES                       // pppoes [N]
-	SpecialLLC                          // llc [i|s|u|subtype]
-	SpecialWLANType                     // type T [subtype S], subtype S: Num is the value, Value the mask
-	SpecialWLANDir                      // dir D
-	SpecialATM                          // lane, metac, bcc, oam, oamf4, ...: Name
-	SpecialATMField                     // vpi N, vci > N: Name, Rel, Num
-	SpecialGeneve                       // geneve [VNI]
+	specialBroadcast specialKind = iota // [ether|ip] broadcast
+	specialMulticast                    // [ether|ip|ip6] multicast
+	specialLess                         // less N
+	specialGreater                      // greater N
+	specialByte                         // byte N op M
+	specialInbound                      // inbound
+	specialOutbound                     // outbound
+	specialIfindex                      // ifindex N
+	specialVLAN                         // vlan [N]
+	specialMPLS                         // mpls [N]
+	specialPPPoED                       // pppoed
+	specialPPPoES                       // pppoes [N]
+	specialLLC                          // llc [i|s|u|subtype]
+	specialWLANType                     // type T [subtype S], subtype S: Num is the value, Value the mask
+	specialWLANDir                      // dir D
+	specialATM                          // lane, metac, bcc, oam, oamf4, ...: Name
+	specialATMField                     // vpi N, vci > N: Name, Rel, Num
+	specialGeneve                       // geneve [VNI]
 )
 
-// Special is one of the SpecialKind primitives.
-type Special struct {
+// specialNode is one of the SpecialKind primitives.
+type specialNode struct {
 	At     int
-	Kind   SpecialKind
-	Proto  Proto  // qualifier of broadcast and multicast
-	Num    uint32 // argument of less, greater, byte, ifindex, vlan, mpls, pppoes
+	Kind   specialKind
+	Proto  protoQual // qualifier of broadcast and multicast
+	Num    uint32    // argument of less, greater, byte, ifindex, vlan, mpls, pppoes
 	HasNum bool
 	ByteOp byte   // &, |, <, >, = of byte
 	Value  uint32 // right operand of byte
 	Name   string // llc subtype, ATM keyword or field
-	Rel    RelOp  // comparison of an ATM field
+	Rel    relOp  // comparison of an ATM field
 }
 
-// RelOp is a comparison operator.
-type RelOp uint8
+// relOp is a comparison operator.
+type relOp uint8
 
 // Comparison operators.
 const (
-	RelGT RelOp = iota
-	RelGE
-	RelEQ
-	RelLE
-	RelLT
-	RelNE
+	relGT relOp = iota
+	relGE
+	relEQ
+	relLE
+	relLT
+	relNE
 )
 
 var relNames = [...]string{">", ">=", "=", "<=", "<", "!="}
 
-// Relation is a comparison of two arithmetic expressions: "ip[0] & 0xf != 5".
-type Relation struct {
+// relationNode is a comparison of two arithmetic expressions: "ip[0] & 0xf != 5".
+type relationNode struct {
 	At   int
-	Op   RelOp
-	X, Y Arith
+	Op   relOp
+	X, Y arithNode
 }
 
-// Arith is an arithmetic expression.
-type Arith interface {
+// arithNode is an arithmetic expression.
+type arithNode interface {
 	Pos() int
 	String() string
 	arith()
 }
 
-// Number is a constant.
-type Number struct {
+// numberNode is a constant.
+type numberNode struct {
 	At    int
 	Value uint32
 }
 
-// Length is "len", the packet's length on the wire.
-type Length struct{ At int }
+// lengthNode is "len", the packet's length on the wire.
+type lengthNode struct{ At int }
 
-// Load is a packet access "proto[index:size]".
-type Load struct {
+// loadNode is a packet access "proto[index:size]".
+type loadNode struct {
 	At    int
-	Proto Proto
-	Index Arith
+	Proto protoQual
+	Index arithNode
 	Size  uint32
 }
 
-// ArithBinary is "X op Y" with op one of + - * / % & | ^ << >>.
-type ArithBinary struct {
+// arithBinaryNode is "X op Y" with op one of + - * / % & | ^ << >>.
+type arithBinaryNode struct {
 	Op   string
-	X, Y Arith
+	X, Y arithNode
 }
 
-// Negate is "-X".
-type Negate struct {
+// negateNode is "-X".
+type negateNode struct {
 	At int
-	X  Arith
+	X  arithNode
 }
 
-func (n *Binary) Pos() int      { return n.X.Pos() }
-func (n *Not) Pos() int         { return n.At }
-func (n *Primitive) Pos() int   { return n.At }
-func (n *ProtoAbbrev) Pos() int { return n.At }
-func (n *Special) Pos() int     { return n.At }
-func (n *Relation) Pos() int    { return n.At }
-func (n *Number) Pos() int      { return n.At }
-func (n *Length) Pos() int      { return n.At }
-func (n *Load) Pos() int        { return n.At }
-func (n *ArithBinary) Pos() int { return n.X.Pos() }
-func (n *Negate) Pos() int      { return n.At }
+func (n *binaryNode) Pos() int      { return n.X.Pos() }
+func (n *notNode) Pos() int         { return n.At }
+func (n *primitiveNode) Pos() int   { return n.At }
+func (n *protoAbbrevNode) Pos() int { return n.At }
+func (n *specialNode) Pos() int     { return n.At }
+func (n *relationNode) Pos() int    { return n.At }
+func (n *numberNode) Pos() int      { return n.At }
+func (n *lengthNode) Pos() int      { return n.At }
+func (n *loadNode) Pos() int        { return n.At }
+func (n *arithBinaryNode) Pos() int { return n.X.Pos() }
+func (n *negateNode) Pos() int      { return n.At }
 
-func (*Binary) node()       {}
-func (*Not) node()          {}
-func (*Primitive) node()    {}
-func (*ProtoAbbrev) node()  {}
-func (*Special) node()      {}
-func (*Relation) node()     {}
-func (*Number) arith()      {}
-func (*Length) arith()      {}
-func (*Load) arith()        {}
-func (*ArithBinary) arith() {}
-func (*Negate) arith()      {}
+func (*binaryNode) node()       {}
+func (*notNode) node()          {}
+func (*primitiveNode) node()    {}
+func (*protoAbbrevNode) node()  {}
+func (*specialNode) node()      {}
+func (*relationNode) node()     {}
+func (*numberNode) arith()      {}
+func (*lengthNode) arith()      {}
+func (*loadNode) arith()        {}
+func (*arithBinaryNode) arith() {}
+func (*negateNode) arith()      {}
 
-func (n *Binary) String() string {
+func (n *binaryNode) String() string {
 	op := "and"
-	if n.Op == OpOr {
+	if n.Op == opOr {
 		op = "or"
 	}
 	return "(" + n.X.String() + " " + op + " " + n.Y.String() + ")"
 }
 
-func (n *Not) String() string { return "not " + n.X.String() }
+func (n *notNode) String() string { return "not " + n.X.String() }
 
-func (n *Primitive) String() string {
+func (n *primitiveNode) String() string {
 	var b strings.Builder
 	if q := n.Qual.String(); q != "" {
 		b.WriteString(q)
 		b.WriteByte(' ')
 	}
 	switch {
-	case n.Kind == ValueNum:
+	case n.Kind == valueNum:
 		b.WriteString(strconv.FormatUint(uint64(n.Num), 10))
-	case n.Kind == ValueName && needsEscape(n.Value):
+	case n.Kind == valueName && needsEscape(n.Value):
 		b.WriteString(`\` + n.Value)
 	default:
 		b.WriteString(n.Value)
@@ -373,11 +375,11 @@ func needsEscape(s string) bool {
 	return len(t) != 2 || t[0].kind != tID || t[0].text != s
 }
 
-func (n *ProtoAbbrev) String() string { return n.Proto.String() }
+func (n *protoAbbrevNode) String() string { return n.Proto.String() }
 
-func (n *Special) String() string {
+func (n *specialNode) String() string {
 	prefix := ""
-	if n.Proto != ProtoDefault {
+	if n.Proto != protoDefault {
 		prefix = n.Proto.String() + " "
 	}
 	num := func(s string) string {
@@ -387,44 +389,44 @@ func (n *Special) String() string {
 		return s
 	}
 	switch n.Kind {
-	case SpecialBroadcast:
+	case specialBroadcast:
 		return prefix + "broadcast"
-	case SpecialMulticast:
+	case specialMulticast:
 		return prefix + "multicast"
-	case SpecialLess:
+	case specialLess:
 		return num("less")
-	case SpecialGreater:
+	case specialGreater:
 		return num("greater")
-	case SpecialByte:
+	case specialByte:
 		return fmt.Sprintf("byte %d %c %d", n.Num, n.ByteOp, n.Value)
-	case SpecialInbound:
+	case specialInbound:
 		return "inbound"
-	case SpecialOutbound:
+	case specialOutbound:
 		return "outbound"
-	case SpecialIfindex:
+	case specialIfindex:
 		return num("ifindex")
-	case SpecialVLAN:
+	case specialVLAN:
 		return num("vlan")
-	case SpecialMPLS:
+	case specialMPLS:
 		return num("mpls")
-	case SpecialPPPoED:
+	case specialPPPoED:
 		return "pppoed"
-	case SpecialPPPoES:
+	case specialPPPoES:
 		return num("pppoes")
-	case SpecialWLANType:
+	case specialWLANType:
 		if n.Value == wlanTypeMask {
 			return fmt.Sprintf("type %d", n.Num)
 		}
 		return fmt.Sprintf("type %d subtype %d", n.Num&wlanTypeMask, n.Num&wlanSubtypeMask)
-	case SpecialWLANDir:
+	case specialWLANDir:
 		return fmt.Sprintf("dir %d", n.Num)
-	case SpecialATM:
+	case specialATM:
 		return n.Name
-	case SpecialGeneve:
+	case specialGeneve:
 		return num("geneve")
-	case SpecialATMField:
+	case specialATMField:
 		return fmt.Sprintf("%s %s %d", n.Name, relNames[n.Rel], n.Num)
-	case SpecialLLC:
+	case specialLLC:
 		if n.Name != "" && needsEscape(n.Name) {
 			return `llc \` + n.Name
 		}
@@ -436,16 +438,16 @@ func (n *Special) String() string {
 	return "?"
 }
 
-func (n *Relation) String() string {
+func (n *relationNode) String() string {
 	return n.X.String() + " " + relNames[n.Op] + " " + n.Y.String()
 }
 
-func (n *Number) String() string { return strconv.FormatUint(uint64(n.Value), 10) }
-func (n *Length) String() string { return "len" }
-func (n *Load) String() string {
+func (n *numberNode) String() string { return strconv.FormatUint(uint64(n.Value), 10) }
+func (n *lengthNode) String() string { return "len" }
+func (n *loadNode) String() string {
 	return fmt.Sprintf("%s[%s:%d]", n.Proto, n.Index, n.Size)
 }
-func (n *ArithBinary) String() string {
+func (n *arithBinaryNode) String() string {
 	return "(" + n.X.String() + " " + n.Op + " " + n.Y.String() + ")"
 }
-func (n *Negate) String() string { return "(-" + n.X.String() + ")" }
+func (n *negateNode) String() string { return "(-" + n.X.String() + ")" }

@@ -29,16 +29,16 @@ func (c *compiler) requireATM(what string) {
 }
 
 // atmField compares the VPI or VCI of the SunATM pseudo-header with v.
-func (c *compiler) atmField(name string, rel RelOp, v uint32) *frag {
+func (c *compiler) atmField(name string, rel relOp, v uint32) *frag {
 	c.requireATM(name)
 	off, size := uint32(sunATMOffVPI), uint16(szB)
 	if name == "vci" {
 		off, size = sunATMOffVCI, szH
 	}
-	jtype := map[RelOp]uint16{RelGT: jmpJGT, RelGE: jmpJGE, RelEQ: jmpJEQ, RelLE: jmpJGT, RelLT: jmpJGE, RelNE: jmpJEQ}[rel]
+	jtype := map[relOp]uint16{relGT: jmpJGT, relGE: jmpJGE, relEQ: jmpJEQ, relLE: jmpJGT, relLT: jmpJGE, relNE: jmpJEQ}[rel]
 	// As libpcap's gen_ncmp, only the ordered comparisons are inverted:
 	// "vci != N" compiles as "vci = N" in libpcap 1.10, and so here.
-	reverse := rel == RelLE || rel == RelLT
+	reverse := rel == relLE || rel == relLT
 	return c.ncmp(orLinkHdr, off, size, 0xffffffff, jtype, reverse, v)
 }
 

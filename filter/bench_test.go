@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/net/bpf"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // benchPackets builds Ethernet/IPv4/TCP and UDP packets with varying
@@ -43,7 +43,7 @@ func benchPackets(n int) [][]byte {
 const benchExpr = "tcp port 80 and (ip[6:2] & 0x1fff = 0) and not host 192.168.0.1"
 
 func BenchmarkMatch(b *testing.B) {
-	prog, err := Compile(benchExpr, linktype.Ethernet, DefaultSnaplen)
+	prog, err := Compile(benchExpr, linktype.Ethernet, pkt.DefaultSnapLen)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,31 +74,31 @@ func BenchmarkMatch(b *testing.B) {
 	})
 }
 
-// sliceReader is an in-memory convert.Reader.
+// sliceReader is an in-memory pkt.Reader.
 type sliceReader struct {
 	pkts   [][]byte
 	i      int
-	p      convert.Packet
-	ifaces []convert.Interface
+	p      pkt.Packet
+	ifaces []pkt.Interface
 }
 
-func (r *sliceReader) ReadPacket() (*convert.Packet, error) {
+func (r *sliceReader) ReadPacket() (*pkt.Packet, error) {
 	if r.i >= len(r.pkts) {
 		return nil, io.EOF
 	}
 	d := r.pkts[r.i]
 	r.i++
-	r.p = convert.Packet{Timestamp: time.Unix(int64(r.i), 0), Length: len(d), Data: d}
+	r.p = pkt.Packet{Timestamp: time.Unix(int64(r.i), 0), Length: len(d), Data: d}
 	return &r.p, nil
 }
 
-func (r *sliceReader) Interfaces() []convert.Interface { return r.ifaces }
+func (r *sliceReader) Interfaces() []pkt.Interface { return r.ifaces }
 
 // BenchmarkFilter runs StreamFilter over a generated stream; ns/op is
 // per packet read.
 func BenchmarkFilter(b *testing.B) {
 	pkts := benchPackets(4096)
-	src := &sliceReader{pkts: pkts, ifaces: []convert.Interface{{LinkType: linktype.Ethernet}}}
+	src := &sliceReader{pkts: pkts, ifaces: []pkt.Interface{{LinkType: linktype.Ethernet}}}
 	f, err := NewStreamFilter(src, "tcp port 80")
 	if err != nil {
 		b.Fatal(err)
@@ -120,7 +120,7 @@ func BenchmarkFilter(b *testing.B) {
 }
 
 func TestMatcherAllocs(t *testing.T) {
-	prog, err := Compile(benchExpr, linktype.Ethernet, DefaultSnaplen)
+	prog, err := Compile(benchExpr, linktype.Ethernet, pkt.DefaultSnapLen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestMatcherAllocs(t *testing.T) {
 func TestMatcherAgreesWithVM(t *testing.T) {
 	pkts := benchPackets(64)
 	for _, e := range []string{benchExpr, "udp", "ip[0] & 0xf != 5", "len > 60", "tcp[tcp[0]&7] = 0", "ip[1] / ip[9] = 0"} {
-		prog, err := Compile(e, linktype.Ethernet, DefaultSnaplen)
+		prog, err := Compile(e, linktype.Ethernet, pkt.DefaultSnapLen)
 		if err != nil {
 			t.Fatal(err)
 		}

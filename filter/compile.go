@@ -9,11 +9,8 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
-
-// DefaultSnaplen is the value a matching program returns, tcpdump's
-// default snapshot length.
-const DefaultSnaplen = 262144
 
 // Sentinel errors.
 var (
@@ -29,9 +26,9 @@ var (
 // Options tune compilation. The zero value compiles as tcpdump -r does
 // for a file written on this host.
 type Options struct {
-	// Snaplen is what the program returns for a matching packet; 0 means
-	// DefaultSnaplen.
-	Snaplen uint32
+	// SnapLen is what the program returns for a matching packet; 0 means
+	// pkt.DefaultSnapLen, tcpdump's default.
+	SnapLen uint32
 	// NullByteOrder is the byte order of the 4-byte address family in
 	// DLT_NULL headers: the byte order of the capture file. nil means
 	// this host's order, as libpcap assumes for a file it does not swap.
@@ -88,7 +85,7 @@ func Supported(lt linktype.LinkType) (ok bool) {
 // matching packets and 0 for the others. Errors are *SyntaxError values
 // that give the offset in expr they refer to.
 func Compile(expr string, lt linktype.LinkType, snaplen uint32) ([]bpf.Instruction, error) {
-	return CompileOptions(expr, lt, Options{Snaplen: snaplen})
+	return CompileOptions(expr, lt, Options{SnapLen: snaplen})
 }
 
 // CompileOptions is Compile with options.
@@ -104,8 +101,8 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 	if !Supported(lt) {
 		return nil, &linkTypeError{lt}
 	}
-	if opts.Snaplen == 0 {
-		opts.Snaplen = DefaultSnaplen
+	if opts.SnapLen == 0 {
+		opts.SnapLen = pkt.DefaultSnapLen
 	}
 	c := &compiler{expr: expr, opts: opts}
 	defer func() {
@@ -121,10 +118,10 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 	var entry *block
 	hasPrologue := false
 	if root == nil {
-		entry = c.retBlock(opts.Snaplen)
+		entry = c.retBlock(opts.SnapLen)
 	} else {
 		f := c.gen(root)
-		patch(f.t, c.retBlock(opts.Snaplen))
+		patch(f.t, c.retBlock(opts.SnapLen))
 		patch(f.f, c.retBlock(0))
 		entry = c.prologue(f.head)
 		// libpcap does not optimize a program that starts by computing
@@ -234,23 +231,23 @@ func foldALU(op uint16, a, b uint32) uint32 {
 	return 0
 }
 
-func (c *compiler) arith(e Arith) *aval {
+func (c *compiler) arith(e arithNode) *aval {
 	c.pos = e.Pos()
 	switch e := e.(type) {
-	case *Number:
+	case *numberNode:
 		return &aval{isConst: true, k: e.Value, firstImm: true, firstK: e.Value}
-	case *Length:
+	case *lengthNode:
 		return &aval{stmts: []bpf.RawInstruction{stmt(opLD|mLEN|szW, 0)}}
-	case *Negate:
+	case *negateNode:
 		v := c.arith(e.X)
 		if v.isConst {
 			return &aval{isConst: true, k: -v.k, cond: v.cond, firstImm: v.firstImm, firstK: v.firstK}
 		}
 		v.stmts = append(v.stmts, stmt(opALU|aluNEG, 0))
 		return v
-	case *Load:
+	case *loadNode:
 		return c.load(e)
-	case *ArithBinary:
+	case *arithBinaryNode:
 		a := c.arith(e.X)
 		b := c.arith(e.Y)
 		c.pos = e.Y.Pos()
@@ -320,7 +317,7 @@ func (c *compiler) binop(op uint16, a, b *aval) *aval {
 	return r
 }
 
-func (c *compiler) load(e *Load) *aval {
+func (c *compiler) load(e *loadNode) *aval {
 	idx := c.arith(e.Index)
 	c.pos = e.At
 	var sz uint16
@@ -342,19 +339,19 @@ func (c *compiler) load(e *Load) *aval {
 	// varReg is the register holding the variable part of base, if any.
 	varReg := -1
 	switch e.Proto {
-	case ProtoRadio:
+	case protoRadio:
 		if c.outer != linktype.Radiotap {
 			c.fail("radio information not present in capture")
 		}
 		r.cond = idx.cond
-	case ProtoLink:
+	case protoLink:
 		base = c.offLinkHdr
 		if c.hdrVar {
 			varReg = int(c.hdrRegister())
 		}
 		r.cond = idx.cond
-	case ProtoIP, ProtoARP, ProtoRARP, ProtoAtalk, ProtoDecnet, ProtoSCA, ProtoLAT, ProtoMOPRC,
-		ProtoMOPDL, ProtoIPv6:
+	case protoIP, protoARP, protoRARP, protoAtalk, protoDecnet, protoSCA, protoLAT, protoMOPRC,
+		protoMOPDL, protoIPv6:
 		base = c.offLinkPl + c.offNl
 		if c.plVar {
 			varReg = int(c.plRegister())
@@ -364,20 +361,20 @@ func (c *compiler) load(e *Load) *aval {
 			b = and(idx.cond, b)
 		}
 		r.cond = b
-	case ProtoSCTP, ProtoTCP, ProtoUDP, ProtoICMP, ProtoIGMP, ProtoIGRP, ProtoPIM, ProtoVRRP, ProtoCARP:
+	case protoSCTP, protoTCP, protoUDP, protoICMP, protoIGMP, protoIGRP, protoPIM, protoVRRP, protoCARP:
 		base = c.offLinkPl + c.offNl
 		tran = true
 		b := and(c.protoAbbrev(e.Proto), c.ipFrag())
 		if idx.cond != nil {
 			b = and(idx.cond, b)
 		}
-		r.cond = and(c.protoAbbrev(ProtoIP), b)
-	case ProtoICMPv6:
+		r.cond = and(c.protoAbbrev(protoIP), b)
+	case protoICMPv6:
 		base = c.offLinkPl + c.offNl + 40
 		if c.plVar {
 			varReg = int(c.plRegister())
 		}
-		b := c.protoAbbrev(ProtoIPv6)
+		b := c.protoAbbrev(protoIPv6)
 		if idx.cond != nil {
 			b = and(idx.cond, b)
 		}
@@ -424,24 +421,24 @@ func (c *compiler) varTransportLoad(idx *aval, base uint32, sz uint16) []bpf.Raw
 	return s
 }
 
-func (c *compiler) relation(n *Relation) *frag {
+func (c *compiler) relation(n *relationNode) *frag {
 	a0 := c.arith(n.X)
 	a1 := c.arith(n.Y)
 	c.pos = n.At
 	var jtype uint16
 	reversed := false
 	switch n.Op {
-	case RelGT:
+	case relGT:
 		jtype = jmpJGT
-	case RelGE:
+	case relGE:
 		jtype = jmpJGE
-	case RelEQ:
+	case relEQ:
 		jtype = jmpJEQ
-	case RelLE:
+	case relLE:
 		jtype, reversed = jmpJGT, true
-	case RelLT:
+	case relLT:
 		jtype, reversed = jmpJGE, true
-	case RelNE:
+	case relNE:
 		jtype, reversed = jmpJEQ, true
 	}
 	var b *frag

@@ -29,19 +29,19 @@ func hostShort(v uint16) uint32 {
 // decnetHost tests a DECnet routing header's source or destination
 // address, in its four layouts (long or short header, with or without a
 // pad byte), as libpcap's gen_dnhostop.
-func (c *compiler) decnetHost(addr uint32, dir Dir) *frag {
+func (c *compiler) decnetHost(addr uint32, dir dirQual) *frag {
 	var offLong, offShort uint32
 	switch dir {
-	case DirDst:
+	case dirDst:
 		offShort, offLong = 1, 7
-	case DirSrc:
+	case dirSrc:
 		offShort, offLong = 3, 15
-	case DirAnd:
-		b0 := c.decnetHost(addr, DirSrc)
-		return and(b0, c.decnetHost(addr, DirDst))
-	case DirDefault, DirOr:
-		b0 := c.decnetHost(addr, DirSrc)
-		return or(b0, c.decnetHost(addr, DirDst))
+	case dirAnd:
+		b0 := c.decnetHost(addr, dirSrc)
+		return and(b0, c.decnetHost(addr, dirDst))
+	case dirDefault, dirOr:
+		b0 := c.decnetHost(addr, dirSrc)
+		return or(b0, c.decnetHost(addr, dirDst))
 	default:
 		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
 	}

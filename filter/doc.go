@@ -43,6 +43,6 @@
 //
 // Matcher interprets a program with libpcap's semantics (out-of-range
 // loads and division by zero reject the packet) without allocating, and
-// StreamFilter applies an expression to a convert.Reader, compiling it
+// StreamFilter applies an expression to a pkt.Reader, compiling it
 // for each interface's link type.
 package filter

@@ -1,7 +1,10 @@
 package filter
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/bpf"
@@ -42,6 +45,70 @@ func Dump(prog []bpf.Instruction, style DumpStyle) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// ParseDump reads a classic BPF program in the text forms tcpdump prints,
+// the inverse of Dump's DumpDecim and DumpC styles:
+// -ddd (a count line, then one "code jt jf k" line of decimal numbers per
+// instruction) or -dd (one "{ 0x28, 0, 0, 0x0000000c }," line per
+// instruction). Blank lines and lines starting with '#' are ignored. The
+// program is checked with Validate; every error wraps ErrProgram.
+func ParseDump(r io.Reader) ([]bpf.RawInstruction, error) {
+	sc := bufio.NewScanner(r)
+	var prog []bpf.RawInstruction
+	count := -1
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		s = strings.TrimSuffix(s, ",")
+		s = strings.TrimPrefix(s, "{")
+		s = strings.TrimSuffix(s, "}")
+		fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+		if len(fields) == 1 && count < 0 && len(prog) == 0 {
+			n, err := strconv.ParseUint(fields[0], 0, 32)
+			if err != nil {
+				return nil, fmt.Errorf("%w: line %d: instruction count %q", ErrProgram, line, fields[0])
+			}
+			if n == 0 || n > maxProgramLen {
+				return nil, fmt.Errorf("%w: line %d: instruction count %d not in 1..%d", ErrProgram, line, n, maxProgramLen)
+			}
+			count = int(n)
+			continue
+		}
+		if len(fields) != 4 {
+			return nil, fmt.Errorf("%w: line %d: want 4 numbers (code jt jf k), got %q", ErrProgram, line, sc.Text())
+		}
+		var v [4]uint64
+		limits := [4]int{16, 8, 8, 32}
+		for i, f := range fields {
+			n, err := strconv.ParseUint(f, 0, limits[i])
+			if err != nil {
+				return nil, fmt.Errorf("%w: line %d: field %d %q: %v", ErrProgram, line, i+1, f, err)
+			}
+			v[i] = n
+		}
+		if len(prog) == maxProgramLen {
+			return nil, fmt.Errorf("%w: more than %d instructions", ErrProgram, maxProgramLen)
+		}
+		prog = append(prog, bpf.RawInstruction{Op: uint16(v[0]), Jt: uint8(v[1]), Jf: uint8(v[2]), K: uint32(v[3])})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(prog) == 0 {
+		return nil, fmt.Errorf("%w: no instructions", ErrProgram)
+	}
+	if count >= 0 && count != len(prog) {
+		return nil, fmt.Errorf("%w: count line says %d instructions, found %d", ErrProgram, count, len(prog))
+	}
+	if err := Validate(prog); err != nil {
+		return nil, err
+	}
+	return prog, nil
 }
 
 // ancillary names the Linux SKF_AD_* offsets as libpcap's bpf_image does.

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func ExampleCompile() {
-	prog, err := filter.Compile("ip and udp", linktype.LinuxSLL2, filter.DefaultSnaplen)
+	prog, err := filter.Compile("ip and udp", linktype.LinuxSLL2, pkt.DefaultSnapLen)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -38,17 +38,17 @@ func ExampleNewStreamFilter() {
 		0x30, 0x39, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0, 0, 0, 0, 0, 0}
 	udp := []byte{0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
 		0, 53, 0, 53, 0, 8, 0, 0}
-	var pkts []*convert.Packet
+	var pkts []*pkt.Packet
 	for _, d := range [][]byte{tcp, udp, tcp} {
-		pkts = append(pkts, &convert.Packet{Timestamp: time.Unix(0, 0), Length: len(d), Data: d})
+		pkts = append(pkts, &pkt.Packet{Timestamp: time.Unix(0, 0), Length: len(d), Data: d})
 	}
-	src := convert.FromSlice([]convert.Interface{{LinkType: linktype.IPv4}}, pkts)
+	src := pkt.FromSlice([]pkt.Interface{{LinkType: linktype.IPv4}}, pkts)
 	f, err := filter.NewStreamFilter(src, "tcp dst port 80")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for p, err := range convert.All(f) {
+	for p, err := range pkt.All(f) {
 		if err != nil {
 			fmt.Println(err)
 			return

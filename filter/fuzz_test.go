@@ -102,12 +102,12 @@ func FuzzCompile(f *testing.F) {
 // has no rendering of its own.
 func hasUndefinedQualifier(n Node) bool {
 	switch n := n.(type) {
-	case *Binary:
+	case *binaryNode:
 		return hasUndefinedQualifier(n.X) || hasUndefinedQualifier(n.Y)
-	case *Not:
+	case *notNode:
 		return hasUndefinedQualifier(n.X)
-	case *Primitive:
-		return n.Qual.Proto == ProtoUndef
+	case *primitiveNode:
+		return n.Qual.Proto == protoQualUndef
 	}
 	return false
 }

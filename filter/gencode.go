@@ -579,20 +579,20 @@ func (c *compiler) llcNamed(name string) *frag {
 	return and(b0, b1)
 }
 
-func (c *compiler) hostop(addr, mask uint32, dir Dir, proto uint32, srcOff, dstOff uint32) *frag {
+func (c *compiler) hostop(addr, mask uint32, dir dirQual, proto uint32, srcOff, dstOff uint32) *frag {
 	var off uint32
 	switch dir {
-	case DirSrc:
+	case dirSrc:
 		off = srcOff
-	case DirDst:
+	case dirDst:
 		off = dstOff
-	case DirAnd:
-		b0 := c.hostop(addr, mask, DirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop(addr, mask, DirDst, proto, srcOff, dstOff)
+	case dirAnd:
+		b0 := c.hostop(addr, mask, dirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop(addr, mask, dirDst, proto, srcOff, dstOff)
 		return and(b0, b1)
-	case DirDefault, DirOr:
-		b0 := c.hostop(addr, mask, DirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop(addr, mask, DirDst, proto, srcOff, dstOff)
+	case dirDefault, dirOr:
+		b0 := c.hostop(addr, mask, dirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop(addr, mask, dirDst, proto, srcOff, dstOff)
 		return or(b0, b1)
 	default:
 		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
@@ -602,20 +602,20 @@ func (c *compiler) hostop(addr, mask uint32, dir Dir, proto uint32, srcOff, dstO
 	return and(b0, b1)
 }
 
-func (c *compiler) hostop6(addr, mask [16]byte, dir Dir, proto uint32, srcOff, dstOff uint32) *frag {
+func (c *compiler) hostop6(addr, mask [16]byte, dir dirQual, proto uint32, srcOff, dstOff uint32) *frag {
 	var off uint32
 	switch dir {
-	case DirSrc:
+	case dirSrc:
 		off = srcOff
-	case DirDst:
+	case dirDst:
 		off = dstOff
-	case DirAnd:
-		b0 := c.hostop6(addr, mask, DirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop6(addr, mask, DirDst, proto, srcOff, dstOff)
+	case dirAnd:
+		b0 := c.hostop6(addr, mask, dirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop6(addr, mask, dirDst, proto, srcOff, dstOff)
 		return and(b0, b1)
-	case DirDefault, DirOr:
-		b0 := c.hostop6(addr, mask, DirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop6(addr, mask, DirDst, proto, srcOff, dstOff)
+	case dirDefault, dirOr:
+		b0 := c.hostop6(addr, mask, dirSrc, proto, srcOff, dstOff)
+		b1 := c.hostop6(addr, mask, dirDst, proto, srcOff, dstOff)
 		return or(b0, b1)
 	default:
 		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
@@ -632,19 +632,19 @@ func (c *compiler) hostop6(addr, mask [16]byte, dir Dir, proto uint32, srcOff, d
 	return and(b0, b1)
 }
 
-func (c *compiler) ehostop(eaddr []byte, dir Dir) *frag {
+func (c *compiler) ehostop(eaddr []byte, dir dirQual) *frag {
 	switch dir {
-	case DirSrc:
+	case dirSrc:
 		return c.bcmp(orLinkHdr, 6, eaddr)
-	case DirDst:
+	case dirDst:
 		return c.bcmp(orLinkHdr, 0, eaddr)
-	case DirAnd:
-		b0 := c.ehostop(eaddr, DirSrc)
-		b1 := c.ehostop(eaddr, DirDst)
+	case dirAnd:
+		b0 := c.ehostop(eaddr, dirSrc)
+		b1 := c.ehostop(eaddr, dirDst)
 		return and(b0, b1)
-	case DirDefault, DirOr:
-		b0 := c.ehostop(eaddr, DirSrc)
-		b1 := c.ehostop(eaddr, DirDst)
+	case dirDefault, dirOr:
+		b0 := c.ehostop(eaddr, dirSrc)
+		b1 := c.ehostop(eaddr, dirDst)
 		return or(b0, b1)
 	}
 	c.fail("'%s' is only supported on 802.11 with 802.11 headers", dir)
@@ -652,51 +652,51 @@ func (c *compiler) ehostop(eaddr []byte, dir Dir) *frag {
 }
 
 // protoModifierName is how libpcap's error messages name a qualifier.
-func protoModifierName(p Proto) string { return "'" + p.String() + "'" }
+func protoModifierName(p protoQual) string { return "'" + p.String() + "'" }
 
-func (c *compiler) host(addr, mask uint32, proto Proto, dir Dir, typ Addr) *frag {
+func (c *compiler) host(addr, mask uint32, proto protoQual, dir dirQual, typ addrQual) *frag {
 	typestr := "host"
-	if typ == AddrNet {
+	if typ == addrNet {
 		typestr = "net"
 	}
 	switch proto {
-	case ProtoDefault:
-		b0 := c.host(addr, mask, ProtoIP, dir, typ)
+	case protoDefault:
+		b0 := c.host(addr, mask, protoIP, dir, typ)
 		if c.labelDepth == 0 {
-			b1 := c.host(addr, mask, ProtoARP, dir, typ)
+			b1 := c.host(addr, mask, protoARP, dir, typ)
 			b1 = or(b0, b1)
-			b0 = c.host(addr, mask, ProtoRARP, dir, typ)
+			b0 = c.host(addr, mask, protoRARP, dir, typ)
 			b0 = or(b1, b0)
 		}
 		return b0
-	case ProtoLink:
+	case protoLink:
 		c.fail("link-layer modifier applied to %s", typestr)
-	case ProtoIP:
+	case protoIP:
 		return c.hostop(addr, mask, dir, etherTypeIP, 12, 16)
-	case ProtoRARP:
+	case protoRARP:
 		return c.hostop(addr, mask, dir, etherTypeRevARP, 14, 24)
-	case ProtoARP:
+	case protoARP:
 		return c.hostop(addr, mask, dir, etherTypeARP, 14, 24)
-	case ProtoIPv6:
+	case protoIPv6:
 		c.fail("'ip6' modifier applied to ip host")
-	case ProtoAtalk, ProtoLAT, ProtoSCA, ProtoMOPRC, ProtoMOPDL, ProtoAARP, ProtoISO, ProtoIPX:
+	case protoAtalk, protoLAT, protoSCA, protoMOPRC, protoMOPDL, protoAARP, protoISO, protoIPX:
 		c.fail("%s host filtering not implemented", strings.ToUpper(proto.String()))
-	case ProtoDecnet:
+	case protoDecnet:
 		return c.decnetHost(addr, dir)
 	}
 	c.fail("%s modifier applied to %s", protoModifierName(proto), typestr)
 	return nil
 }
 
-func (c *compiler) host6(addr, mask [16]byte, proto Proto, dir Dir, typ Addr) *frag {
+func (c *compiler) host6(addr, mask [16]byte, proto protoQual, dir dirQual, typ addrQual) *frag {
 	typestr := "host"
-	if typ == AddrNet {
+	if typ == addrNet {
 		typestr = "net"
 	}
 	switch proto {
-	case ProtoDefault, ProtoIPv6:
+	case protoDefault, protoIPv6:
 		return c.hostop6(addr, mask, dir, etherTypeIPv6, 8, 24)
-	case ProtoLink:
+	case protoLink:
 		c.fail("link-layer modifier applied to ip6 %s", typestr)
 	}
 	c.fail("%s modifier applied to ip6 %s", protoModifierName(proto), typestr)
@@ -711,16 +711,16 @@ func (c *compiler) ipFrag() *frag {
 func (c *compiler) portAtom(off uint32, v uint32) *frag  { return c.cmp(orTranIPv4, off, szH, v) }
 func (c *compiler) portAtom6(off uint32, v uint32) *frag { return c.cmp(orTranIPv6, off, szH, v) }
 
-func (c *compiler) dirPair(dir Dir, what string, atom func(off uint32) *frag) *frag {
+func (c *compiler) dirPair(dir dirQual, what string, atom func(off uint32) *frag) *frag {
 	switch dir {
-	case DirSrc:
+	case dirSrc:
 		return atom(0)
-	case DirDst:
+	case dirDst:
 		return atom(2)
-	case DirAnd:
+	case dirAnd:
 		tmp := atom(0)
 		return and(tmp, atom(2))
-	case DirDefault, DirOr:
+	case dirDefault, dirOr:
 		tmp := atom(0)
 		return or(tmp, atom(2))
 	}
@@ -728,14 +728,14 @@ func (c *compiler) dirPair(dir Dir, what string, atom func(off uint32) *frag) *f
 	return nil
 }
 
-func (c *compiler) portOp(port, proto uint32, dir Dir) *frag {
+func (c *compiler) portOp(port, proto uint32, dir dirQual) *frag {
 	tmp := c.cmp(orLinkPl, 9, szB, proto)
 	b0 := and(tmp, c.ipFrag())
 	b1 := c.dirPair(dir, "ports", func(off uint32) *frag { return c.portAtom(off, port) })
 	return and(b0, b1)
 }
 
-func (c *compiler) port(port uint32, ipProto int, dir Dir) *frag {
+func (c *compiler) port(port uint32, ipProto int, dir dirQual) *frag {
 	b0 := c.linkType(etherTypeIP)
 	var b1 *frag
 	if ipProto == protoUndef {
@@ -748,13 +748,13 @@ func (c *compiler) port(port uint32, ipProto int, dir Dir) *frag {
 	return and(b0, b1)
 }
 
-func (c *compiler) portOp6(port, proto uint32, dir Dir) *frag {
+func (c *compiler) portOp6(port, proto uint32, dir dirQual) *frag {
 	b0 := c.cmp(orLinkPl, 6, szB, proto)
 	b1 := c.dirPair(dir, "ports", func(off uint32) *frag { return c.portAtom6(off, port) })
 	return and(b0, b1)
 }
 
-func (c *compiler) port6(port uint32, ipProto int, dir Dir) *frag {
+func (c *compiler) port6(port uint32, ipProto int, dir dirQual) *frag {
 	b0 := c.linkType(etherTypeIPv6)
 	var b1 *frag
 	if ipProto == protoUndef {
@@ -776,14 +776,14 @@ func (c *compiler) portRangeAtom(rel offrel, off, v1, v2 uint32) *frag {
 	return and(b1, b2)
 }
 
-func (c *compiler) portRangeOp(p1, p2, proto uint32, dir Dir) *frag {
+func (c *compiler) portRangeOp(p1, p2, proto uint32, dir dirQual) *frag {
 	tmp := c.cmp(orLinkPl, 9, szB, proto)
 	b0 := and(tmp, c.ipFrag())
 	b1 := c.dirPair(dir, "port ranges", func(off uint32) *frag { return c.portRangeAtom(orTranIPv4, off, p1, p2) })
 	return and(b0, b1)
 }
 
-func (c *compiler) portRange(p1, p2 uint32, ipProto int, dir Dir) *frag {
+func (c *compiler) portRange(p1, p2 uint32, ipProto int, dir dirQual) *frag {
 	b0 := c.linkType(etherTypeIP)
 	var b1 *frag
 	if ipProto == protoUndef {
@@ -796,13 +796,13 @@ func (c *compiler) portRange(p1, p2 uint32, ipProto int, dir Dir) *frag {
 	return and(b0, b1)
 }
 
-func (c *compiler) portRangeOp6(p1, p2, proto uint32, dir Dir) *frag {
+func (c *compiler) portRangeOp6(p1, p2, proto uint32, dir dirQual) *frag {
 	b0 := c.cmp(orLinkPl, 6, szB, proto)
 	b1 := c.dirPair(dir, "port ranges", func(off uint32) *frag { return c.portRangeAtom(orTranIPv6, off, p1, p2) })
 	return and(b0, b1)
 }
 
-func (c *compiler) portRange6(p1, p2 uint32, ipProto int, dir Dir) *frag {
+func (c *compiler) portRange6(p1, p2 uint32, ipProto int, dir dirQual) *frag {
 	b0 := c.linkType(etherTypeIPv6)
 	var b1 *frag
 	if ipProto == protoUndef {
@@ -815,83 +815,83 @@ func (c *compiler) portRange6(p1, p2 uint32, ipProto int, dir Dir) *frag {
 	return and(b0, b1)
 }
 
-func (c *compiler) protoAbbrev(p Proto) *frag {
+func (c *compiler) protoAbbrev(p protoQual) *frag {
 	switch p {
-	case ProtoSCTP:
-		return c.proto(ipProtoSCTP, ProtoDefault, DirDefault)
-	case ProtoTCP:
-		return c.proto(ipProtoTCP, ProtoDefault, DirDefault)
-	case ProtoUDP:
-		return c.proto(ipProtoUDP, ProtoDefault, DirDefault)
-	case ProtoICMP:
-		return c.proto(1, ProtoIP, DirDefault)
-	case ProtoIGMP:
-		return c.proto(2, ProtoIP, DirDefault)
-	case ProtoIGRP:
-		return c.proto(9, ProtoIP, DirDefault)
-	case ProtoPIM:
-		return c.proto(103, ProtoDefault, DirDefault)
-	case ProtoVRRP, ProtoCARP:
-		return c.proto(112, ProtoIP, DirDefault)
-	case ProtoIP:
+	case protoSCTP:
+		return c.proto(ipProtoSCTP, protoDefault, dirDefault)
+	case protoTCP:
+		return c.proto(ipProtoTCP, protoDefault, dirDefault)
+	case protoUDP:
+		return c.proto(ipProtoUDP, protoDefault, dirDefault)
+	case protoICMP:
+		return c.proto(1, protoIP, dirDefault)
+	case protoIGMP:
+		return c.proto(2, protoIP, dirDefault)
+	case protoIGRP:
+		return c.proto(9, protoIP, dirDefault)
+	case protoPIM:
+		return c.proto(103, protoDefault, dirDefault)
+	case protoVRRP, protoCARP:
+		return c.proto(112, protoIP, dirDefault)
+	case protoIP:
 		return c.linkType(etherTypeIP)
-	case ProtoARP:
+	case protoARP:
 		return c.linkType(etherTypeARP)
-	case ProtoRARP:
+	case protoRARP:
 		return c.linkType(etherTypeRevARP)
-	case ProtoLink:
+	case protoLink:
 		c.fail("link layer applied in wrong context")
-	case ProtoAtalk:
+	case protoAtalk:
 		return c.linkType(etherTypeAtalk)
-	case ProtoAARP:
+	case protoAARP:
 		return c.linkType(etherTypeAARP)
-	case ProtoDecnet:
+	case protoDecnet:
 		return c.linkType(etherTypeDN)
-	case ProtoSCA:
+	case protoSCA:
 		return c.linkType(etherTypeSCA)
-	case ProtoLAT:
+	case protoLAT:
 		return c.linkType(etherTypeLAT)
-	case ProtoMOPDL:
+	case protoMOPDL:
 		return c.linkType(etherTypeMOPDL)
-	case ProtoMOPRC:
+	case protoMOPRC:
 		return c.linkType(etherTypeMOPRC)
-	case ProtoIPv6:
+	case protoIPv6:
 		return c.linkType(etherTypeIPv6)
-	case ProtoICMPv6:
-		return c.proto(ipProtoICMP6, ProtoIPv6, DirDefault)
-	case ProtoAH:
-		return c.proto(51, ProtoDefault, DirDefault)
-	case ProtoESP:
-		return c.proto(50, ProtoDefault, DirDefault)
-	case ProtoISO:
+	case protoICMPv6:
+		return c.proto(ipProtoICMP6, protoIPv6, dirDefault)
+	case protoAH:
+		return c.proto(51, protoDefault, dirDefault)
+	case protoESP:
+		return c.proto(50, protoDefault, dirDefault)
+	case protoISO:
 		return c.linkType(llcSAPISONS)
-	case ProtoESIS:
-		return c.proto(isoESIS, ProtoISO, DirDefault)
-	case ProtoISIS:
-		return c.proto(isoISIS, ProtoISO, DirDefault)
-	case ProtoISISL1:
+	case protoESIS:
+		return c.proto(isoESIS, protoISO, dirDefault)
+	case protoISIS:
+		return c.proto(isoISIS, protoISO, dirDefault)
+	case protoISISL1:
 		return c.isisAny(isisL1LANIIH, isisPTPIIH, isisL1LSP, isisL1CSNP, isisL1PSNP)
-	case ProtoISISL2:
+	case protoISISL2:
 		return c.isisAny(isisL2LANIIH, isisPTPIIH, isisL2LSP, isisL2CSNP, isisL2PSNP)
-	case ProtoISISIIH:
+	case protoISISIIH:
 		return c.isisAny(isisL1LANIIH, isisL2LANIIH, isisPTPIIH)
-	case ProtoISISLSP:
+	case protoISISLSP:
 		return c.isisAny(isisL1LSP, isisL2LSP)
-	case ProtoISISSNP:
+	case protoISISSNP:
 		return c.isisAny(isisL1CSNP, isisL2CSNP, isisL1PSNP, isisL2PSNP)
-	case ProtoISISCSNP:
+	case protoISISCSNP:
 		return c.isisAny(isisL1CSNP, isisL2CSNP)
-	case ProtoISISPSNP:
+	case protoISISPSNP:
 		return c.isisAny(isisL1PSNP, isisL2PSNP)
-	case ProtoCLNP:
-		return c.proto(isoCLNP, ProtoISO, DirDefault)
-	case ProtoSTP:
+	case protoCLNP:
+		return c.proto(isoCLNP, protoISO, dirDefault)
+	case protoSTP:
 		return c.linkType(llcSAP8021D)
-	case ProtoIPX:
+	case protoIPX:
 		return c.linkType(llcSAPIPX)
-	case ProtoNetBEUI:
+	case protoNetBEUI:
 		return c.linkType(llcSAPNetBEUI)
-	case ProtoRadio:
+	case protoRadio:
 		c.fail("'radio' is not a valid protocol type")
 	}
 	c.fail("unknown protocol qualifier")
@@ -901,32 +901,32 @@ func (c *compiler) protoAbbrev(p Proto) *frag {
 // isisAny ORs IS-IS PDU types in libpcap's order: the first two, then
 // each further one in front.
 func (c *compiler) isisAny(types ...uint32) *frag {
-	b0 := c.proto(types[0], ProtoISIS, DirDefault)
-	b1 := c.proto(types[1], ProtoISIS, DirDefault)
+	b0 := c.proto(types[0], protoISIS, dirDefault)
+	b1 := c.proto(types[1], protoISIS, dirDefault)
 	b1 = or(b0, b1)
 	for _, t := range types[2:] {
-		b0 = c.proto(t, ProtoISIS, DirDefault)
+		b0 = c.proto(t, protoISIS, dirDefault)
 		b1 = or(b0, b1)
 	}
 	return b1
 }
 
-func (c *compiler) proto(v uint32, proto Proto, dir Dir) *frag {
-	if dir != DirDefault {
+func (c *compiler) proto(v uint32, proto protoQual, dir dirQual) *frag {
+	if dir != dirDefault {
 		c.fail("direction applied to 'proto'")
 	}
 	switch proto {
-	case ProtoDefault:
-		b0 := c.proto(v, ProtoIP, dir)
-		b1 := c.proto(v, ProtoIPv6, dir)
+	case protoDefault:
+		b0 := c.proto(v, protoIP, dir)
+		b1 := c.proto(v, protoIPv6, dir)
 		return or(b0, b1)
-	case ProtoLink:
+	case protoLink:
 		return c.linkType(v)
-	case ProtoIP:
+	case protoIP:
 		b0 := c.linkType(etherTypeIP)
 		b1 := c.cmp(orLinkPl, 9, szB, v)
 		return and(b0, b1)
-	case ProtoIPv6:
+	case protoIPv6:
 		b0 := c.linkType(etherTypeIPv6)
 		b2 := c.cmp(orLinkPl, 6, szB, ipProtoFrag)
 		b1 := c.cmp(orLinkPl, 40, szB, v)
@@ -934,25 +934,25 @@ func (c *compiler) proto(v uint32, proto Proto, dir Dir) *frag {
 		b2 = c.cmp(orLinkPl, 6, szB, v)
 		b1 = or(b2, b1)
 		return and(b0, b1)
-	case ProtoISO:
+	case protoISO:
 		b0 := c.linkType(llcSAPISONS)
 		b1 := c.cmp(orLinkPlNoSNAP, 0, szB, v)
 		return and(b0, b1)
-	case ProtoISIS:
-		b0 := c.proto(isoISIS, ProtoISO, DirDefault)
+	case protoISIS:
+		b0 := c.proto(isoISIS, protoISO, dirDefault)
 		b1 := c.cmp(orLinkPlNoSNAP, 4, szB, v)
 		return and(b0, b1)
-	case ProtoARP:
+	case protoARP:
 		c.fail("arp does not encapsulate another protocol")
-	case ProtoRARP:
+	case protoRARP:
 		c.fail("rarp does not encapsulate another protocol")
-	case ProtoAtalk:
+	case protoAtalk:
 		c.fail("AppleTalk encapsulation is not specifiable")
-	case ProtoDecnet:
+	case protoDecnet:
 		c.fail("DECNET encapsulation is not specifiable")
-	case ProtoLAT, ProtoSCA, ProtoMOPRC, ProtoMOPDL:
+	case protoLAT, protoSCA, protoMOPRC, protoMOPDL:
 		c.fail("%s does not encapsulate another protocol", strings.ToUpper(proto.String()))
-	case ProtoCLNP:
+	case protoCLNP:
 		c.fail("'clnp proto' is not supported")
 	}
 	c.fail("'%s proto' is bogus", proto)
@@ -986,9 +986,9 @@ func atoin(s string) (uint32, int) {
 	}
 }
 
-func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
+func (c *compiler) ncode(s string, hasS bool, v uint32, q qualifier) *frag {
 	vlen := 32
-	if hasS && q.Proto == ProtoDecnet {
+	if hasS && q.Proto == protoDecnet {
 		var ok bool
 		if v, ok = atodn(s); !ok {
 			c.fail("malformed decnet address '%s'", s)
@@ -1000,15 +1000,15 @@ func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
 		}
 	}
 	switch q.Addr {
-	case AddrDefault, AddrHost, AddrNet:
-		if q.Proto == ProtoDecnet {
+	case addrDefault, addrHost, addrNet:
+		if q.Proto == protoDecnet {
 			return c.decnetHost(v, q.Dir)
 		}
-		if q.Proto == ProtoLink {
+		if q.Proto == protoLink {
 			c.fail("illegal link layer address")
 		}
 		mask := uint32(0xffffffff)
-		if !hasS && q.Addr == AddrNet {
+		if !hasS && q.Addr == addrNet {
 			for v != 0 && v&0xff000000 == 0 {
 				v <<= 8
 				mask <<= 8
@@ -1018,16 +1018,16 @@ func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
 			mask = shl(mask, 32-vlen)
 		}
 		return c.host(v, mask, q.Proto, q.Dir, q.Addr)
-	case AddrPort, AddrPortrange:
+	case addrPort, addrPortrange:
 		var ipProto int
 		switch q.Proto {
-		case ProtoUDP:
+		case protoUDP:
 			ipProto = ipProtoUDP
-		case ProtoTCP:
+		case protoTCP:
 			ipProto = ipProtoTCP
-		case ProtoSCTP:
+		case protoSCTP:
 			ipProto = ipProtoSCTP
-		case ProtoDefault:
+		case protoDefault:
 			ipProto = protoUndef
 		default:
 			c.fail("illegal qualifier of '%s'", q.Addr)
@@ -1035,17 +1035,17 @@ func (c *compiler) ncode(s string, hasS bool, v uint32, q Qualifier) *frag {
 		if v > 65535 {
 			c.fail("illegal port number %d > 65535", v)
 		}
-		if q.Addr == AddrPort {
+		if q.Addr == addrPort {
 			b := c.port(v, ipProto, q.Dir)
 			return or(c.port6(v, ipProto, q.Dir), b)
 		}
 		b := c.portRange(v, v, ipProto, q.Dir)
 		return or(c.portRange6(v, v, ipProto, q.Dir), b)
-	case AddrGateway:
+	case addrGateway:
 		c.fail("'gateway' requires a name")
-	case AddrProto:
+	case addrProto:
 		return c.proto(v, q.Proto, q.Dir)
-	case AddrProtochain:
+	case addrProtochain:
 		c.fail("'protochain' is not supported by pcaptool")
 	}
 	c.fail("syntax error in filter expression")
@@ -1059,7 +1059,7 @@ func shl(v uint32, n int) uint32 {
 	return v << uint(n)
 }
 
-func (c *compiler) mcode(s1, s2 string, masklen uint32, q Qualifier) *frag {
+func (c *compiler) mcode(s1, s2 string, masklen uint32, q qualifier) *frag {
 	n, nlen := atoin(s1)
 	if nlen < 0 {
 		c.fail("invalid IPv4 address '%s'", s1)
@@ -1086,13 +1086,13 @@ func (c *compiler) mcode(s1, s2 string, masklen uint32, q Qualifier) *frag {
 			c.fail("non-network bits set in \"%s/%d\"", s1, masklen)
 		}
 	}
-	if q.Addr != AddrNet {
+	if q.Addr != addrNet {
 		c.fail("Mask syntax for networks only")
 	}
 	return c.host(n, m, q.Proto, q.Dir, q.Addr)
 }
 
-func (c *compiler) mcode6(s string, masklen uint32, q Qualifier) *frag {
+func (c *compiler) mcode6(s string, masklen uint32, q qualifier) *frag {
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is6() {
 		c.fail("invalid ip6 address %s", s)
@@ -1114,12 +1114,12 @@ func (c *compiler) mcode6(s string, masklen uint32, q Qualifier) *frag {
 		}
 	}
 	switch q.Addr {
-	case AddrDefault, AddrHost:
+	case addrDefault, addrHost:
 		if masklen != 128 {
 			c.fail("Mask syntax for networks only")
 		}
 		fallthrough
-	case AddrNet:
+	case addrNet:
 		return c.host6(addr, mask, q.Proto, q.Dir, q.Addr)
 	}
 	c.fail("invalid qualifier against IPv6 address")
@@ -1168,8 +1168,8 @@ func parseMAC(s string) []byte {
 	return out
 }
 
-func (c *compiler) ecode(s string, q Qualifier) *frag {
-	if (q.Addr == AddrHost || q.Addr == AddrDefault) && q.Proto == ProtoLink {
+func (c *compiler) ecode(s string, q qualifier) *frag {
+	if (q.Addr == addrHost || q.Addr == addrDefault) && q.Proto == protoLink {
 		e := parseMAC(s)
 		if len(e) != 6 {
 			c.fail("bogus ethernet address %s", s)
@@ -1201,7 +1201,7 @@ func (c *compiler) laneData(b *frag) *frag {
 
 // linkHost tests a MAC address on the link layer; msg is the error for
 // link types without MAC addresses.
-func (c *compiler) linkHost(e []byte, dir Dir, msg string) *frag {
+func (c *compiler) linkHost(e []byte, dir dirQual, msg string) *frag {
 	switch {
 	case isWLAN(c.linktype):
 		return c.wlanHost(e, dir)
@@ -1270,9 +1270,9 @@ func scanfDashInts(s string) (int, int, bool) {
 	return a, b, true
 }
 
-func (c *compiler) checkPortProto(proto Proto, realProto *int, what, name string) {
+func (c *compiler) checkPortProto(proto protoQual, realProto *int, what, name string) {
 	names := map[int]string{ipProtoTCP: "tcp", ipProtoUDP: "udp", ipProtoSCTP: "sctp"}
-	want := map[Proto]int{ProtoUDP: ipProtoUDP, ProtoTCP: ipProtoTCP, ProtoSCTP: ipProtoSCTP}
+	want := map[protoQual]int{protoUDP: ipProtoUDP, protoTCP: ipProtoTCP, protoSCTP: ipProtoSCTP}
 	w, ok := want[proto]
 	if !ok {
 		return
@@ -1283,17 +1283,17 @@ func (c *compiler) checkPortProto(proto Proto, realProto *int, what, name string
 	*realProto = w
 }
 
-func (c *compiler) scode(name string, q Qualifier) *frag {
+func (c *compiler) scode(name string, q qualifier) *frag {
 	switch q.Addr {
-	case AddrNet:
+	case addrNet:
 		c.fail("network names are not resolved by pcaptool; use a numeric network instead of '%s'", name)
-	case AddrDefault, AddrHost:
-		if q.Proto == ProtoLink {
+	case addrDefault, addrHost:
+		if q.Proto == protoLink {
 			return c.linkHost(c.lookupEther(name), q.Dir, "ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 		}
 		return c.hostByName(name, q)
-	case AddrPort:
-		if q.Proto != ProtoDefault && q.Proto != ProtoUDP && q.Proto != ProtoTCP && q.Proto != ProtoSCTP {
+	case addrPort:
+		if q.Proto != protoDefault && q.Proto != protoUDP && q.Proto != protoTCP && q.Proto != protoSCTP {
 			c.fail("illegal qualifier of 'port'")
 		}
 		port, realProto, ok := lookupPort(name)
@@ -1303,8 +1303,8 @@ func (c *compiler) scode(name string, q Qualifier) *frag {
 		c.checkPortProto(q.Proto, &realProto, "port", name)
 		b := c.port(uint32(port), realProto, q.Dir)
 		return or(c.port6(uint32(port), realProto, q.Dir), b)
-	case AddrPortrange:
-		if q.Proto != ProtoDefault && q.Proto != ProtoUDP && q.Proto != ProtoTCP && q.Proto != ProtoSCTP {
+	case addrPortrange:
+		if q.Proto != protoDefault && q.Proto != protoUDP && q.Proto != protoTCP && q.Proto != protoSCTP {
 			c.fail("illegal qualifier of 'portrange'")
 		}
 		p1, p2, ok := scanfDashInts(name)
@@ -1337,28 +1337,28 @@ func (c *compiler) scode(name string, q Qualifier) *frag {
 		}
 		b := c.portRange(uint32(p1), uint32(p2), realProto, q.Dir)
 		return or(c.portRange6(uint32(p1), uint32(p2), realProto, q.Dir), b)
-	case AddrGateway:
+	case addrGateway:
 		// libpcap built with IPv6 support, as every distribution's
 		// is, rejects "gateway" too.
 		c.fail("'gateway' not supported in this configuration (as in libpcap with IPv6 support)")
-	case AddrProto:
+	case addrProto:
 		v := c.lookupProto(name, q.Proto)
 		return c.proto(v, q.Proto, q.Dir)
-	case AddrProtochain:
+	case addrProtochain:
 		c.fail("'protochain' is not supported by pcaptool")
 	}
 	c.fail("syntax error in filter expression")
 	return nil
 }
 
-func (c *compiler) lookupProto(name string, proto Proto) uint32 {
+func (c *compiler) lookupProto(name string, proto protoQual) uint32 {
 	switch proto {
-	case ProtoDefault, ProtoIP, ProtoIPv6:
+	case protoDefault, protoIP, protoIPv6:
 		if v, ok := ipProtoNames[name]; ok {
 			return v
 		}
 		c.fail("unknown ip proto '%s'", name)
-	case ProtoLink:
+	case protoLink:
 		if v, ok := etherProtoNames[name]; ok {
 			return v
 		}
@@ -1366,7 +1366,7 @@ func (c *compiler) lookupProto(name string, proto Proto) uint32 {
 			return v
 		}
 		c.fail("unknown ether proto '%s'", name)
-	case ProtoISO:
+	case protoISO:
 		switch name {
 		case "esis":
 			return isoESIS
@@ -1381,20 +1381,20 @@ func (c *compiler) lookupProto(name string, proto Proto) uint32 {
 	return 0
 }
 
-func (c *compiler) broadcast(proto Proto) *frag {
+func (c *compiler) broadcast(proto protoQual) *frag {
 	switch proto {
-	case ProtoDefault, ProtoLink:
+	case protoDefault, protoLink:
 		if c.linktype == linktype.Ethernet {
-			return c.laneData(c.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst))
+			return c.laneData(c.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, dirDst))
 		}
 		if isWLAN(c.linktype) {
-			return c.wlanHost([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, DirDst)
+			return c.wlanHost([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, dirDst)
 		}
 		if c.linktype == ltARCnet || c.linktype == ltARCnetLinux {
-			return c.arcnetHost(0, DirDst)
+			return c.arcnetHost(0, dirDst)
 		}
 		c.fail("not a broadcast link")
-	case ProtoIP:
+	case protoIP:
 		// tcpdump passes a netmask of 0 when reading files, so every
 		// host bit is tested.
 		hostmask := ^c.opts.Netmask
@@ -1408,9 +1408,9 @@ func (c *compiler) broadcast(proto Proto) *frag {
 	return nil
 }
 
-func (c *compiler) multicast(proto Proto) *frag {
+func (c *compiler) multicast(proto protoQual) *frag {
 	switch proto {
-	case ProtoDefault, ProtoLink:
+	case protoDefault, protoLink:
 		if c.linktype == linktype.Ethernet {
 			s := c.loadA(orLinkHdr, 0, szB)
 			return c.laneData(c.newBlock(s, opJMP|jmpJSET|srcK, 1))
@@ -1420,13 +1420,13 @@ func (c *compiler) multicast(proto Proto) *frag {
 		}
 		if c.linktype == ltARCnet || c.linktype == ltARCnetLinux {
 			// Every ARCnet multicast goes to the broadcast address.
-			return c.arcnetHost(0, DirDst)
+			return c.arcnetHost(0, dirDst)
 		}
-	case ProtoIP:
+	case protoIP:
 		b0 := c.linkType(etherTypeIP)
 		b1 := c.cmpGE(orLinkPl, 16, szB, 224)
 		return and(b0, b1)
-	case ProtoIPv6:
+	case protoIPv6:
 		b0 := c.linkType(etherTypeIPv6)
 		b1 := c.cmp(orLinkPl, 24, szB, 255)
 		return and(b0, b1)
@@ -1566,36 +1566,36 @@ func (c *compiler) lenCmp(jtype uint16, n uint32) *frag {
 func (c *compiler) gen(n Node) *frag {
 	c.pos = n.Pos()
 	switch n := n.(type) {
-	case *Binary:
+	case *binaryNode:
 		x := c.gen(n.X)
 		y := c.gen(n.Y)
-		if n.Op == OpAnd {
+		if n.Op == opAnd {
 			return and(x, y)
 		}
 		return or(x, y)
-	case *Not:
+	case *notNode:
 		return not(c.gen(n.X))
-	case *ProtoAbbrev:
+	case *protoAbbrevNode:
 		return c.protoAbbrev(n.Proto)
-	case *Primitive:
+	case *primitiveNode:
 		return c.primitive(n)
-	case *Special:
+	case *specialNode:
 		return c.special(n)
-	case *Relation:
+	case *relationNode:
 		return c.relation(n)
 	}
 	c.fail("unknown node %T", n)
 	return nil
 }
 
-func (c *compiler) primitive(n *Primitive) *frag {
+func (c *compiler) primitive(n *primitiveNode) *frag {
 	q := n.Qual
 	switch n.Kind {
-	case ValueName:
+	case valueName:
 		return c.scode(n.Value, q)
-	case ValueNum:
+	case valueNum:
 		return c.ncode("", false, n.Num, q)
-	case ValueIPv4:
+	case valueIPv4:
 		switch {
 		case n.HasMaskLen:
 			return c.mcode(n.Value, "", n.MaskLen, q)
@@ -1603,58 +1603,58 @@ func (c *compiler) primitive(n *Primitive) *frag {
 			return c.mcode(n.Value, n.Mask, 0, q)
 		}
 		return c.ncode(n.Value, true, 0, q)
-	case ValueIPv6:
+	case valueIPv6:
 		ml := uint32(128)
 		if n.HasMaskLen {
 			ml = n.MaskLen
 		}
 		return c.mcode6(n.Value, ml, q)
-	case ValueMAC:
+	case valueMAC:
 		return c.ecode(n.Value, q)
-	case ValueARCnet:
+	case valueARCnet:
 		return c.arcnetAddress(n.Value, q)
 	}
 	c.fail("unknown identifier")
 	return nil
 }
 
-func (c *compiler) special(n *Special) *frag {
+func (c *compiler) special(n *specialNode) *frag {
 	switch n.Kind {
-	case SpecialBroadcast:
+	case specialBroadcast:
 		return c.broadcast(n.Proto)
-	case SpecialMulticast:
+	case specialMulticast:
 		return c.multicast(n.Proto)
-	case SpecialLess:
+	case specialLess:
 		return not(c.lenCmp(jmpJGT, n.Num))
-	case SpecialGreater:
+	case specialGreater:
 		return c.lenCmp(jmpJGE, n.Num)
-	case SpecialByte:
+	case specialByte:
 		return c.byteop(n.ByteOp, n.Num, n.Value)
-	case SpecialInbound:
+	case specialInbound:
 		return c.inbound(false)
-	case SpecialOutbound:
+	case specialOutbound:
 		return c.inbound(true)
-	case SpecialIfindex:
+	case specialIfindex:
 		return c.ifindex(n.Num)
-	case SpecialVLAN:
+	case specialVLAN:
 		return c.vlan(n.Num, n.HasNum)
-	case SpecialMPLS:
+	case specialMPLS:
 		return c.mpls(n.Num, n.HasNum)
-	case SpecialPPPoED:
+	case specialPPPoED:
 		return c.linkType(etherTypePPPoED)
-	case SpecialPPPoES:
+	case specialPPPoES:
 		return c.pppoes(n.Num, n.HasNum)
-	case SpecialLLC:
+	case specialLLC:
 		return c.llcNamed(n.Name)
-	case SpecialWLANType:
+	case specialWLANType:
 		return c.wlanFrameType(n.Num, n.Value)
-	case SpecialWLANDir:
+	case specialWLANDir:
 		return c.wlanDirection(n.Num)
-	case SpecialATM:
+	case specialATM:
 		return c.atmAbbrev(n.Name)
-	case SpecialGeneve:
+	case specialGeneve:
 		return c.geneve(n.Num, n.HasNum)
-	case SpecialATMField:
+	case specialATMField:
 		return c.atmField(n.Name, n.Rel, n.Num)
 	}
 	c.fail("unknown primitive")

@@ -19,9 +19,9 @@ func (c *compiler) geneveCheck(v6 bool, vni uint32, hasVNI bool) *frag {
 	var b0 *frag
 	if v6 {
 		rel = orTranIPv6
-		b0 = c.port6(genevePort, ipProtoUDP, DirDst)
+		b0 = c.port6(genevePort, ipProtoUDP, dirDst)
 	} else {
-		b0 = c.port(genevePort, ipProtoUDP, DirDst)
+		b0 = c.port(genevePort, ipProtoUDP, dirDst)
 	}
 	b1 := c.mcmp(rel, 8, szB, 0, 0xc0)
 	b0 = and(b0, b1)

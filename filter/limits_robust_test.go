@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // TestNestingLimit checks the depth limit libpcap's parser has too
@@ -80,7 +81,7 @@ func TestLargeFiltersCompile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			prog, err := Compile(tt.expr, linktype.Ethernet, DefaultSnaplen)
+			prog, err := Compile(tt.expr, linktype.Ethernet, pkt.DefaultSnapLen)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +119,7 @@ func TestTooManyBlocks(t *testing.T) {
 		ok bool
 	}{{1000, true}, {5000, false}} {
 		expr := strings.Repeat("port 80 or ", tt.n-1) + "port 80"
-		_, err := Compile(expr, linktype.Ethernet, DefaultSnaplen)
+		_, err := Compile(expr, linktype.Ethernet, pkt.DefaultSnapLen)
 		if tt.ok && err != nil || !tt.ok && !errors.Is(err, ErrTooComplex) {
 			t.Errorf("%d primitives: %v", tt.n, err)
 		}

@@ -328,26 +328,26 @@ func (c *compiler) prologue(entry *block) *block {
 
 // arcnetHost tests the one-byte ARCnet source (offset 0) or destination
 // (offset 1) address, as libpcap's gen_ahostop.
-func (c *compiler) arcnetHost(a uint32, dir Dir) *frag {
+func (c *compiler) arcnetHost(a uint32, dir dirQual) *frag {
 	switch dir {
-	case DirSrc:
+	case dirSrc:
 		return c.cmp(orLinkHdr, 0, szB, a)
-	case DirDst:
+	case dirDst:
 		return c.cmp(orLinkHdr, 1, szB, a)
-	case DirAnd:
-		b0 := c.arcnetHost(a, DirSrc)
-		return and(b0, c.arcnetHost(a, DirDst))
-	case DirDefault, DirOr:
-		b0 := c.arcnetHost(a, DirSrc)
-		return or(b0, c.arcnetHost(a, DirDst))
+	case dirAnd:
+		b0 := c.arcnetHost(a, dirSrc)
+		return and(b0, c.arcnetHost(a, dirDst))
+	case dirDefault, dirOr:
+		b0 := c.arcnetHost(a, dirSrc)
+		return or(b0, c.arcnetHost(a, dirDst))
 	}
 	c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
 	return nil
 }
 
 // arcnetAddress compiles "[link] [dir] [host] $XX" on ARCnet.
-func (c *compiler) arcnetAddress(s string, q Qualifier) *frag {
-	if (q.Addr != AddrHost && q.Addr != AddrDefault) || q.Proto != ProtoLink {
+func (c *compiler) arcnetAddress(s string, q qualifier) *frag {
+	if (q.Addr != addrHost && q.Addr != addrDefault) || q.Proto != protoLink {
 		c.fail("ARCnet address used in non-arc expression")
 	}
 	if c.linktype != ltARCnet && c.linktype != ltARCnetLinux {

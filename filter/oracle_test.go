@@ -19,6 +19,7 @@ import (
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // packet is one record of a test capture.
@@ -85,12 +86,12 @@ func writeCapture(t testing.TB, dir string, c *capture) {
 		t.Fatal(err)
 	}
 	w, err := pcap.NewWriter(f, pcap.FileHeader{ByteOrder: c.order, VersionMajor: 2, VersionMinor: 4,
-		SnapLen: 262144, LinkType: c.lt, FCSLen: -1, Precision: pcap.Microsecond})
+		SnapLen: 262144, LinkType: c.lt, FCSLen: -1, Resolution: pkt.Microsecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range c.pkts {
-		if err := w.WritePacket(p.ts, p.orig, p.data); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: p.ts, Length: p.orig, Data: p.data}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -57,7 +57,7 @@ type parser struct {
 }
 
 type parenMemo struct {
-	x   Arith
+	x   arithNode
 	end int
 	err error
 }
@@ -83,8 +83,10 @@ func (p *parser) enter() error {
 
 func (p *parser) leave() { p.depth-- }
 
-// Parse parses a pcap-filter expression (see pcap-filter(7)) into a tree.
-// An empty expression parses to nil, which matches every packet.
+// Parse parses a pcap-filter expression (see pcap-filter(7)): it reports a
+// syntax error as a *SyntaxError with the offset it refers to, without
+// compiling for a link type. An empty expression parses to nil, which
+// matches every packet.
 func Parse(expr string) (Node, error) {
 	p := &parser{expr: expr, toks: lex(expr)}
 	if p.tok().kind == tEOF {
@@ -159,18 +161,18 @@ func (p *parser) expect(k tokKind) error {
 // parseExpr parses "term { (and|or) (term|id) }". q0 is the qualifier in
 // force before the expression; the returned qualifier is the one a
 // following bare identifier inherits.
-func (p *parser) parseExpr(q0 Qualifier) (Node, Qualifier, error) {
+func (p *parser) parseExpr(q0 qualifier) (Node, qualifier, error) {
 	x, q, err := p.parseTerm(q0)
 	if err != nil {
 		return nil, q, err
 	}
 	for {
-		var op BinaryOp
+		var op binaryOp
 		switch p.tok().kind {
 		case tAnd:
-			op = OpAnd
+			op = opAnd
 		case tOr:
-			op = OpOr
+			op = opOr
 		default:
 			return x, q, nil
 		}
@@ -179,7 +181,7 @@ func (p *parser) parseExpr(q0 Qualifier) (Node, Qualifier, error) {
 		if err != nil {
 			return nil, q, err
 		}
-		x = &Binary{Op: op, X: x, Y: y}
+		x = &binaryNode{Op: op, X: x, Y: y}
 		q = q2
 	}
 }
@@ -194,7 +196,7 @@ func startsID(k tokKind) bool {
 
 // parseTermOrID parses what follows "and"/"or": a bare identifier that
 // inherits q, or a full term.
-func (p *parser) parseTermOrID(q Qualifier) (Node, Qualifier, error) {
+func (p *parser) parseTermOrID(q qualifier) (Node, qualifier, error) {
 	save := p.i
 	var idErr error
 	if startsID(p.tok().kind) {
@@ -220,7 +222,7 @@ func (p *parser) parseTermOrID(q Qualifier) (Node, Qualifier, error) {
 	return n, q2, err
 }
 
-func (p *parser) parseTerm(q0 Qualifier) (Node, Qualifier, error) {
+func (p *parser) parseTerm(q0 qualifier) (Node, qualifier, error) {
 	if err := p.enter(); err != nil {
 		return nil, q0, err
 	}
@@ -231,7 +233,7 @@ func (p *parser) parseTerm(q0 Qualifier) (Node, Qualifier, error) {
 		if err != nil {
 			return nil, q, err
 		}
-		return &Not{At: t.pos, X: x}, q, nil
+		return &notNode{At: t.pos, X: x}, q, nil
 	}
 	return p.parseRterm(q0)
 }
@@ -252,7 +254,7 @@ func isAddrToken(k tokKind) bool {
 	return false
 }
 
-func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
+func (p *parser) parseRterm(q0 qualifier) (Node, qualifier, error) {
 	t := p.tok()
 	if _, ok := protoTokens[t.kind]; ok {
 		switch nk := p.peek(1).kind; {
@@ -271,7 +273,7 @@ func (p *parser) parseRterm(q0 Qualifier) (Node, Qualifier, error) {
 			return n, qualErr, err
 		}
 		p.next()
-		return &ProtoAbbrev{At: t.pos, Proto: protoTokens[t.kind]}, qualErr, nil
+		return &protoAbbrevNode{At: t.pos, Proto: protoTokens[t.kind]}, qualErr, nil
 	}
 	switch {
 	case isDirToken(t.kind), isAddrToken(t.kind), t.kind == tProto, t.kind == tProtochain, t.kind == tGateway:
@@ -327,8 +329,8 @@ func pickFurther(a, b error) error {
 
 // parseHeadID parses "[proto] [dir] [addr] id", "[proto] proto id",
 // "[proto] protochain id" and "[proto] gateway id".
-func (p *parser) parseHeadID() (Node, Qualifier, error) {
-	q := Qualifier{}
+func (p *parser) parseHeadID() (Node, qualifier, error) {
+	q := qualifier{}
 	if pr, ok := protoTokens[p.tok().kind]; ok {
 		q.Proto = pr
 		p.next()
@@ -337,36 +339,36 @@ func (p *parser) parseHeadID() (Node, Qualifier, error) {
 	switch p.tok().kind {
 	case tSrc, tDst:
 		first := p.next().kind
-		q.Dir = DirSrc
+		q.Dir = dirSrc
 		if first == tDst {
-			q.Dir = DirDst
+			q.Dir = dirDst
 		}
 		if k := p.tok().kind; (k == tOr || k == tAnd) && (p.peek(1).kind == tSrc || p.peek(1).kind == tDst) && p.peek(1).kind != first {
 			if k == tOr {
-				q.Dir = DirOr
+				q.Dir = dirOr
 			} else {
-				q.Dir = DirAnd
+				q.Dir = dirAnd
 			}
 			p.next()
 			p.next()
 		}
 		hasDir = true
 	case tAddr1, tAddr2, tAddr3, tAddr4, tRA, tTA:
-		q.Dir = map[tokKind]Dir{tAddr1: DirAddr1, tAddr2: DirAddr2, tAddr3: DirAddr3, tAddr4: DirAddr4, tRA: DirRA, tTA: DirTA}[p.next().kind]
+		q.Dir = map[tokKind]dirQual{tAddr1: dirAddr1, tAddr2: dirAddr2, tAddr3: dirAddr3, tAddr4: dirAddr4, tRA: dirRA, tTA: dirTA}[p.next().kind]
 		hasDir = true
 	}
 	switch k := p.tok().kind; {
 	case isAddrToken(k):
-		q.Addr = map[tokKind]Addr{tHost: AddrHost, tNet: AddrNet, tPort: AddrPort, tPortrange: AddrPortrange}[k]
+		q.Addr = map[tokKind]addrQual{tHost: addrHost, tNet: addrNet, tPort: addrPort, tPortrange: addrPortrange}[k]
 		p.next()
 	case !hasDir && k == tProto:
-		q.Addr = AddrProto
+		q.Addr = addrProto
 		p.next()
 	case !hasDir && k == tProtochain:
-		q.Addr = AddrProtochain
+		q.Addr = addrProtochain
 		p.next()
 	case !hasDir && k == tGateway:
-		q.Addr = AddrGateway
+		q.Addr = addrGateway
 		p.next()
 	case !hasDir:
 		return nil, q, p.unexpected()
@@ -377,12 +379,12 @@ func (p *parser) parseHeadID() (Node, Qualifier, error) {
 
 // parseID parses an identifier that takes qualifier q: a name, an
 // address, a number, "not id" or a parenthesised list of identifiers.
-func (p *parser) parseID(q Qualifier) (Node, error) {
+func (p *parser) parseID(q qualifier) (Node, error) {
 	t := p.tok()
 	switch t.kind {
 	case tNum:
 		p.next()
-		return &Primitive{At: t.pos, Qual: q, Kind: ValueNum, Value: t.text, Num: t.num}, nil
+		return &primitiveNode{At: t.pos, Qual: q, Kind: valueNum, Value: t.text, Num: t.num}, nil
 	case tLParen:
 		p.next()
 		n, err := p.parsePid(q)
@@ -399,7 +401,7 @@ func (p *parser) parseID(q Qualifier) (Node, error) {
 
 // parsePid parses the inside of "( id and id or ... )": the first element
 // may be a number or an identifier, the rest are full identifiers.
-func (p *parser) parsePid(q Qualifier) (Node, error) {
+func (p *parser) parsePid(q qualifier) (Node, error) {
 	var x Node
 	var err error
 	if k := p.tok().kind; k == tNum || k == tLParen {
@@ -411,12 +413,12 @@ func (p *parser) parsePid(q Qualifier) (Node, error) {
 		return nil, err
 	}
 	for {
-		var op BinaryOp
+		var op binaryOp
 		switch p.tok().kind {
 		case tAnd:
-			op = OpAnd
+			op = opAnd
 		case tOr:
-			op = OpOr
+			op = opOr
 		default:
 			return x, nil
 		}
@@ -425,17 +427,17 @@ func (p *parser) parsePid(q Qualifier) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		x = &Binary{Op: op, X: x, Y: y}
+		x = &binaryNode{Op: op, X: x, Y: y}
 	}
 }
 
-func (p *parser) parsePnumPrimitive(q Qualifier) (Node, error) {
+func (p *parser) parsePnumPrimitive(q qualifier) (Node, error) {
 	at := p.tok().pos
 	v, err := p.parsePnum()
 	if err != nil {
 		return nil, err
 	}
-	return &Primitive{At: at, Qual: q, Kind: ValueNum, Value: fmt.Sprint(v), Num: v}, nil
+	return &primitiveNode{At: at, Qual: q, Kind: valueNum, Value: fmt.Sprint(v), Num: v}, nil
 }
 
 // parsePnum parses "NUM" or "( pnum )".
@@ -455,15 +457,15 @@ func (p *parser) parsePnum() (uint32, error) {
 	return 0, p.unexpected()
 }
 
-func (p *parser) parseNID(q Qualifier) (Node, error) {
+func (p *parser) parseNID(q qualifier) (Node, error) {
 	t := p.tok()
 	switch t.kind {
 	case tID:
 		p.next()
-		return &Primitive{At: t.pos, Qual: q, Kind: ValueName, Value: t.text}, nil
+		return &primitiveNode{At: t.pos, Qual: q, Kind: valueName, Value: t.text}, nil
 	case tHID:
 		p.next()
-		n := &Primitive{At: t.pos, Qual: q, Kind: ValueIPv4, Value: t.text}
+		n := &primitiveNode{At: t.pos, Qual: q, Kind: valueIPv4, Value: t.text}
 		switch p.tok().kind {
 		case tSlash:
 			p.next()
@@ -485,19 +487,19 @@ func (p *parser) parseNID(q Qualifier) (Node, error) {
 			return n, nil
 		}
 		switch q.Addr {
-		case AddrPort:
+		case addrPort:
 			return nil, p.errorf(t.pos, "'port' modifier applied to ip host")
-		case AddrPortrange:
+		case addrPortrange:
 			return nil, p.errorf(t.pos, "'portrange' modifier applied to ip host")
-		case AddrProto:
+		case addrProto:
 			return nil, p.errorf(t.pos, "'proto' modifier applied to ip host")
-		case AddrProtochain:
+		case addrProtochain:
 			return nil, p.errorf(t.pos, "'protochain' modifier applied to ip host")
 		}
 		return n, nil
 	case tHID6:
 		p.next()
-		n := &Primitive{At: t.pos, Qual: q, Kind: ValueIPv6, Value: t.text}
+		n := &primitiveNode{At: t.pos, Qual: q, Kind: valueIPv6, Value: t.text}
 		if p.tok().kind == tSlash {
 			p.next()
 			m := p.tok()
@@ -510,24 +512,24 @@ func (p *parser) parseNID(q Qualifier) (Node, error) {
 		return n, nil
 	case tEID:
 		p.next()
-		return &Primitive{At: t.pos, Qual: q, Kind: ValueMAC, Value: t.text}, nil
+		return &primitiveNode{At: t.pos, Qual: q, Kind: valueMAC, Value: t.text}, nil
 	case tAID:
 		p.next()
-		return &Primitive{At: t.pos, Qual: q, Kind: ValueARCnet, Value: t.text}, nil
+		return &primitiveNode{At: t.pos, Qual: q, Kind: valueARCnet, Value: t.text}, nil
 	case tBang:
 		p.next()
 		x, err := p.parseID(q)
 		if err != nil {
 			return nil, err
 		}
-		return &Not{At: t.pos, X: x}, nil
+		return &notNode{At: t.pos, X: x}, nil
 	}
 	return nil, p.unexpected()
 }
 
-func (p *parser) parseSpecial() (Node, Qualifier, error) {
+func (p *parser) parseSpecial() (Node, qualifier, error) {
 	t := p.tok()
-	n := &Special{At: t.pos}
+	n := &specialNode{At: t.pos}
 	if pr, ok := protoTokens[t.kind]; ok {
 		n.Proto = pr
 		p.next()
@@ -556,17 +558,17 @@ func (p *parser) parseSpecial() (Node, Qualifier, error) {
 	var err error
 	switch t.kind {
 	case tBroadcast:
-		n.Kind = SpecialBroadcast
+		n.Kind = specialBroadcast
 	case tMulticast:
-		n.Kind = SpecialMulticast
+		n.Kind = specialMulticast
 	case tLess:
-		n.Kind = SpecialLess
+		n.Kind = specialLess
 		err = num()
 	case tGreater:
-		n.Kind = SpecialGreater
+		n.Kind = specialGreater
 		err = num()
 	case tByte:
-		n.Kind = SpecialByte
+		n.Kind = specialByte
 		if err = num(); err != nil {
 			break
 		}
@@ -584,28 +586,28 @@ func (p *parser) parseSpecial() (Node, Qualifier, error) {
 		p.next()
 		n.Value = v.num
 	case tInbound:
-		n.Kind = SpecialInbound
+		n.Kind = specialInbound
 	case tOutbound:
-		n.Kind = SpecialOutbound
+		n.Kind = specialOutbound
 	case tIfindex:
-		n.Kind = SpecialIfindex
+		n.Kind = specialIfindex
 		err = num()
 	case tVLAN:
-		n.Kind = SpecialVLAN
+		n.Kind = specialVLAN
 		err = optPnum()
 	case tMPLS:
-		n.Kind = SpecialMPLS
+		n.Kind = specialMPLS
 		err = optPnum()
 	case tGeneve:
-		n.Kind = SpecialGeneve
+		n.Kind = specialGeneve
 		err = optPnum()
 	case tPPPoED:
-		n.Kind = SpecialPPPoED
+		n.Kind = specialPPPoED
 	case tPPPoES:
-		n.Kind = SpecialPPPoES
+		n.Kind = specialPPPoES
 		err = optPnum()
 	case tLLC:
-		n.Kind = SpecialLLC
+		n.Kind = specialLLC
 		if m := p.tok(); m.kind == tID {
 			p.next()
 			n.Name = m.text
@@ -629,20 +631,20 @@ func (p *parser) parseRelation() (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	var op RelOp
+	var op relOp
 	switch p.tok().kind {
 	case tGT:
-		op = RelGT
+		op = relGT
 	case tGEQ:
-		op = RelGE
+		op = relGE
 	case tEQ:
-		op = RelEQ
+		op = relEQ
 	case tLEQ:
-		op = RelLE
+		op = relLE
 	case tLT:
-		op = RelLT
+		op = relLT
 	case tNEQ:
-		op = RelNE
+		op = relNE
 	default:
 		return nil, p.unexpected()
 	}
@@ -651,7 +653,7 @@ func (p *parser) parseRelation() (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Relation{At: at, Op: op, X: x, Y: y}, nil
+	return &relationNode{At: at, Op: op, X: x, Y: y}, nil
 }
 
 const precUnary = 6
@@ -676,7 +678,7 @@ func arithPrec(k tokKind) int {
 	return 0
 }
 
-func (p *parser) parseArith(minPrec int) (Arith, error) {
+func (p *parser) parseArith(minPrec int) (arithNode, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -693,7 +695,7 @@ func (p *parser) parseArith(minPrec int) (Arith, error) {
 			if err != nil {
 				return nil, err
 			}
-			x = &ArithBinary{Op: t.text, X: x, Y: y}
+			x = &arithBinaryNode{Op: t.text, X: x, Y: y}
 			continue
 		}
 		prec := arithPrec(t.kind)
@@ -705,11 +707,11 @@ func (p *parser) parseArith(minPrec int) (Arith, error) {
 		if err != nil {
 			return nil, err
 		}
-		x = &ArithBinary{Op: t.text, X: x, Y: y}
+		x = &arithBinaryNode{Op: t.text, X: x, Y: y}
 	}
 }
 
-func (p *parser) parseArithPrimary() (Arith, error) {
+func (p *parser) parseArithPrimary() (arithNode, error) {
 	t := p.tok()
 	switch t.kind {
 	case tMinus:
@@ -718,13 +720,13 @@ func (p *parser) parseArithPrimary() (Arith, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Negate{At: t.pos, X: x}, nil
+		return &negateNode{At: t.pos, X: x}, nil
 	case tNum:
 		p.next()
-		return &Number{At: t.pos, Value: t.num}, nil
+		return &numberNode{At: t.pos, Value: t.num}, nil
 	case tLen:
 		p.next()
-		return &Length{At: t.pos}, nil
+		return &lengthNode{At: t.pos}, nil
 	case tLParen:
 		start := p.i
 		if m, ok := p.parenArith[start]; ok {
@@ -765,7 +767,7 @@ func (p *parser) parseArithPrimary() (Arith, error) {
 		if err := p.expect(tRBrack); err != nil {
 			return nil, err
 		}
-		return &Load{At: t.pos, Proto: pr, Index: idx, Size: size}, nil
+		return &loadNode{At: t.pos, Proto: pr, Index: idx, Size: size}, nil
 	}
 	return nil, p.unexpected()
 }
@@ -775,7 +777,7 @@ func (p *parser) parseArithPrimary() (Arith, error) {
 // name, and D a number or nods, tods, fromds, dstods.
 func (p *parser) parseWLAN() (Node, error) {
 	kw := p.next()
-	n := &Special{At: kw.pos}
+	n := &specialNode{At: kw.pos}
 	arg := p.tok()
 	if arg.kind != tNum && arg.kind != tID {
 		return nil, p.unexpected()
@@ -783,7 +785,7 @@ func (p *parser) parseWLAN() (Node, error) {
 	p.next()
 	switch kw.kind {
 	case tDir:
-		n.Kind = SpecialWLANDir
+		n.Kind = specialWLANDir
 		n.Num = arg.num
 		if arg.kind == tID {
 			v, ok := wlanDirections[strings.ToLower(arg.text)]
@@ -801,7 +803,7 @@ func (p *parser) parseWLAN() (Node, error) {
 		if !ok {
 			return nil, p.errorf(arg.pos, "unknown 802.11 type name")
 		}
-		n.Kind, n.Num, n.Value = SpecialWLANType, v, wlanTypeMask|wlanSubtypeMask
+		n.Kind, n.Num, n.Value = specialWLANType, v, wlanTypeMask|wlanSubtypeMask
 		return n, nil
 	}
 	typ := arg.num
@@ -814,7 +816,7 @@ func (p *parser) parseWLAN() (Node, error) {
 	} else if typ&^wlanTypeMask != 0 {
 		return nil, p.errorf(arg.pos, "invalid 802.11 type value 0x%02x", typ)
 	}
-	n.Kind, n.Num, n.Value = SpecialWLANType, typ, wlanTypeMask
+	n.Kind, n.Num, n.Value = specialWLANType, typ, wlanTypeMask
 	if p.tok().kind != tSubtype {
 		return n, nil
 	}
@@ -855,24 +857,24 @@ func (p *parser) parseATM() (n Node, ok bool, err error) {
 	t := p.tok()
 	if atmAbbrevs[t.text] {
 		p.next()
-		return &Special{At: t.pos, Kind: SpecialATM, Name: t.text}, true, nil
+		return &specialNode{At: t.pos, Kind: specialATM, Name: t.text}, true, nil
 	}
 	if t.text != "vpi" && t.text != "vci" {
 		return nil, false, nil
 	}
 	p.next()
-	field := func(op RelOp) (Node, error) {
+	field := func(op relOp) (Node, error) {
 		v := p.tok()
 		if v.kind != tNum {
 			return nil, p.unexpected()
 		}
 		p.next()
-		return &Special{At: t.pos, Kind: SpecialATMField, Name: t.text, Num: v.num, HasNum: true, Rel: op}, nil
+		return &specialNode{At: t.pos, Kind: specialATMField, Name: t.text, Num: v.num, HasNum: true, Rel: op}, nil
 	}
-	rels := map[tokKind]RelOp{tGT: RelGT, tGEQ: RelGE, tEQ: RelEQ, tLEQ: RelLE, tLT: RelLT, tNEQ: RelNE}
+	rels := map[tokKind]relOp{tGT: relGT, tGEQ: relGE, tEQ: relEQ, tLEQ: relLE, tLT: relLT, tNEQ: relNE}
 	switch k := p.tok().kind; {
 	case k == tNum:
-		n, err = field(RelEQ)
+		n, err = field(relEQ)
 		return n, true, err
 	case rels[k] != 0 || k == tGT:
 		p.next()
@@ -882,14 +884,14 @@ func (p *parser) parseATM() (n Node, ok bool, err error) {
 		p.next()
 		var list Node
 		for {
-			f, err := field(RelEQ)
+			f, err := field(relEQ)
 			if err != nil {
 				return nil, true, err
 			}
 			if list == nil {
 				list = f
 			} else {
-				list = &Binary{Op: OpOr, X: list, Y: f}
+				list = &binaryNode{Op: opOr, X: list, Y: f}
 			}
 			if p.tok().kind != tOr {
 				break

@@ -40,23 +40,23 @@ func (c *compiler) resolveHost(name string) []netip.Addr {
 
 // hostByName compiles "[proto] [dir] host NAME": every address of NAME,
 // ORed (libpcap's gen_scode for Q_HOST).
-func (c *compiler) hostByName(name string, q Qualifier) *frag {
+func (c *compiler) hostByName(name string, q qualifier) *frag {
 	addrs := c.resolveHost(name)
 	proto4, proto6 := q.Proto, q.Proto
-	if !c.linkTypeSet && q.Proto == ProtoDefault {
-		proto4, proto6 = ProtoIP, ProtoIPv6
+	if !c.linkTypeSet && q.Proto == protoDefault {
+		proto4, proto6 = protoIP, protoIPv6
 	}
 	var b *frag
 	for _, a := range addrs {
 		var tmp *frag
 		if a.Is4() {
-			if proto4 == ProtoIPv6 {
+			if proto4 == protoIPv6 {
 				continue
 			}
 			v := a.As4()
 			tmp = c.host(uint32(v[0])<<24|uint32(v[1])<<16|uint32(v[2])<<8|uint32(v[3]), 0xffffffff, proto4, q.Dir, q.Addr)
 		} else {
-			if proto6 == ProtoIP {
+			if proto6 == protoIP {
 				continue
 			}
 			var mask [16]byte
@@ -71,7 +71,7 @@ func (c *compiler) hostByName(name string, q Qualifier) *frag {
 		b = tmp
 	}
 	if b == nil {
-		if q.Proto == ProtoDefault {
+		if q.Proto == protoDefault {
 			c.fail("unknown host '%s'", name)
 		}
 		c.fail("unknown host '%s' for specified address family", name)

@@ -4,15 +4,15 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
-// StreamFilter is a convert.Reader that passes on only the packets of
+// StreamFilter is a pkt.Reader that passes on only the packets of
 // another stream that match an expression. The expression is compiled
 // once per interface, for that interface's link type, so a pcapng file
 // whose interfaces have different link types is filtered correctly.
 type StreamFilter struct {
-	r        convert.Reader
+	r        pkt.Reader
 	expr     string
 	root     Node
 	opts     Options
@@ -25,12 +25,12 @@ type StreamFilter struct {
 // NewStreamFilter wraps r. The expression is parsed at once, so syntax
 // errors are reported here; link-type errors come from ReadPacket when a
 // packet of an interface with an unsupported link type arrives.
-func NewStreamFilter(r convert.Reader, expr string) (*StreamFilter, error) {
+func NewStreamFilter(r pkt.Reader, expr string) (*StreamFilter, error) {
 	return NewStreamFilterOptions(r, expr, Options{})
 }
 
 // NewStreamFilterOptions is NewStreamFilter with compile options.
-func NewStreamFilterOptions(r convert.Reader, expr string, opts Options) (*StreamFilter, error) {
+func NewStreamFilterOptions(r pkt.Reader, expr string, opts Options) (*StreamFilter, error) {
 	root, err := Parse(expr)
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func NewStreamFilterOptions(r convert.Reader, expr string, opts Options) (*Strea
 
 // Interfaces returns the underlying stream's interfaces: filtering drops
 // packets, never interfaces.
-func (f *StreamFilter) Interfaces() []convert.Interface { return f.r.Interfaces() }
+func (f *StreamFilter) Interfaces() []pkt.Interface { return f.r.Interfaces() }
 
 // Read returns the number of packets read from the underlying stream.
 func (f *StreamFilter) Read() int64 { return f.read }
@@ -54,7 +54,7 @@ func (f *StreamFilter) matcher(idx int) (*Matcher, error) {
 	}
 	ifaces := f.r.Interfaces()
 	if idx < 0 || idx >= len(ifaces) {
-		return nil, convert.ErrInterfaceIndex
+		return nil, pkt.ErrInterfaceIndex
 	}
 	for len(f.matchers) <= idx {
 		f.matchers = append(f.matchers, nil)
@@ -78,7 +78,7 @@ func (f *StreamFilter) matcher(idx int) (*Matcher, error) {
 
 // ReadPacket returns the next matching packet, or io.EOF after the last
 // packet of the underlying stream.
-func (f *StreamFilter) ReadPacket() (*convert.Packet, error) {
+func (f *StreamFilter) ReadPacket() (*pkt.Packet, error) {
 	for {
 		p, err := f.r.ReadPacket()
 		if err != nil {

@@ -135,32 +135,32 @@ func (c *compiler) wlanNotCTSOrACK() *frag {
 
 // wlanHost tests an 802.11 MAC address in the place dir names (libpcap's
 // gen_wlanhostop).
-func (c *compiler) wlanHost(e []byte, dir Dir) *frag {
+func (c *compiler) wlanHost(e []byte, dir dirQual) *frag {
 	atom := func(off uint32) *frag { return c.bcmp(orLinkHdr, off, e) }
 	switch dir {
-	case DirSrc:
+	case dirSrc:
 		return c.wlanSrc(atom)
-	case DirDst:
+	case dirDst:
 		return c.wlanDst(atom)
-	case DirAnd:
+	case dirAnd:
 		b0 := c.wlanSrc(atom)
 		return and(b0, c.wlanDst(atom))
-	case DirDefault, DirOr:
+	case dirDefault, dirOr:
 		b0 := c.wlanSrc(atom)
 		return or(b0, c.wlanDst(atom))
-	case DirAddr1:
+	case dirAddr1:
 		return atom(4)
-	case DirAddr2:
+	case dirAddr2:
 		return and(c.wlanNotCTSOrACK(), atom(10))
-	case DirAddr3:
+	case dirAddr3:
 		b0 := not(c.mcmp(orLinkHdr, 0, szB, wlanTypeCtl, wlanTypeMask))
 		return and(b0, atom(16))
-	case DirAddr4:
+	case dirAddr4:
 		b0 := c.mcmp(orLinkHdr, 1, szB, wlanDirDSToDS, wlanDirMask)
 		return and(b0, atom(24))
-	case DirRA:
+	case dirRA:
 		return and(c.wlanJSET(0, 0x08), atom(4))
-	case DirTA:
+	case dirTA:
 		b := and(c.wlanJSET(0, 0x08), c.wlanNotCTSOrACK())
 		return and(b, atom(10))
 	}

@@ -7,11 +7,11 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/flows"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -24,7 +24,7 @@ func writeSynth(b testing.TB, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := pcap.NewWriter(f, pcap.FileHeader{SnapLen: 65535, LinkType: linktype.Ethernet, Precision: pcap.Nanosecond})
+	w, err := pcap.NewWriter(f, pcap.FileHeader{SnapLen: 65535, LinkType: linktype.Ethernet, Resolution: pkt.Nanosecond})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func writeSynth(b testing.TB, n int) string {
 		if err == io.EOF {
 			break
 		}
-		w.WritePacket(p.Timestamp, p.Length, p.Data)
+		w.WritePacket(&pkt.Packet{Timestamp: p.Timestamp, Length: p.Length, Data: p.Data})
 	}
 	w.Flush()
 	f.Close()
@@ -87,7 +87,7 @@ func TestConstantMemory(t *testing.T) {
 	tr := flows.New(flows.Config{OnEnd: func(*flows.Conversation) { ended++ }})
 	var ms runtime.MemStats
 	var peak uint64
-	var p *convert.Packet
+	var p *pkt.Packet
 	var err error
 	for i := 0; ; i++ {
 		if p, err = src.ReadPacket(); err != nil {

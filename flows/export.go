@@ -1,12 +1,13 @@
 package flows
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/pcaptool/pcaptool/outfile"
 )
 
 // Exporter is a StreamHandler that writes each direction of every TCP
@@ -15,15 +16,21 @@ import (
 //
 //	<id>-<sender>-<receiver>.bin
 //
-// with endpoints written address.port (IPv6 colons replaced by '-'). At most
-// MaxOpen files are open at once; others are reopened for appending.
+// with endpoints written address.port (IPv6 colons replaced by '-'). Each
+// file is written through package outfile: it appears, complete, when its
+// conversation ends (or at Close), and an existing file of that name is
+// replaced only then. At most MaxOpen descriptors are open at once; other
+// files are reopened to append.
 type Exporter struct {
 	dir     string
 	MaxOpen int
-	open    map[fileKey]*exportFile
-	clock   uint64
-	err     error
-	written map[fileKey]bool
+	// Group, when set, collects the files not yet committed so that a
+	// signal handler can discard them.
+	Group *outfile.Group
+	files map[fileKey]*exportFile // every stream not yet ended
+	open  int                     // how many of files hold a descriptor
+	clock uint64
+	err   error
 }
 
 type fileKey struct {
@@ -32,16 +39,16 @@ type fileKey struct {
 }
 
 type exportFile struct {
-	f    *os.File
-	used uint64
+	f    *outfile.File
+	used uint64 // clock of the last write; 0 once released
 }
 
 // NewExporter writes streams into dir, creating it when needed.
 func NewExporter(dir string) (*Exporter, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, err
 	}
-	return &Exporter{dir: dir, MaxOpen: 256, open: make(map[fileKey]*exportFile), written: make(map[fileKey]bool)}, nil
+	return &Exporter{dir: dir, MaxOpen: 256, files: make(map[fileKey]*exportFile)}, nil
 }
 
 // FileName returns the name (within the export directory) of the file
@@ -62,23 +69,21 @@ func (e *Exporter) StreamData(c *Conversation, d Dir, data []byte, _ int) {
 		return
 	}
 	k := fileKey{c.ID, d}
-	ef := e.open[k]
+	ef := e.files[k]
 	if ef == nil {
-		if len(e.open) >= e.MaxOpen {
-			e.closeLeastRecent()
-		}
-		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		if e.written[k] {
-			flags = os.O_WRONLY | os.O_APPEND
-		}
-		f, err := os.OpenFile(filepath.Join(e.dir, FileName(c, d)), flags, 0o644)
+		f, err := outfile.Create(filepath.Join(e.dir, FileName(c, d)), outfile.Options{Group: e.Group})
 		if err != nil {
 			e.err = fmt.Errorf("flows: export: %w", err)
 			return
 		}
-		e.written[k] = true
 		ef = &exportFile{f: f}
-		e.open[k] = ef
+		e.files[k] = ef
+		e.open++
+	} else if ef.used == 0 {
+		e.open++ // Write reopens it
+	}
+	if e.open > e.MaxOpen {
+		e.releaseLeastRecent(ef)
 	}
 	e.clock++
 	ef.used = e.clock
@@ -87,48 +92,59 @@ func (e *Exporter) StreamData(c *Conversation, d Dir, data []byte, _ int) {
 	}
 }
 
-// StreamEnd closes the conversation's files.
+// StreamEnd commits the conversation's files.
 func (e *Exporter) StreamEnd(c *Conversation) {
 	for _, d := range []Dir{AtoB, BtoA} {
 		k := fileKey{c.ID, d}
-		if ef := e.open[k]; ef != nil {
-			e.closeFile(k, ef)
+		if ef := e.files[k]; ef != nil {
+			e.commit(k, ef)
 		}
-		delete(e.written, k)
 	}
 }
 
-func (e *Exporter) closeLeastRecent() {
-	var oldest fileKey
-	var of *exportFile
-	for k, ef := range e.open {
-		if of == nil || ef.used < of.used {
-			oldest, of = k, ef
+// releaseLeastRecent closes the descriptor of the open file written least
+// recently, other than keep.
+func (e *Exporter) releaseLeastRecent(keep *exportFile) {
+	var oldest *exportFile
+	for _, ef := range e.files {
+		if ef != keep && ef.used != 0 && (oldest == nil || ef.used < oldest.used) {
+			oldest = ef
 		}
 	}
-	if of != nil {
-		e.closeFile(oldest, of)
+	if oldest == nil {
+		return
 	}
+	if err := oldest.f.Release(); err != nil && e.err == nil {
+		e.err = fmt.Errorf("flows: export: %w", err)
+	}
+	oldest.used = 0
+	e.open--
 }
 
-func (e *Exporter) closeFile(k fileKey, ef *exportFile) {
+func (e *Exporter) commit(k fileKey, ef *exportFile) {
 	if err := ef.f.Close(); err != nil && e.err == nil {
 		e.err = fmt.Errorf("flows: export: %w", err)
 	}
-	delete(e.open, k)
+	if ef.used != 0 {
+		e.open--
+	}
+	delete(e.files, k)
 }
 
-// Close closes every open file and returns the first error met.
+// Close commits every file still being written and returns the first error
+// met.
 func (e *Exporter) Close() error {
-	var errs []error
-	for k, ef := range e.open {
-		if err := ef.f.Close(); err != nil {
-			errs = append(errs, err)
-		}
-		delete(e.open, k)
+	for k, ef := range e.files {
+		e.commit(k, ef)
 	}
-	if e.err != nil {
-		return e.err
+	return e.err
+}
+
+// Abort discards every file not yet committed.
+func (e *Exporter) Abort() {
+	for k, ef := range e.files {
+		ef.f.Abort()
+		delete(e.files, k)
 	}
-	return errors.Join(errs...)
+	e.open = 0
 }

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/flows"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -65,7 +65,7 @@ func FuzzTracker(f *testing.F) {
 			ts = ts.Add(time.Duration(in[2]) * 100 * time.Millisecond)
 			data := in[3 : 3+n]
 			in = in[3+n:]
-			tr.Add(&convert.Packet{Timestamp: ts, Length: len(data), Data: data}, linktype.Ethernet)
+			tr.Add(&pkt.Packet{Timestamp: ts, Length: len(data), Data: data}, linktype.Ethernet)
 			added++
 		}
 		tr.Flush()

@@ -11,9 +11,9 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // frame is one generated packet before sorting by time.
@@ -254,12 +254,12 @@ func (g *sessionGen) write(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := pcap.NewWriter(f, pcap.FileHeader{SnapLen: 65535, LinkType: linktype.Ethernet, Precision: pcap.Nanosecond})
+	w, err := pcap.NewWriter(f, pcap.FileHeader{SnapLen: 65535, LinkType: linktype.Ethernet, Resolution: pkt.Nanosecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, fr := range g.frames {
-		if err := w.WritePacket(fr.ts, len(fr.data), fr.data); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: fr.ts, Length: len(fr.data), Data: fr.data}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -296,12 +296,12 @@ func standardSessions(seed uint64, n int) *sessionGen {
 	return g
 }
 
-// pcapReader adapts a pcap file to convert.Reader for the tests.
+// pcapReader adapts a pcap file to pkt.Reader for the tests.
 type pcapReader struct {
 	r   *pcap.Reader
 	f   *os.File
-	pkt convert.Packet
-	ifc []convert.Interface
+	pkt pkt.Packet
+	ifc []pkt.Interface
 }
 
 func openPcap(t testing.TB, name string) *pcapReader {
@@ -315,16 +315,16 @@ func openPcap(t testing.TB, name string) *pcapReader {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &pcapReader{r: r, f: f, ifc: []convert.Interface{{LinkType: r.Header().LinkType}}}
+	return &pcapReader{r: r, f: f, ifc: []pkt.Interface{{LinkType: r.Header().LinkType}}}
 }
 
-func (p *pcapReader) ReadPacket() (*convert.Packet, error) {
+func (p *pcapReader) ReadPacket() (*pkt.Packet, error) {
 	rec, err := p.r.ReadPacket()
 	if err != nil {
 		return nil, err
 	}
-	p.pkt = convert.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}
+	p.pkt = pkt.Packet{Timestamp: rec.Timestamp, Length: rec.Length, Data: rec.Data}
 	return &p.pkt, nil
 }
 
-func (p *pcapReader) Interfaces() []convert.Interface { return p.ifc }
+func (p *pcapReader) Interfaces() []pkt.Interface { return p.ifc }

@@ -6,15 +6,14 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // defragment feeds an IPv4 fragment (in t.ip4) to the defragmenter. When it
 // completes a datagram, the datagram's transport header is decoded into
 // t.tcp or t.udp, the frames of all its fragments are counted for the
 // conversation, and done is true.
-func (t *Tracker) defragment(p *convert.Packet) (transport gopacket.LayerType, l4len int, done bool) {
+func (t *Tracker) defragment(p *pkt.Packet) (transport gopacket.LayerType, l4len int, done bool) {
 	t.count.Fragments++
 	ip := &t.ip4
 	fk := fragKey{src: [4]byte(ip.SrcIP.To4()), dst: [4]byte(ip.DstIP.To4()), id: ip.Id, proto: ip.Protocol}
@@ -102,7 +101,7 @@ func (t *Tracker) lookup(proto Protocol, src, dst netip.AddrPort, ts time.Time, 
 }
 
 // count1 adds one packet (or the fragments of one datagram) to c.
-func (t *Tracker) count1(c *Conversation, d Dir, p *convert.Packet, payload int) {
+func (t *Tracker) count1(c *Conversation, d Dir, p *pkt.Packet, payload int) {
 	st := &c.Dir[d]
 	if t.pendingPackets > 0 {
 		st.Packets += t.pendingPackets
@@ -117,7 +116,7 @@ func (t *Tracker) count1(c *Conversation, d Dir, p *convert.Packet, payload int)
 	}
 }
 
-func (t *Tracker) addTCP(p *convert.Packet, src, dst netip.Addr, payload int) {
+func (t *Tracker) addTCP(p *pkt.Packet, src, dst netip.Addr, payload int) *Conversation {
 	tcp := &t.tcp
 	c, d := t.lookup(TCP, netip.AddrPortFrom(src, uint16(tcp.SrcPort)), netip.AddrPortFrom(dst, uint16(tcp.DstPort)), p.Timestamp, tcp.SYN && !tcp.ACK)
 	t.count1(c, d, p, payload)
@@ -169,6 +168,7 @@ func (t *Tracker) addTCP(p *convert.Packet, src, dst netip.Addr, payload int) {
 	t.ctx.conv = c
 	t.ctx.ci = gopacket.CaptureInfo{Timestamp: p.Timestamp, CaptureLength: len(p.Data), Length: p.Length}
 	t.assembler.AssembleWithContext(c.netFlow(d), tcp, &t.ctx)
+	return c
 }
 
 // maintain ends idle and closed conversations, lets reassembly skip

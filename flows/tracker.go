@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"time"
 
@@ -9,9 +10,9 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/reassembly"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/decode"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Config tunes a Tracker. Zero fields take the defaults noted.
@@ -104,6 +105,8 @@ type Tracker struct {
 
 	assembler *reassembly.Assembler
 	ctx       assemblyContext
+
+	headers Headers // of the packet Add last received
 }
 
 type fragKey struct {
@@ -185,7 +188,7 @@ func firstLayer(lt linktype.LinkType, data []byte) gopacket.LayerType {
 
 // Add processes one packet of link type lt. Packets must come in capture
 // order for timeouts to be exact; late packets are accepted.
-func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
+func (t *Tracker) Add(p *pkt.Packet, lt linktype.LinkType) {
 	t.count.Packets++
 	if p.Timestamp.After(t.now) {
 		t.now = p.Timestamp
@@ -194,6 +197,7 @@ func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
 		t.maintain()
 	}
 	netLayer, ok := t.decodeNetwork(p.Data, lt)
+	t.noteHeaders()
 	if !ok {
 		t.count.NonIP++
 		return
@@ -225,11 +229,12 @@ func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
 	switch transport {
 	case layers.LayerTypeTCP:
 		t.count.TCP++
-		t.addTCP(p, src, dst, l4len-int(t.tcp.DataOffset)*4)
+		t.noteTransport(6, t.addTCP(p, src, dst, l4len-int(t.tcp.DataOffset)*4))
 	case layers.LayerTypeUDP:
 		t.count.UDP++
 		c, d := t.lookup(UDP, netip.AddrPortFrom(src, uint16(t.udp.SrcPort)), netip.AddrPortFrom(dst, uint16(t.udp.DstPort)), p.Timestamp, false)
 		t.count1(c, d, p, int(t.udp.Length)-8)
+		t.noteTransport(17, c)
 	default:
 		t.count.OtherIP++
 	}
@@ -238,6 +243,11 @@ func (t *Tracker) Add(p *convert.Packet, lt linktype.LinkType) {
 // decodeNetwork decodes data down to the innermost IP header it can reach
 // and reports which one that is (ip4 or ip6 hold it).
 func (t *Tracker) decodeNetwork(data []byte, lt linktype.LinkType) (gopacket.LayerType, bool) {
+	t.decoded = t.decoded[:0]
+	lt, data, ok := unwrapLink(lt, data)
+	if !ok {
+		return 0, false
+	}
 	first := firstLayer(lt, data)
 	if first == 0 {
 		// A link type the fast parser lacks: let gopacket find the IP
@@ -276,6 +286,39 @@ func (t *Tracker) decodeNetwork(data []byte, lt linktype.LinkType) (gopacket.Lay
 		}
 	}
 	return netLayer, netLayer != 0
+}
+
+// unwrapLink strips the link headers gopacket lacks a decoder for, in
+// front of an IP header, and returns the IP link type and what follows.
+func unwrapLink(lt linktype.LinkType, data []byte) (linktype.LinkType, []byte, bool) {
+	switch lt {
+	case linktype.CHDLC:
+		// Cisco HDLC: address, control, then an EtherType.
+		if len(data) < 4 {
+			return lt, data, false
+		}
+		switch layers.EthernetType(binary.BigEndian.Uint16(data[2:])) {
+		case layers.EthernetTypeIPv4:
+			return linktype.IPv4, data[4:], true
+		case layers.EthernetTypeIPv6:
+			return linktype.IPv6, data[4:], true
+		}
+		return lt, data, false
+	case 226: // LINKTYPE_IPNET
+		// Solaris ipnet: a 24-byte header whose second byte is the
+		// address family (2 AF_INET, 26 AF_INET6).
+		if len(data) < 24 {
+			return lt, data, false
+		}
+		switch data[1] {
+		case 2:
+			return linktype.IPv4, data[24:], true
+		case 26:
+			return linktype.IPv6, data[24:], true
+		}
+		return lt, data, false
+	}
+	return lt, data, true
 }
 
 // transport returns the transport layer decoded right after the innermost

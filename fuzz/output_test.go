@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -62,7 +62,7 @@ func TestMain(m *testing.M) {
 // (the child died) or stop is closed.
 func feedPcap(w io.WriteCloser, stop <-chan struct{}) {
 	defer w.Close()
-	pw, err := pcap.NewWriterSize(w, pcap.FileHeader{LinkType: 1, SnapLen: 65535, Precision: pcap.Nanosecond}, 64<<10)
+	pw, err := pcap.NewWriterSize(w, pcap.FileHeader{LinkType: 1, SnapLen: 65535, Resolution: pkt.Nanosecond}, 64<<10)
 	if err != nil {
 		return
 	}
@@ -77,7 +77,7 @@ func feedPcap(w io.WriteCloser, stop <-chan struct{}) {
 		if err != nil {
 			return
 		}
-		if pw.WritePacket(p.Timestamp, p.Length, p.Data) != nil {
+		if pw.WritePacket(&pkt.Packet{Timestamp: p.Timestamp, Length: p.Length, Data: p.Data}) != nil {
 			return
 		}
 	}
@@ -98,7 +98,7 @@ func TestInterruptedOutputIsAtomic(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			dest := filepath.Join(dir, "out.pcapng")
-			previous := writeFile(t, dir, "out.pcapng", synthPackets(3, 10, convert.Microsecond, 0),
+			previous := writeFile(t, dir, "out.pcapng", synthPackets(3, 10, pkt.Microsecond, 0),
 				capfile.WriterOptions{Format: capfile.Pcapng})
 			cmd := exec.Command(bin, "convert", "-q", "-", dest)
 			stdin, err := cmd.StdinPipe()

@@ -11,6 +11,7 @@ import (
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // editKnobs turns 16 bytes of fuzz input into editcap-style options. Every
@@ -133,7 +134,7 @@ func runEdit(t *testing.T, in *capture, opts convert.EditOptions, name string) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := convert.Copy(w, r)
+	n, err := pkt.Copy(w, r)
 	if err != nil {
 		w.Abort()
 		if acceptableWriteError(err, capfile.Pcapng) {
@@ -157,7 +158,7 @@ func runEdit(t *testing.T, in *capture, opts convert.EditOptions, name string) (
 			t.Fatal(err)
 		}
 		m := 0
-		for _, err := range convert.All(r) {
+		for _, err := range pkt.All(r) {
 			if err != nil {
 				t.Fatalf("edit without dedup: %v", err)
 			}
@@ -182,7 +183,7 @@ func countPackets(t *testing.T, name string) int {
 	}
 	defer r.Close()
 	n := 0
-	for _, err := range convert.All(r) {
+	for _, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatalf("reading back %s: %v", name, err)
 		}
@@ -193,7 +194,7 @@ func countPackets(t *testing.T, name string) int {
 
 func runMerge(t *testing.T, names []string, out string) int {
 	t.Helper()
-	var srcs []convert.Reader
+	var srcs []pkt.Reader
 	for _, n := range names {
 		r, err := capfile.Open(n)
 		if err != nil {
@@ -207,7 +208,7 @@ func runMerge(t *testing.T, names []string, out string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := convert.Copy(w, m)
+	n, err := pkt.Copy(w, m)
 	if err != nil {
 		w.Abort()
 		t.Fatalf("merge: %v", err)

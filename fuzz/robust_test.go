@@ -17,9 +17,9 @@ import (
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -276,13 +276,13 @@ func checkDuration(t *testing.T, start time.Time, copies int) {
 // damage.
 func smallFiles(t *testing.T) map[string][]byte {
 	dir := t.TempDir()
-	small := func(seed uint64, n int, res convert.Resolution) convert.Reader {
+	small := func(seed uint64, n int, res pkt.Resolution) pkt.Reader {
 		return synth.New(synth.Config{Packets: n, Seed: seed, SnapLen: 40, Resolution: res, MeanGap: time.Millisecond})
 	}
 	return map[string][]byte{
-		"pcap":            writeFile(t, dir, "a.pcap", small(11, 3, convert.Microsecond), capfile.WriterOptions{Format: capfile.Pcap}),
-		"pcap-nsec-be":    writeFile(t, dir, "b.pcap", small(12, 2, convert.Nanosecond), capfile.WriterOptions{Format: capfile.Pcap, ByteOrder: binary.BigEndian}),
-		"pcapng":          writeFile(t, dir, "c.pcapng", small(13, 3, convert.Nanosecond), capfile.WriterOptions{Format: capfile.Pcapng}),
+		"pcap":            writeFile(t, dir, "a.pcap", small(11, 3, pkt.Microsecond), capfile.WriterOptions{Format: capfile.Pcap}),
+		"pcap-nsec-be":    writeFile(t, dir, "b.pcap", small(12, 2, pkt.Nanosecond), capfile.WriterOptions{Format: capfile.Pcap, ByteOrder: binary.BigEndian}),
+		"pcapng":          writeFile(t, dir, "c.pcapng", small(13, 3, pkt.Nanosecond), capfile.WriterOptions{Format: capfile.Pcapng}),
 		"pcapng-mixed-be": writeFile(t, dir, "d.pcapng", mixedPackets(), capfile.WriterOptions{Format: capfile.Pcapng, ByteOrder: binary.BigEndian}),
 		"pcapng-blocks":   blockFile(t, binary.LittleEndian),
 	}

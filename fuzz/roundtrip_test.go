@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // FuzzRoundTrip reads whatever capfile accepts, writes the packets read
@@ -73,7 +73,7 @@ func roundTrip(t *testing.T, dir string, in *capture, format capfile.Format) {
 		t.Fatal(err)
 	}
 	src := in.list
-	n, err := convert.Copy(w, &src)
+	n, err := pkt.Copy(w, &src)
 	if err != nil {
 		w.Abort()
 		if acceptableWriteError(err, format) {
@@ -89,7 +89,7 @@ func roundTrip(t *testing.T, dir string, in *capture, format capfile.Format) {
 		t.Fatalf("reading back %s: %v", format, err)
 	}
 	defer out.Close()
-	var res convert.Resolution
+	var res pkt.Resolution
 	if format == capfile.Pcap {
 		res = out.Interfaces()[0].Resolution
 	}
@@ -124,7 +124,7 @@ func acceptableWriteError(err error, format capfile.Format) bool {
 	switch format {
 	case capfile.Pcap:
 		// One link type per file; seconds in 32 bits.
-		return errors.Is(err, capfile.ErrMixedLinkTypes) || errors.Is(err, pcap.ErrTimestampRange)
+		return errors.Is(err, pcap.ErrMixedLinkTypes) || errors.Is(err, pcap.ErrTimestampRange)
 	default:
 		// Times before the interface's offset or beyond 64-bit units;
 		// resolutions whose units per second exceed 64 bits.
@@ -132,7 +132,7 @@ func acceptableWriteError(err error, format capfile.Format) bool {
 	}
 }
 
-func samePacket(got, want *convert.Packet, format capfile.Format, pcapRes convert.Resolution, ifaces []convert.Interface) error {
+func samePacket(got, want *pkt.Packet, format capfile.Format, pcapRes pkt.Resolution, ifaces []pkt.Interface) error {
 	if got.Length != want.Length {
 		return fmt.Errorf("length %d, want %d", got.Length, want.Length)
 	}
@@ -141,7 +141,7 @@ func samePacket(got, want *convert.Packet, format capfile.Format, pcapRes conver
 	}
 	wantTime := want.Timestamp
 	if format == capfile.Pcap {
-		if pcapRes == convert.Microsecond {
+		if pcapRes == pkt.Microsecond {
 			wantTime = wantTime.Truncate(time.Microsecond)
 		}
 	} else {
@@ -155,7 +155,7 @@ func samePacket(got, want *convert.Packet, format capfile.Format, pcapRes conver
 		if got.Interface != want.Interface {
 			return fmt.Errorf("interface %d, want %d", got.Interface, want.Interface)
 		}
-		if !slices.EqualFunc(got.Options, want.Options, func(a, b convert.Option) bool {
+		if !slices.EqualFunc(got.Options, want.Options, func(a, b pkt.Option) bool {
 			return a.Code == b.Code && bytes.Equal(a.Value, b.Value)
 		}) {
 			return fmt.Errorf("options %v, want %v", got.Options, want.Options)
@@ -168,12 +168,12 @@ func samePacket(got, want *convert.Packet, format capfile.Format, pcapRes conver
 	return nil
 }
 
-func sameInterface(got, want convert.Interface) error {
+func sameInterface(got, want pkt.Interface) error {
 	if got.LinkType != want.LinkType || got.SnapLen != want.SnapLen || got.Resolution != want.Resolution ||
 		got.TimestampOffset != want.TimestampOffset || got.FCSLen != want.FCSLen {
 		return fmt.Errorf("%+v, want %+v", got, want)
 	}
-	if !slices.EqualFunc(got.Options, want.Options, func(a, b convert.Option) bool {
+	if !slices.EqualFunc(got.Options, want.Options, func(a, b pkt.Option) bool {
 		return a.Code == b.Code && bytes.Equal(a.Value, b.Value)
 	}) {
 		return fmt.Errorf("options %v, want %v", got.Options, want.Options)

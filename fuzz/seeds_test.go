@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -23,17 +23,17 @@ const (
 	maxDataBytes  = 16 << 20 // captured bytes read from one input
 )
 
-// packetList is a convert.Reader over packets held in memory. Each packet
+// packetList is a pkt.Reader over packets held in memory. Each packet
 // reveals the interfaces known when it was read, as the source did.
 type packetList struct {
-	pkts   []*convert.Packet
+	pkts   []*pkt.Packet
 	known  []int // len(ifaces) visible when pkts[i] is returned
-	ifaces []convert.Interface
+	ifaces []pkt.Interface
 	next   int
 	eof    bool
 }
 
-func (l *packetList) ReadPacket() (*convert.Packet, error) {
+func (l *packetList) ReadPacket() (*pkt.Packet, error) {
 	if l.next >= len(l.pkts) {
 		l.eof = true
 		return nil, io.EOF
@@ -42,7 +42,7 @@ func (l *packetList) ReadPacket() (*convert.Packet, error) {
 	return l.pkts[l.next-1], nil
 }
 
-func (l *packetList) Interfaces() []convert.Interface {
+func (l *packetList) Interfaces() []pkt.Interface {
 	if l.next == 0 || l.eof {
 		return l.ifaces
 	}
@@ -87,14 +87,14 @@ func readCapture(data []byte) *capture {
 
 // writeFile writes src to dir/name through capfile and returns the file's
 // bytes.
-func writeFile(tb testing.TB, dir, name string, src convert.Reader, opts capfile.WriterOptions) []byte {
+func writeFile(tb testing.TB, dir, name string, src pkt.Reader, opts capfile.WriterOptions) []byte {
 	tb.Helper()
 	path := filepath.Join(dir, name)
 	w, err := capfile.Create(path, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := convert.Copy(w, src); err != nil {
+	if _, err := pkt.Copy(w, src); err != nil {
 		w.Abort()
 		tb.Fatalf("%s: %v", name, err)
 	}
@@ -109,7 +109,7 @@ func writeFile(tb testing.TB, dir, name string, src convert.Reader, opts capfile
 }
 
 // synthPackets returns n generated Ethernet packets cut to 96 bytes.
-func synthPackets(seed uint64, n int, res convert.Resolution, disorder int) convert.Reader {
+func synthPackets(seed uint64, n int, res pkt.Resolution, disorder int) pkt.Reader {
 	return synth.New(synth.Config{Packets: n, Seed: seed, SnapLen: 96, Resolution: res, Disorder: disorder,
 		MeanGap: 3 * time.Millisecond})
 }
@@ -117,30 +117,30 @@ func synthPackets(seed uint64, n int, res convert.Resolution, disorder int) conv
 // mixedPackets has three interfaces of different link types, resolutions
 // and options, one described after the first packet, and packets with
 // options, a zero-length packet and one cut short by a snap length.
-func mixedPackets() convert.Reader {
-	ifaces := []convert.Interface{
-		{LinkType: linktype.Ethernet, SnapLen: 128, Resolution: convert.Nanosecond, FCSLen: -1,
-			Options: []convert.Option{{Code: convert.OptInterfaceName, Value: []byte("eth0")}}},
-		{LinkType: linktype.Raw, SnapLen: 0, Resolution: convert.Microsecond, FCSLen: 4},
+func mixedPackets() pkt.Reader {
+	ifaces := []pkt.Interface{
+		{LinkType: linktype.Ethernet, SnapLen: 128, Resolution: pkt.Nanosecond, FCSLen: -1,
+			Options: []pkt.Option{{Code: pkt.OptIfName, Value: []byte("eth0")}}},
+		{LinkType: linktype.Raw, SnapLen: 0, Resolution: pkt.Microsecond, FCSLen: 4},
 		{LinkType: linktype.Null, SnapLen: 65535, Resolution: 0x80 | 20, TimestampOffset: 3600, FCSLen: -1,
-			Options: []convert.Option{{Code: convert.OptInterfaceDescription, Value: []byte("loopback")}}},
+			Options: []pkt.Option{{Code: pkt.OptIfDescription, Value: []byte("loopback")}}},
 	}
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 123456789, time.UTC)
 	ipv4 := []byte{0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2}
 	eth := append([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 8, 0}, ipv4...)
 	null := append([]byte{2, 0, 0, 0}, ipv4...)
 	l := &packetList{ifaces: ifaces}
-	add := func(p *convert.Packet, known int) {
+	add := func(p *pkt.Packet, known int) {
 		l.pkts = append(l.pkts, p)
 		l.known = append(l.known, known)
 	}
-	add(&convert.Packet{Timestamp: t0, Length: len(eth), Data: eth,
-		Options: []convert.Option{{Code: convert.OptComment, Value: []byte("first")}}}, 2)
-	add(&convert.Packet{Timestamp: t0.Add(time.Microsecond), Length: 1500, Data: ipv4, Interface: 1,
-		Options: []convert.Option{{Code: convert.OptPacketFlags, Value: []byte{1, 0, 0, 0}}}}, 2)
-	add(&convert.Packet{Timestamp: t0.Add(-time.Second), Length: 0, Data: nil}, 2)
+	add(&pkt.Packet{Timestamp: t0, Length: len(eth), Data: eth,
+		Options: []pkt.Option{{Code: pkt.OptComment, Value: []byte("first")}}}, 2)
+	add(&pkt.Packet{Timestamp: t0.Add(time.Microsecond), Length: 1500, Data: ipv4, Interface: 1,
+		Options: []pkt.Option{{Code: pkt.OptEPBFlags, Value: []byte{1, 0, 0, 0}}}}, 2)
+	add(&pkt.Packet{Timestamp: t0.Add(-time.Second), Length: 0, Data: nil}, 2)
 	// 2^-20 s units: a timestamp such a file can hold.
-	add(&convert.Packet{Timestamp: time.Unix(1740830400, 953674), Length: len(null), Data: null, Interface: 2}, 3)
+	add(&pkt.Packet{Timestamp: time.Unix(1740830400, 953674), Length: len(null), Data: null, Interface: 2}, 3)
 	return l
 }
 
@@ -158,13 +158,13 @@ func blockFile(tb testing.TB, order binary.ByteOrder) []byte {
 	for i, o := range []binary.ByteOrder{order, other} {
 		shb := &pcapng.SectionHeader{VersionMajor: 1, SectionLength: -1}
 		shb.ByteOrder = o
-		shb.AddString(pcapng.OptComment, "seed")
+		shb.AddString(pkt.OptComment, "seed")
 		idb := &pcapng.InterfaceDescription{LinkType: linktype.Ethernet, SnapLen: 64}
 		idb.ByteOrder = o
-		idb.Add(pcapng.OptIfTsresol, []byte{3})
+		idb.Add(pkt.OptIfTsresol, []byte{3})
 		epb := &pcapng.EnhancedPacket{Timestamp: 1_700_000_000_000 + uint64(i), OriginalLength: 70, Data: make([]byte, 64)}
 		epb.ByteOrder = o
-		epb.AddString(pcapng.OptComment, "epb")
+		epb.AddString(pkt.OptComment, "epb")
 		spb := &pcapng.SimplePacket{OriginalLength: 20, Data: make([]byte, 20)}
 		spb.ByteOrder = o
 		nrb := &pcapng.NameResolution{EndOfRecords: true,
@@ -194,14 +194,14 @@ func seedFiles(tb testing.TB) [][]byte {
 		tb.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	pcapUS := capfile.WriterOptions{Format: capfile.Pcap, Resolution: convert.Microsecond}
-	pcapNS := capfile.WriterOptions{Format: capfile.Pcap, Resolution: convert.Nanosecond, ByteOrder: binary.BigEndian}
+	pcapUS := capfile.WriterOptions{Format: capfile.Pcap, Resolution: pkt.Microsecond}
+	pcapNS := capfile.WriterOptions{Format: capfile.Pcap, Resolution: pkt.Nanosecond, ByteOrder: binary.BigEndian}
 	ng := capfile.WriterOptions{Format: capfile.Pcapng}
 	ngBE := capfile.WriterOptions{Format: capfile.Pcapng, ByteOrder: binary.BigEndian}
 	seeds := [][]byte{
-		writeFile(tb, dir, "us.pcap", synthPackets(1, 6, convert.Microsecond, 0), pcapUS),
-		writeFile(tb, dir, "ns.pcap", synthPackets(2, 6, convert.Nanosecond, 30), pcapNS),
-		writeFile(tb, dir, "ns.pcapng", synthPackets(3, 6, convert.Nanosecond, 30), ng),
+		writeFile(tb, dir, "us.pcap", synthPackets(1, 6, pkt.Microsecond, 0), pcapUS),
+		writeFile(tb, dir, "ns.pcap", synthPackets(2, 6, pkt.Nanosecond, 30), pcapNS),
+		writeFile(tb, dir, "ns.pcapng", synthPackets(3, 6, pkt.Nanosecond, 30), ng),
 		writeFile(tb, dir, "mixed.pcapng", mixedPackets(), ngBE),
 		writeFile(tb, dir, "empty.pcap", &packetList{}, pcapUS),
 		blockFile(tb, binary.LittleEndian),
@@ -210,10 +210,10 @@ func seedFiles(tb testing.TB) [][]byte {
 	for _, c := range []capfile.Compression{capfile.Gzip, capfile.Zstd, capfile.LZ4} {
 		opts := ng
 		opts.Compression = c
-		seeds = append(seeds, writeFile(tb, dir, "c.pcapng", synthPackets(4, 3, convert.Microsecond, 0), opts))
+		seeds = append(seeds, writeFile(tb, dir, "c.pcapng", synthPackets(4, 3, pkt.Microsecond, 0), opts))
 		opts = pcapUS
 		opts.Compression = c
-		seeds = append(seeds, writeFile(tb, dir, "c.pcap", synthPackets(5, 3, convert.Microsecond, 0), opts))
+		seeds = append(seeds, writeFile(tb, dir, "c.pcap", synthPackets(5, 3, pkt.Microsecond, 0), opts))
 	}
 	return seeds
 }

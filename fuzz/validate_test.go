@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/inspect"
+	damaged "github.com/pcaptool/pcaptool/internal/damage"
 	"github.com/pcaptool/pcaptool/validate"
 )
 
@@ -25,12 +26,36 @@ func FuzzValidate(f *testing.F) {
 			f.Add(plain, true)
 		}
 	}
+	// Damaged shapes that once made validate and repair panic (two files
+	// concatenated, a restarted capture, garbage in a pcapng, a damaged
+	// section header) and the rest of the recovery test set, small.
+	for _, c := range damaged.Set(12) {
+		f.Add(c.Data, false)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, strict bool) {
 		var kept bytes.Buffer
 		rep, err := validate.Reader(bytes.NewReader(data), validate.Options{Strict: strict, MaxFindings: 50,
 			Keep: func(b []byte) error { kept.Write(b); return nil }})
 		if err != nil {
 			t.Fatalf("reading from memory failed: %v", err)
+		}
+		// Bugs live past the buffer: a window of a few bytes, so that every
+		// block and resync crosses a refill, gives the same result.
+		window := 1
+		if len(data) > 0 {
+			window += int(data[len(data)-1] % 16)
+		}
+		var keptSmall bytes.Buffer
+		small, err := validate.Reader(bytes.NewReader(data), validate.Options{Strict: strict, MaxFindings: 50,
+			WindowSize: window, Keep: func(b []byte) error { keptSmall.Write(b); return nil }})
+		if err != nil {
+			t.Fatalf("reading from memory with a %d-byte window failed: %v", window, err)
+		}
+		if !bytes.Equal(kept.Bytes(), keptSmall.Bytes()) || small.Errors != rep.Errors || small.Warnings != rep.Warnings ||
+			small.UsablePackets != rep.UsablePackets || small.Dropped.Bytes != rep.Dropped.Bytes || small.Size != rep.Size {
+			t.Fatalf("a %d-byte window gives %d errors, %d warnings, %d usable packets, %d bytes dropped, %d kept; "+
+				"the default %d, %d, %d, %d, %d", window, small.Errors, small.Warnings, small.UsablePackets,
+				small.Dropped.Bytes, keptSmall.Len(), rep.Errors, rep.Warnings, rep.UsablePackets, rep.Dropped.Bytes, kept.Len())
 		}
 		if rep.Format != "unknown" && rep.Size != int64(len(data)) {
 			t.Errorf("report size %d, input %d bytes", rep.Size, len(data))

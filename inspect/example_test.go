@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/inspect"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -18,7 +18,7 @@ func ExampleSummarize() {
 	defer os.RemoveAll(dir)
 	name := filepath.Join(dir, "x.pcapng")
 	w, _ := capfile.Create(name, capfile.WriterOptions{})
-	convert.Copy(w, synth.New(synth.Config{Packets: 100, Seed: 1, MeanGap: time.Millisecond}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 100, Seed: 1, MeanGap: time.Millisecond}))
 	w.Close()
 
 	s, err := inspect.Summarize(name, inspect.Options{})

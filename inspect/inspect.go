@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Hash algorithms Summarize can compute.
@@ -264,7 +264,7 @@ func (a *accumulator) readPcap(r *pcap.Reader) error {
 	switch {
 	case h.Modified:
 		s.FileType = "modpcap"
-	case h.Precision == pcap.Nanosecond:
+	case h.Resolution == pkt.Nanosecond:
 		s.FileType = "nsecpcap"
 	default:
 		s.FileType = "pcap"
@@ -272,9 +272,9 @@ func (a *accumulator) readPcap(r *pcap.Reader) error {
 	s.ByteOrder = orderName(h.ByteOrder)
 	s.Version = fmt.Sprintf("%d.%d", h.VersionMajor, h.VersionMinor)
 	s.SnapLen = h.SnapLen
-	res, digits := convert.Microsecond, 6
-	if h.Precision == pcap.Nanosecond {
-		res, digits = convert.Nanosecond, 9
+	res, digits := pkt.Microsecond, 6
+	if h.Resolution == pkt.Nanosecond {
+		res, digits = pkt.Nanosecond, 9
 	}
 	ups, _ := res.UnitsPerSecond()
 	s.Sections = append(s.Sections, Section{ByteOrder: s.ByteOrder, Version: s.Version, SectionLength: -1,
@@ -360,7 +360,7 @@ func (a *accumulator) ngPacket(id int, capLen, origLen uint32, units uint64, has
 		return
 	}
 	for i := range opts.Options {
-		if opts.Options[i].Code != pcapng.OptComment {
+		if opts.Options[i].Code != pkt.OptComment {
 			continue
 		}
 		a.s.PacketCommentCount++
@@ -391,7 +391,7 @@ func wiresharkTime(units, ups uint64, offset int64) time.Time {
 
 // precisionDigits is the number of decimal digits a resolution needs,
 // at most 9 (nanoseconds), as Wireshark's time stamp precision.
-func precisionDigits(res convert.Resolution) int {
+func precisionDigits(res pkt.Resolution) int {
 	exp := int(res & 0x7f)
 	if res&0x80 == 0 {
 		return min(exp, 9)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -21,7 +21,7 @@ func generate(t testing.TB, format capfile.Format, cfg synth.Config) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convert.Copy(w, synth.New(cfg)); err != nil {
+	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // decodeOptions turns a block's options into display form.
@@ -25,40 +26,40 @@ func decodeOptions(t pcapng.BlockType, l *pcapng.OptionList, o binary.ByteOrder)
 	return out
 }
 
-var sectionOptionNames = map[uint16]string{
-	pcapng.OptSHBHardware: "shb_hardware",
-	pcapng.OptSHBOS:       "shb_os",
-	pcapng.OptSHBUserAppl: "shb_userappl",
+var sectionOptionNames = map[pkt.OptionCode]string{
+	pkt.OptSHBHardware: "shb_hardware",
+	pkt.OptSHBOS:       "shb_os",
+	pkt.OptSHBUserAppl: "shb_userappl",
 }
 
-var interfaceOptionNames = map[uint16]string{
-	pcapng.OptIfName:        "if_name",
-	pcapng.OptIfDescription: "if_description",
-	pcapng.OptIfIPv4Addr:    "if_IPv4addr",
-	pcapng.OptIfIPv6Addr:    "if_IPv6addr",
-	pcapng.OptIfMACAddr:     "if_MACaddr",
-	pcapng.OptIfEUIAddr:     "if_EUIaddr",
-	pcapng.OptIfSpeed:       "if_speed",
-	pcapng.OptIfTsresol:     "if_tsresol",
-	pcapng.OptIfTzone:       "if_tzone",
-	pcapng.OptIfFilter:      "if_filter",
-	pcapng.OptIfOS:          "if_os",
-	pcapng.OptIfFCSLen:      "if_fcslen",
-	pcapng.OptIfTsoffset:    "if_tsoffset",
-	pcapng.OptIfHardware:    "if_hardware",
-	pcapng.OptIfTxSpeed:     "if_txspeed",
-	pcapng.OptIfRxSpeed:     "if_rxspeed",
-	pcapng.OptIfIANATzname:  "if_iana_tzname",
+var interfaceOptionNames = map[pkt.OptionCode]string{
+	pkt.OptIfName:        "if_name",
+	pkt.OptIfDescription: "if_description",
+	pkt.OptIfIPv4Addr:    "if_IPv4addr",
+	pkt.OptIfIPv6Addr:    "if_IPv6addr",
+	pkt.OptIfMACAddr:     "if_MACaddr",
+	pkt.OptIfEUIAddr:     "if_EUIaddr",
+	pkt.OptIfSpeed:       "if_speed",
+	pkt.OptIfTsresol:     "if_tsresol",
+	pkt.OptIfTzone:       "if_tzone",
+	pkt.OptIfFilter:      "if_filter",
+	pkt.OptIfOS:          "if_os",
+	pkt.OptIfFCSLen:      "if_fcslen",
+	pkt.OptIfTsoffset:    "if_tsoffset",
+	pkt.OptIfHardware:    "if_hardware",
+	pkt.OptIfTxSpeed:     "if_txspeed",
+	pkt.OptIfRxSpeed:     "if_rxspeed",
+	pkt.OptIfIANATzname:  "if_iana_tzname",
 }
 
-func optionName(t pcapng.BlockType, code uint16) string {
+func optionName(t pcapng.BlockType, code pkt.OptionCode) string {
 	switch code {
-	case pcapng.OptComment:
+	case pkt.OptComment:
 		return "opt_comment"
-	case pcapng.OptCustomString, pcapng.OptCustomBinary, pcapng.OptCustomString2, pcapng.OptCustomBinary2:
+	case pkt.OptCustomString, pkt.OptCustomBinary, pkt.OptCustomString2, pkt.OptCustomBinary2:
 		return "opt_custom"
 	}
-	var names map[uint16]string
+	var names map[pkt.OptionCode]string
 	switch t {
 	case pcapng.TypeSectionHeader:
 		names = sectionOptionNames
@@ -71,15 +72,15 @@ func optionName(t pcapng.BlockType, code uint16) string {
 	return "opt_" + strconv.Itoa(int(code))
 }
 
-func optionValue(t pcapng.BlockType, code uint16, v []byte, o binary.ByteOrder) string {
+func optionValue(t pcapng.BlockType, code pkt.OptionCode, v []byte, o binary.ByteOrder) string {
 	switch code {
-	case pcapng.OptComment:
+	case pkt.OptComment:
 		return string(v)
-	case pcapng.OptCustomString, pcapng.OptCustomString2:
+	case pkt.OptCustomString, pkt.OptCustomString2:
 		if len(v) >= 4 {
 			return fmt.Sprintf("PEN %d: %s", o.Uint32(v), v[4:])
 		}
-	case pcapng.OptCustomBinary, pcapng.OptCustomBinary2:
+	case pkt.OptCustomBinary, pkt.OptCustomBinary2:
 		if len(v) >= 4 {
 			return fmt.Sprintf("PEN %d: %s", o.Uint32(v), hex.EncodeToString(v[4:]))
 		}
@@ -91,41 +92,41 @@ func optionValue(t pcapng.BlockType, code uint16, v []byte, o binary.ByteOrder) 
 		}
 	case pcapng.TypeInterfaceDescription:
 		switch code {
-		case pcapng.OptIfName, pcapng.OptIfDescription, pcapng.OptIfOS, pcapng.OptIfHardware, pcapng.OptIfIANATzname:
+		case pkt.OptIfName, pkt.OptIfDescription, pkt.OptIfOS, pkt.OptIfHardware, pkt.OptIfIANATzname:
 			return string(v)
-		case pcapng.OptIfIPv4Addr:
+		case pkt.OptIfIPv4Addr:
 			if len(v) == 8 {
 				return netip.AddrFrom4([4]byte(v[:4])).String() + "/" + netip.AddrFrom4([4]byte(v[4:])).String()
 			}
-		case pcapng.OptIfIPv6Addr:
+		case pkt.OptIfIPv6Addr:
 			if len(v) == 17 {
 				return netip.AddrFrom16([16]byte(v[:16])).String() + "/" + strconv.Itoa(int(v[16]))
 			}
-		case pcapng.OptIfMACAddr, pcapng.OptIfEUIAddr:
+		case pkt.OptIfMACAddr, pkt.OptIfEUIAddr:
 			if len(v) == 6 || len(v) == 8 {
 				return net.HardwareAddr(v).String()
 			}
-		case pcapng.OptIfSpeed, pcapng.OptIfTxSpeed, pcapng.OptIfRxSpeed:
+		case pkt.OptIfSpeed, pkt.OptIfTxSpeed, pkt.OptIfRxSpeed:
 			if len(v) == 8 {
 				return strconv.FormatUint(o.Uint64(v), 10)
 			}
-		case pcapng.OptIfTsoffset:
+		case pkt.OptIfTsoffset:
 			if len(v) == 8 {
 				return strconv.FormatInt(int64(o.Uint64(v)), 10)
 			}
-		case pcapng.OptIfTzone:
+		case pkt.OptIfTzone:
 			if len(v) == 4 {
 				return strconv.Itoa(int(int32(o.Uint32(v))))
 			}
-		case pcapng.OptIfTsresol:
+		case pkt.OptIfTsresol:
 			if len(v) == 1 {
 				return fmt.Sprintf("0x%02x", v[0])
 			}
-		case pcapng.OptIfFCSLen:
+		case pkt.OptIfFCSLen:
 			if len(v) == 1 {
 				return strconv.Itoa(int(v[0]))
 			}
-		case pcapng.OptIfFilter:
+		case pkt.OptIfFilter:
 			if len(v) >= 1 {
 				return pcapng.Filter{Type: v[0], Data: v[1:]}.String()
 			}

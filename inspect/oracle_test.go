@@ -17,6 +17,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // capinfosReport is capinfos -M's long report for one file, as label/value
@@ -120,30 +121,55 @@ type mismatch struct {
 // disagree. encapNames collects our link type → Wireshark encapsulation
 // name pairs, checked for consistency afterwards.
 func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, string)) []mismatch {
-	var out []mismatch
-	check := func(field, ours, theirs string) {
-		fieldsChecked.Add(1)
-		if ours != theirs {
-			out = append(out, mismatch{s.File, field, ours, theirs})
-		}
+	k := &capinfosComparison{s: s, c: c, v: c.values, encap: encap}
+	k.fileFields()
+	if !k.timesComparable() {
+		return k.out
 	}
-	v := c.values
-	check("File type", s.FileType, v["File type"])
-	check("Number of packets", strconv.FormatUint(s.Packets, 10), v["Number of packets"])
-	check("File size", fmt.Sprintf("%d bytes", s.FileSize), v["File size"])
-	check("Data size", fmt.Sprintf("%d bytes", s.DataBytes), v["Data size"])
-	check("Average packet size", fmt.Sprintf("%.2f bytes", s.AveragePacketSize), v["Average packet size"])
+	k.times()
+	k.sections()
+	k.interfaces()
+	k.counts()
+	return k.out
+}
+
+// capinfosComparison collects the disagreements of one file's summary with
+// capinfos' report of it.
+type capinfosComparison struct {
+	s     *Summary
+	c     *capinfosReport
+	v     map[string]string
+	encap func(uint16, string)
+	out   []mismatch
+}
+
+func (k *capinfosComparison) check(field, ours, theirs string) {
+	fieldsChecked.Add(1)
+	if ours != theirs {
+		k.out = append(k.out, mismatch{k.s.File, field, ours, theirs})
+	}
+}
+
+// fileFields compares the file-wide fields: type, counts, sizes,
+// precision, encapsulation and snap lengths.
+func (k *capinfosComparison) fileFields() {
+	s, v, encap := k.s, k.v, k.encap
+	k.check("File type", s.FileType, v["File type"])
+	k.check("Number of packets", strconv.FormatUint(s.Packets, 10), v["Number of packets"])
+	k.check("File size", fmt.Sprintf("%d bytes", s.FileSize), v["File size"])
+	k.check("Data size", fmt.Sprintf("%d bytes", s.DataBytes), v["Data size"])
+	k.check("Average packet size", fmt.Sprintf("%.2f bytes", s.AveragePacketSize), v["Average packet size"])
 	m := regexp.MustCompile(`\((-?\d+)\)$`).FindStringSubmatch(v["File timestamp precision"])
 	if m == nil {
-		check("File timestamp precision", strconv.Itoa(s.TimestampDigits), v["File timestamp precision"])
+		k.check("File timestamp precision", strconv.Itoa(s.TimestampDigits), v["File timestamp precision"])
 	} else {
-		check("File timestamp precision", strconv.Itoa(s.TimestampDigits), m[1])
+		k.check("File timestamp precision", strconv.Itoa(s.TimestampDigits), m[1])
 	}
 	// File encapsulation: Wireshark's names differ from libpcap's; the
 	// pairs must be consistent over the corpus (checked by the caller).
 	switch fe := v["File encapsulation"]; {
 	case fe == "per-packet" || fe == "unknown" || s.Encapsulation == "per-packet" || s.Encapsulation == "unknown":
-		check("File encapsulation", s.Encapsulation, fe)
+		k.check("File encapsulation", s.Encapsulation, fe)
 	default:
 		encap(s.Interfaces[0].LinkType, fe)
 	}
@@ -152,7 +178,7 @@ func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, strin
 		if s.SnapLen > 0 {
 			want = fmt.Sprintf("file hdr: %d bytes", s.SnapLen)
 		}
-		check("Packet size limit", strings.Replace(want, "(not set)", "file hdr: (not set)", 1), v["Packet size limit"])
+		k.check("Packet size limit", strings.Replace(want, "(not set)", "file hdr: (not set)", 1), v["Packet size limit"])
 	}
 	inferred := ""
 	if s.TruncatedPackets > 0 {
@@ -162,7 +188,13 @@ func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, strin
 			inferred = fmt.Sprintf("inferred: %d bytes - %d bytes (range)", s.SnapLenInferredMin, s.SnapLenInferredMax)
 		}
 	}
-	check("Packet size limit inferred", inferred, v["Packet size limit inferred"])
+	k.check("Packet size limit inferred", inferred, v["Packet size limit inferred"])
+}
+
+// timesComparable reports whether capinfos' time fields can be trusted for
+// the file; the fields after them are then left uncompared too.
+func (k *capinfosComparison) timesComparable() bool {
+	s := k.s
 	// capinfos 4.0 compares timestamps with nstime_cmp, which returns the
 	// difference of the seconds truncated to an int: for timestamps more
 	// than 2^31 s (68 years) apart it gets the order backwards, and its
@@ -170,35 +202,41 @@ func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, strin
 	// Such files are corrupt-timestamp test files; skip those fields.
 	if s.FirstPacketTime != nil && s.LastPacketTime.Unix()-s.FirstPacketTime.Unix() >= 1<<31 {
 		timesSkipped.Add(1)
-		return out
+		return false
 	}
 	// Wireshark keeps an out-of-range sub-second field (>= 10^6 µs or
 	// 10^9 ns) as it is, printing negative or oversized fractions; we
 	// carry it into the seconds as libpcap does. Skip such files' times.
 	if badFraction(s.File) {
 		timesSkipped.Add(1)
-		return out
+		return false
 	}
+	return true
+}
+
+// times compares time order, first and last times, duration and rates.
+func (k *capinfosComparison) times() {
+	s, v := k.s, k.v
 	order := map[string]string{"strict": "True", "unordered": "False", "unknown": "Unknown"}[s.TimeOrder]
-	check("Strict time order", order, v["Strict time order"])
+	k.check("Strict time order", order, v["Strict time order"])
 	// Times: capinfos prints them only when every packet has one.
 	if _, ok := v["First packet time"]; ok != s.TimesKnown {
-		check("times known", strconv.FormatBool(s.TimesKnown), strconv.FormatBool(ok))
+		k.check("times known", strconv.FormatBool(s.TimesKnown), strconv.FormatBool(ok))
 	}
 	if s.TimesKnown {
 		if s.FirstPacketTime == nil {
-			check("First packet time", "n/a", v["First packet time"])
-			check("Capture duration", "n/a", v["Capture duration"])
+			k.check("First packet time", "n/a", v["First packet time"])
+			k.check("Capture duration", "n/a", v["Capture duration"])
 		} else {
 			first, last := v["First packet time"], v["Last packet time"]
-			check("First packet time", formatLike(*s.FirstPacketTime, first), first)
-			check("Last packet time", formatLike(*s.LastPacketTime, last), last)
+			k.check("First packet time", formatLike(*s.FirstPacketTime, first), first)
+			k.check("Last packet time", formatLike(*s.LastPacketTime, last), last)
 			dur := strings.TrimSuffix(strings.TrimSuffix(v["Capture duration"], " seconds"), " second")
 			digits := 0
 			if i := strings.IndexByte(dur, '.'); i >= 0 {
 				digits = len(dur) - i - 1
 			}
-			check("Capture duration", formatSeconds(s.DurationNanoseconds, digits), dur)
+			k.check("Capture duration", formatSeconds(s.DurationNanoseconds, digits), dur)
 		}
 		rate := func(x float64, unit string) string {
 			if x > 0 {
@@ -206,11 +244,15 @@ func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, strin
 			}
 			return "n/a"
 		}
-		check("Data byte rate", rate(s.DataByteRate, "bytes/sec"), v["Data byte rate"])
-		check("Data bit rate", rate(s.DataBitRate, "bits/sec"), v["Data bit rate"])
-		check("Average packet rate", rate(s.AveragePacketRate, "packets/sec"), v["Average packet rate"])
+		k.check("Data byte rate", rate(s.DataByteRate, "bytes/sec"), v["Data byte rate"])
+		k.check("Data bit rate", rate(s.DataBitRate, "bits/sec"), v["Data bit rate"])
+		k.check("Average packet rate", rate(s.AveragePacketRate, "packets/sec"), v["Average packet rate"])
 	}
-	// Section header options, per section.
+}
+
+// sections compares the section header options, per section.
+func (k *capinfosComparison) sections() {
+	s, v := k.s, k.v
 	for i, sec := range s.Sections {
 		if s.Format != "pcapng" {
 			break
@@ -219,17 +261,22 @@ func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, strin
 		if i > 0 {
 			prefix = fmt.Sprintf("s%d.", i)
 		}
-		check(prefix+"Capture hardware", oneLine(sec.Hardware), v[prefix+"Capture hardware"])
-		check(prefix+"Capture oper-sys", oneLine(sec.OS), v[prefix+"Capture oper-sys"])
-		check(prefix+"Capture application", oneLine(sec.Application), v[prefix+"Capture application"])
+		k.check(prefix+"Capture hardware", oneLine(sec.Hardware), v[prefix+"Capture hardware"])
+		k.check(prefix+"Capture oper-sys", oneLine(sec.OS), v[prefix+"Capture oper-sys"])
+		k.check(prefix+"Capture application", oneLine(sec.Application), v[prefix+"Capture application"])
 		var comments []string
 		for _, c := range sec.Comments {
 			if c != "" {
 				comments = append(comments, oneLine(c))
 			}
 		}
-		check(prefix+"Capture comment", strings.Join(comments, "\x00"), v[prefix+"Capture comment"])
+		k.check(prefix+"Capture comment", strings.Join(comments, "\x00"), v[prefix+"Capture comment"])
 	}
+}
+
+// interfaces compares the interface descriptions.
+func (k *capinfosComparison) interfaces() {
+	s, c, v, encap := k.s, k.c, k.v, k.encap
 	// Interfaces. capinfos 4.0 prints every interface of the file under
 	// each section, and files a packet or statistics block under its
 	// section-local interface id; with several sections only the
@@ -238,49 +285,53 @@ func compareWithCapinfos(s *Summary, c *capinfosReport, encap func(uint16, strin
 	if len(s.Interfaces) == 0 {
 		nIfaces = ""
 	}
-	check("Number of interfaces in file", nIfaces, v["Number of interfaces in file"])
+	k.check("Number of interfaces in file", nIfaces, v["Number of interfaces in file"])
 	for i, ifc := range s.Interfaces {
 		p := fmt.Sprintf("if%d.", i)
 		if e := v[p+"Encapsulation"]; e != "" {
 			if m := regexp.MustCompile(` - ([^ ]+)\)$`).FindStringSubmatch(e); m != nil {
 				encap(ifc.LinkType, m[1])
 			} else {
-				check(p+"Encapsulation", ifc.LinkTypeName, e)
+				k.check(p+"Encapsulation", ifc.LinkTypeName, e)
 			}
 		}
-		check(p+"Capture length", strconv.FormatUint(uint64(ifc.SnapLen), 10), v[p+"Capture length"])
-		check(p+"Time ticks per second", strconv.FormatUint(ifc.TicksPerSecond, 10), v[p+"Time ticks per second"])
+		k.check(p+"Capture length", strconv.FormatUint(uint64(ifc.SnapLen), 10), v[p+"Capture length"])
+		k.check(p+"Time ticks per second", strconv.FormatUint(ifc.TicksPerSecond, 10), v[p+"Time ticks per second"])
 		if m := regexp.MustCompile(`\((-?\d+)\)$`).FindStringSubmatch(v[p+"Time precision"]); m != nil {
-			check(p+"Time precision", strconv.Itoa(ifc.TimestampDigits), m[1])
+			k.check(p+"Time precision", strconv.Itoa(ifc.TimestampDigits), m[1])
 		}
-		check(p+"Name", oneLine(ifc.Name), v[p+"Name"])
-		check(p+"Description", oneLine(ifc.Description), v[p+"Description"])
-		check(p+"Operating system", oneLine(ifc.OS), v[p+"Operating system"])
-		check(p+"Filter string", oneLine(ifc.Filter), v[p+"Filter string"])
+		k.check(p+"Name", oneLine(ifc.Name), v[p+"Name"])
+		k.check(p+"Description", oneLine(ifc.Description), v[p+"Description"])
+		k.check(p+"Operating system", oneLine(ifc.OS), v[p+"Operating system"])
+		k.check(p+"Filter string", oneLine(ifc.Filter), v[p+"Filter string"])
 		if sp, ok := v[p+"Speed"]; ok || ifc.Speed != 0 {
-			check(p+"Speed", strconv.FormatUint(ifc.Speed, 10), sp)
+			k.check(p+"Speed", strconv.FormatUint(ifc.Speed, 10), sp)
 		}
 		if fl, ok := v[p+"FCS length"]; ok && s.Format == "pcapng" {
-			check(p+"FCS length", strconv.Itoa(ifc.FCSLen), fl)
+			k.check(p+"FCS length", strconv.Itoa(ifc.FCSLen), fl)
 		}
 		if to, ok := v[p+"Timestamp offset"]; ok {
-			check(p+"Timestamp offset", strconv.FormatInt(ifc.TimestampOffset, 10), to)
+			k.check(p+"Timestamp offset", strconv.FormatInt(ifc.TimestampOffset, 10), to)
 		}
 		if c.sections <= 1 {
-			check(p+"Number of packets", strconv.FormatUint(ifc.Packets, 10), v[p+"Number of packets"])
-			check(p+"Number of stat entries", strconv.Itoa(ifc.StatisticsBlocks), v[p+"Number of stat entries"])
+			k.check(p+"Number of packets", strconv.FormatUint(ifc.Packets, 10), v[p+"Number of packets"])
+			k.check(p+"Number of stat entries", strconv.Itoa(ifc.StatisticsBlocks), v[p+"Number of stat entries"])
 		}
 	}
+}
+
+// counts compares the name resolution and decryption secrets counts.
+func (k *capinfosComparison) counts() {
+	s, v := k.s, k.v
 	count := func(n int) string {
 		if n == 0 {
 			return ""
 		}
 		return strconv.Itoa(n)
 	}
-	check("resolved IPv4", count(s.ResolvedIPv4), v["Number of resolved IPv4 addresses in file"])
-	check("resolved IPv6", count(s.ResolvedIPv6), v["Number of resolved IPv6 addresses in file"])
-	check("decryption secrets", count(s.DecryptionSecrets), v["Number of decryption secrets in file"])
-	return out
+	k.check("resolved IPv4", count(s.ResolvedIPv4), v["Number of resolved IPv4 addresses in file"])
+	k.check("resolved IPv6", count(s.ResolvedIPv6), v["Number of resolved IPv6 addresses in file"])
+	k.check("decryption secrets", count(s.DecryptionSecrets), v["Number of decryption secrets in file"])
 }
 
 // badFraction reports whether a pcap file has a record whose sub-second
@@ -295,7 +346,7 @@ func badFraction(name string) bool {
 		return false
 	}
 	limit := uint32(1_000_000)
-	if h.Precision == pcap.Nanosecond {
+	if h.Resolution == pkt.Nanosecond {
 		limit = 1_000_000_000
 	}
 	hdrLen := pcap.RecordHeaderLen

@@ -1,6 +1,10 @@
 package inspect
 
-import "time"
+import (
+	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
+)
 
 // Summary is what Summarize reports about one capture file: the numbers
 // capinfos reports, computed the same way. Its JSON encoding is the stable
@@ -138,7 +142,7 @@ type Section struct {
 
 // Option is an option decoded for display.
 type Option struct {
-	Code uint16 `json:"code"`
+	Code pkt.OptionCode `json:"code"`
 	// Name is the specification's name (if_name, shb_os, ...), or
 	// "opt_<code>" for an unknown one.
 	Name string `json:"name"`

@@ -3,23 +3,21 @@ package live
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 )
 
 // AnyDevice is the name of the pseudo-interface that captures on every
 // interface at once, as libpcap names it.
 const AnyDevice = "any"
-
-// DefaultSnapLen is the snap length used when Config.SnapLen is zero, the
-// same as tcpdump's default.
-const DefaultSnapLen = 262144
 
 // DefaultBufferSize is the kernel buffer used when Config.BufferSize is zero,
 // libpcap's default of 2 MiB.
@@ -42,8 +40,6 @@ var (
 	ErrSnapLen = errors.New("live: snap length out of range")
 	// ErrFrameTooLarge reports an injected frame larger than the interface accepts.
 	ErrFrameTooLarge = errors.New("live: frame too large for the interface")
-	// ErrBPF reports a malformed BPF program.
-	ErrBPF = errors.New("live: malformed BPF program")
 	// ErrInjectAny reports an attempt to inject on the "any" pseudo-interface.
 	ErrInjectAny = errors.New("live: cannot inject on the \"any\" pseudo-interface")
 )
@@ -136,6 +132,20 @@ const (
 	MethodRecvmsg
 )
 
+// ParseMethod accepts the words Method.String returns: auto (or ""), ring
+// and recvmsg.
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToLower(s) {
+	case "", "auto":
+		return MethodAuto, nil
+	case "ring":
+		return MethodRing, nil
+	case "recvmsg":
+		return MethodRecvmsg, nil
+	}
+	return 0, errors.New("live: method must be ring, recvmsg or auto")
+}
+
 func (m Method) String() string {
 	switch m {
 	case MethodRing:
@@ -150,7 +160,7 @@ func (m Method) String() string {
 // packets in promiscuous mode with a 2 MiB buffer and a 1 s batching timeout.
 type Config struct {
 	// SnapLen is the largest number of bytes kept per packet, including
-	// the link-layer header; 0 means DefaultSnapLen.
+	// the link-layer header; 0 means pkt.DefaultSnapLen.
 	SnapLen int
 	// NoPromiscuous leaves the interface out of promiscuous mode (tcpdump -p).
 	NoPromiscuous bool
@@ -178,70 +188,12 @@ type Config struct {
 	Protocol uint16
 }
 
-// PacketType is the kernel's classification of a packet (sll_pkttype).
-type PacketType uint8
-
-// Packet types, as in linux/if_packet.h.
-const (
-	PacketHost      PacketType = 0 // to us
-	PacketBroadcast PacketType = 1 // to all
-	PacketMulticast PacketType = 2 // to group
-	PacketOtherHost PacketType = 3 // to someone else (seen in promiscuous mode)
-	PacketOutgoing  PacketType = 4 // sent by us
-)
-
-// String returns the word tcpdump uses for the direction: "In", "Out",
-// "B" (broadcast), "M" (multicast) or "P" (promiscuous).
-func (t PacketType) String() string {
-	switch t {
-	case PacketHost:
-		return "In"
-	case PacketBroadcast:
-		return "B"
-	case PacketMulticast:
-		return "M"
-	case PacketOtherHost:
-		return "P"
-	case PacketOutgoing:
-		return "Out"
-	}
-	return "?"
-}
-
-// pcapng epb_flags bits (draft-ietf-opsawg-pcapng, section 4.3.1).
-const (
-	epbInbound     = 1
-	epbOutbound    = 2
-	epbUnicast     = 1 << 2
-	epbMulticast   = 2 << 2
-	epbBroadcast   = 3 << 2
-	epbPromiscuous = 4 << 2
-)
-
-// EPBFlags returns the pcapng epb_flags value for a packet of this type:
-// the inbound/outbound bits and the reception type.
-func (t PacketType) EPBFlags() uint32 {
-	switch t {
-	case PacketHost:
-		return epbInbound | epbUnicast
-	case PacketBroadcast:
-		return epbInbound | epbBroadcast
-	case PacketMulticast:
-		return epbInbound | epbMulticast
-	case PacketOtherHost:
-		return epbInbound | epbPromiscuous
-	case PacketOutgoing:
-		return epbOutbound
-	}
-	return 0
-}
-
-// Info is what the kernel said about the last packet read, beyond what
-// convert.Packet holds.
-type Info struct {
+// packetInfo is what the kernel said about a packet; ReadPacket passes the
+// interface index, protocol and type on in pkt.Packet.Link.
+type packetInfo struct {
 	// IfIndex is the kernel index of the interface the packet crossed.
 	IfIndex int
-	Type    PacketType
+	Type    pkt.PacketType
 	// Protocol is the EtherType (sll_protocol), host byte order.
 	Protocol uint16
 	// HardwareType is the ARPHRD_* type of the interface.
@@ -278,7 +230,7 @@ const (
 )
 
 // putSLL2 writes a LINUX_SLL2 header into b[:20].
-func putSLL2(b []byte, protocol uint16, ifIndex int, hatype uint16, pkttype PacketType, addr []byte) {
+func putSLL2(b []byte, protocol uint16, ifIndex int, hatype uint16, pkttype pkt.PacketType, addr []byte) {
 	binary.BigEndian.PutUint16(b[0:], protocol)
 	b[2], b[3] = 0, 0
 	binary.BigEndian.PutUint32(b[4:], uint32(ifIndex))
@@ -291,7 +243,7 @@ func putSLL2(b []byte, protocol uint16, ifIndex int, hatype uint16, pkttype Pack
 }
 
 // putSLL writes a LINUX_SLL (v1) header into b[:16].
-func putSLL(b []byte, protocol uint16, hatype uint16, pkttype PacketType, addr []byte) {
+func putSLL(b []byte, protocol uint16, hatype uint16, pkttype pkt.PacketType, addr []byte) {
 	binary.BigEndian.PutUint16(b[0:], uint16(pkttype))
 	binary.BigEndian.PutUint16(b[2:], hatype)
 	n := min(len(addr), sllAddrLen)
@@ -323,28 +275,35 @@ func insertVLAN(buf []byte, n, off int, tpid, tci uint16) []byte {
 	return buf[:n+vlanTagLen]
 }
 
-// interfaceDescription builds the convert.Interface a capture reports.
-func interfaceDescription(name, description string, lt linktype.LinkType, snaplen int, filter string) convert.Interface {
-	ifc := convert.Interface{
+// interfaceDescription builds the pkt.Interface a capture reports, with
+// the options pcapng's if_name, if_description, if_MACaddr, if_filter and
+// if_os carry (if_tsresol comes from Resolution).
+func interfaceDescription(ifi *Interface, lt linktype.LinkType, snaplen int, filter string) pkt.Interface {
+	ifc := pkt.Interface{
 		LinkType:   lt,
 		SnapLen:    uint32(snaplen),
-		Resolution: convert.Nanosecond,
+		Resolution: pkt.Nanosecond,
 		FCSLen:     -1,
 	}
-	ifc.Options = append(ifc.Options, convert.Option{Code: convert.OptInterfaceName, Value: []byte(name)})
-	if description != "" {
-		ifc.Options = append(ifc.Options, convert.Option{Code: convert.OptInterfaceDescription, Value: []byte(description)})
+	add := func(code pkt.OptionCode, v []byte) {
+		ifc.Options = append(ifc.Options, pkt.Option{Code: code, Value: v})
+	}
+	add(pkt.OptIfName, []byte(ifi.Name))
+	description := ifi.Description
+	if description == "" {
+		description = fmt.Sprintf("%s, index %d, MTU %d", lt.Description(), ifi.Index, ifi.MTU)
+	}
+	add(pkt.OptIfDescription, []byte(description))
+	if len(ifi.HardwareAddr) == 6 {
+		add(pkt.OptIfMACAddr, slices.Clone(ifi.HardwareAddr))
 	}
 	if filter != "" {
 		// if_filter: first byte 0 = libpcap filter string.
-		ifc.Options = append(ifc.Options, convert.Option{Code: OptInterfaceFilter, Value: append([]byte{0}, filter...)})
+		add(pkt.OptIfFilter, append([]byte{0}, filter...))
 	}
+	add(pkt.OptIfOS, []byte(OSDescription()))
 	return ifc
 }
-
-// OptInterfaceFilter is the pcapng if_filter option code; its value is a
-// type byte (0: libpcap filter expression, 1: BPF program) then the filter.
-const OptInterfaceFilter uint16 = 11
 
 // anyDescription is libpcap's description of the "any" pseudo-interface.
 const anyDescription = "Pseudo-device that captures on all interfaces"

@@ -18,10 +18,11 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/google/gopacket/layers"
 	"github.com/mdlayher/packet"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
-	"golang.org/x/net/bpf"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/sys/unix"
 )
 
@@ -126,9 +127,11 @@ func describe(fd int, ifi *net.Interface) Interface {
 	return i
 }
 
-// Handle is an open live capture. ReadPacket and WritePacketData must be
-// called from one goroutine at a time; Break, Stats and SetReadDeadline may
-// be called from any goroutine.
+// Handle is an open live capture: a pkt.Reader, a gopacket packet source
+// (ReadPacketData, ZeroCopyReadPacketData) and an injector
+// (WritePacketData). ReadPacket and WritePacketData must be called from one
+// goroutine at a time; Break, Stats, SetBPF, SetFilter and SetReadDeadline
+// may be called from any goroutine.
 type Handle struct {
 	conn    *packet.Conn
 	rc      syscall.RawConn
@@ -142,12 +145,10 @@ type Handle struct {
 	cfg     Config
 	method  Method
 	bufSize int // the kernel buffer in effect, see BufferSize
-	ifaces  []convert.Interface
 
-	pkt      convert.Packet
-	info     Info
+	pkt      pkt.Packet
 	flags    [4]byte
-	opts     [1]convert.Option
+	opts     [1]pkt.Option
 	broken   atomic.Bool
 	closed   atomic.Bool
 	readErr  error
@@ -170,37 +171,10 @@ type Handle struct {
 	// ring path
 	ring *ring
 
-	// userFilter runs the filter in user space when the kernel cannot.
-	userFilter *bpf.VM
-}
-
-func newUserFilter(raw []bpf.RawInstruction) (*bpf.VM, error) {
-	prog := make([]bpf.Instruction, len(raw))
-	for i, r := range raw {
-		prog[i] = r.Disassemble()
-	}
-	vm, err := bpf.NewVM(prog)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBPF, err)
-	}
-	return vm, nil
-}
-
-// userFiltered applies the user-space filter to the packet just built; it
-// reports false for a packet the filter rejects and truncates one it keeps
-// to the length the program returned.
-func (h *Handle) userFiltered() bool {
-	if h.userFilter == nil {
-		return true
-	}
-	n, err := h.userFilter.Run(h.pkt.Data)
-	if err != nil || n == 0 {
-		return false
-	}
-	if n < len(h.pkt.Data) {
-		h.pkt.Data = h.pkt.Data[:n]
-	}
-	return true
+	// filter is the user-space side of the filter, nil when the kernel
+	// does all the filtering.
+	filter  atomic.Pointer[userFilter]
+	ifacesP atomic.Pointer[[]pkt.Interface] // replaced by SetBPF
 }
 
 // Open starts a capture on the named interface, or on every interface
@@ -211,10 +185,10 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		c = *cfg
 	}
 	if c.SnapLen == 0 {
-		c.SnapLen = DefaultSnapLen
+		c.SnapLen = pkt.DefaultSnapLen
 	}
-	if c.SnapLen < 0 || c.SnapLen > DefaultSnapLen {
-		return nil, fmt.Errorf("%w: %d (want 1..%d)", ErrSnapLen, c.SnapLen, DefaultSnapLen)
+	if c.SnapLen < 0 || c.SnapLen > pkt.DefaultSnapLen {
+		return nil, fmt.Errorf("%w: %d (want 1..%d)", ErrSnapLen, c.SnapLen, pkt.DefaultSnapLen)
 	}
 	if c.BufferSize <= 0 {
 		c.BufferSize = DefaultBufferSize
@@ -223,7 +197,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		c.Timeout = DefaultTimeout
 	}
 	if len(c.Filter) > 0 {
-		if err := ValidateBPF(c.Filter); err != nil {
+		if err := filter.Validate(c.Filter); err != nil {
 			return nil, err
 		}
 	}
@@ -234,16 +208,13 @@ func Open(name string, cfg *Config) (*Handle, error) {
 			h.method = MethodRecvmsg
 		}
 	}
-	description := ""
-	var err error
+	ifi, err := InterfaceByName(name)
+	if err != nil {
+		return nil, err
+	}
 	if name == AnyDevice {
 		h.cooked, h.lt = true, linktype.LinuxSLL2
-		description = anyDescription
 	} else {
-		ifi, err := InterfaceByName(name)
-		if err != nil {
-			return nil, err
-		}
 		h.ifIndex, h.hatype = ifi.Index, ifi.HardwareType
 		h.lt, h.cooked = LinkTypeForARPHRD(ifi.HardwareType)
 	}
@@ -259,20 +230,11 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if proto == 0 {
 		proto = ethPAll
 	}
-	kernelFilter := c.Filter
-	if h.cooked && len(c.Filter) > 0 && (h.lt == linktype.LinuxSLL || h.lt == linktype.LinuxSLL2) {
-		fixed, ok := fixCooked(c.Filter, h.lt == linktype.LinuxSLL2)
-		if ok {
-			kernelFilter = fixed
-		} else {
-			// The program reads cooked-header fields the kernel cannot
-			// give it: run it here, on the packets as built.
-			if h.userFilter, err = newUserFilter(c.Filter); err != nil {
-				return nil, err
-			}
-			kernelFilter = nil
-		}
+	kernelFilter, uf, err := h.filters(c.Filter)
+	if err != nil {
+		return nil, err
 	}
+	h.filter.Store(uf)
 	conn, err := packet.Listen(&net.Interface{Index: h.ifIndex, Name: name}, typ, proto, &packet.Config{Filter: kernelFilter})
 	if err != nil {
 		return nil, openError(name, err)
@@ -286,8 +248,8 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		h.Close()
 		return nil, openError(name, err)
 	}
-	h.ifaces = []convert.Interface{interfaceDescription(name, description, h.lt, h.snaplen, c.FilterText)}
-	h.opts[0] = convert.Option{Code: convert.OptPacketFlags, Value: h.flags[:]}
+	h.ifacesP.Store(&[]pkt.Interface{interfaceDescription(ifi, h.lt, h.snaplen, c.FilterText)})
+	h.opts[0] = pkt.Option{Code: pkt.OptEPBFlags, Value: h.flags[:]}
 	h.readIfDrops(true)
 	return h, nil
 }
@@ -391,8 +353,13 @@ func (h *Handle) recvOnce(fd uintptr) bool {
 	return true
 }
 
-// LinkType returns the link-layer header type of the captured packets.
-func (h *Handle) LinkType() linktype.LinkType { return h.lt }
+// LinkType returns the link-layer header type of the captured packets in
+// gopacket's representation, as every packet source of this module does;
+// Interfaces()[0].LinkType holds it in full (gopacket's type stops at 255).
+func (h *Handle) LinkType() layers.LinkType {
+	lt, _ := h.lt.Layers()
+	return lt
+}
 
 // BufferSize returns the kernel buffer in effect, in bytes: the ring's size,
 // or the socket receive buffer for MethodRecvmsg. It can be smaller than
@@ -407,11 +374,8 @@ func (h *Handle) SnapLen() int { return h.snaplen }
 // Method returns how packets are read.
 func (h *Handle) Method() Method { return h.method }
 
-// Interfaces implements convert.Reader: one interface, the one captured on.
-func (h *Handle) Interfaces() []convert.Interface { return h.ifaces }
-
-// Info describes the packet returned by the last ReadPacket.
-func (h *Handle) Info() Info { return h.info }
+// Interfaces implements pkt.Reader: one interface, the one captured on.
+func (h *Handle) Interfaces() []pkt.Interface { return *h.ifacesP.Load() }
 
 // SetReadDeadline makes ReadPacket return an error wrapping
 // os.ErrDeadlineExceeded when no packet arrives before t; the zero time
@@ -435,7 +399,7 @@ func (h *Handle) Break() {
 // ReadPacket waits for the next packet and returns it. The packet and its
 // Data are valid until the next call or Close. After Break or Close it
 // returns io.EOF.
-func (h *Handle) ReadPacket() (*convert.Packet, error) {
+func (h *Handle) ReadPacket() (*pkt.Packet, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for {
@@ -463,8 +427,8 @@ func (h *Handle) ReadPacket() (*convert.Packet, error) {
 
 // wantDirection applies the loopback rule and the Direction setting, as
 // libpcap's linux_check_direction does.
-func (h *Handle) wantDirection(ifIndex int, t PacketType, hatype uint16) bool {
-	if t == PacketOutgoing {
+func (h *Handle) wantDirection(ifIndex int, t pkt.PacketType, hatype uint16) bool {
+	if t == pkt.PacketOutgoing {
 		// Loopback (and CAN) frames are seen again as incoming.
 		if ifIndex == h.loIndex {
 			return false
@@ -485,7 +449,7 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		return false, h.readErr
 	}
 	from := &h.from
-	pkttype := PacketType(from.Pkttype)
+	pkttype := pkt.PacketType(from.Pkttype)
 	ifIndex := int(from.Ifindex)
 	if !h.wantDirection(ifIndex, pkttype, from.Hatype) {
 		return false, nil
@@ -554,19 +518,24 @@ func (h *Handle) readRecvmsg() (bool, error) {
 	if len(data) > h.snaplen {
 		data = data[:h.snaplen]
 	}
-	h.fill(ts, wireLen, data, Info{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: from.Hatype, VLANTCI: tci, VLAN: vlanValid})
+	h.fill(ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: from.Hatype, VLANTCI: tci, VLAN: vlanValid})
 	return true, nil
 }
 
-func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info Info) {
-	h.info = info
+func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info packetInfo) {
 	flags := info.Type.EPBFlags()
 	h.flags[0], h.flags[1], h.flags[2], h.flags[3] = byte(flags), byte(flags>>8), byte(flags>>16), byte(flags>>24)
-	h.pkt = convert.Packet{
+	h.pkt = pkt.Packet{
 		Timestamp: ts,
 		Length:    max(wireLen, len(data)),
 		Data:      data,
 		Options:   h.opts[:],
+		Link: pkt.LinkInfo{
+			Valid:    true,
+			IfIndex:  int32(info.IfIndex),
+			Protocol: info.Protocol,
+			Type:     info.Type,
+		},
 	}
 }
 
@@ -748,4 +717,18 @@ func OSDescription() string {
 		return "Linux"
 	}
 	return unix.ByteSliceToString(u.Sysname[:]) + " " + unix.ByteSliceToString(u.Release[:])
+}
+
+// drainTime is how long a stopping Session keeps reading: a ring retires a
+// block at the latest two batching timeouts after it filled, so stopping at
+// once would lose the last packets. recvmsg has nothing to wait for.
+func (h *Handle) drainTime() time.Duration {
+	if h.method != MethodRing {
+		return 0
+	}
+	tov := h.cfg.Timeout
+	if h.cfg.Immediate {
+		tov = time.Millisecond
+	}
+	return 2*tov + 50*time.Millisecond
 }

@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/netns"
 	"github.com/pcaptool/pcaptool/internal/testcap"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 )
 
@@ -102,7 +102,7 @@ func (e *env) open(t *testing.T, ns, dev string, cfg *live.Config) *live.Handle 
 }
 
 // readN reads n packets, failing after a timeout.
-func readN(t *testing.T, h *live.Handle, n int) []*convert.Packet {
+func readN(t *testing.T, h *live.Handle, n int) []*pkt.Packet {
 	t.Helper()
 	out, err := collect(h, n)
 	if err != nil {
@@ -113,8 +113,8 @@ func readN(t *testing.T, h *live.Handle, n int) []*convert.Packet {
 
 // collect reads n packets within 5 s. Its error carries the handle's kernel
 // statistics, so a loss shows whether the kernel dropped the packets.
-func collect(h *live.Handle, n int) ([]*convert.Packet, error) {
-	var out []*convert.Packet
+func collect(h *live.Handle, n int) ([]*pkt.Packet, error) {
+	var out []*pkt.Packet
 	h.SetReadDeadline(time.Now().Add(5 * time.Second))
 	defer h.SetReadDeadline(time.Time{})
 	for len(out) < n {
@@ -142,8 +142,8 @@ func expectNone(t *testing.T, h *live.Handle, d time.Duration) {
 	h.SetReadDeadline(time.Time{})
 }
 
-func epbFlags(p *convert.Packet) uint32 {
-	v := convert.FindOption(p.Options, convert.OptPacketFlags)
+func epbFlags(p *pkt.Packet) uint32 {
+	v := pkt.FindOption(p.Options, pkt.OptEPBFlags)
 	if len(v) != 4 {
 		return 0
 	}
@@ -168,8 +168,8 @@ func TestCaptureVeth(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg
 			h := e.open(t, e.p.B, e.p.VethB, &cfg)
-			if h.LinkType() != linktype.Ethernet {
-				t.Fatalf("link type %v, want EN10MB", h.LinkType())
+			if h.Interfaces()[0].LinkType != linktype.Ethernet {
+				t.Fatalf("link type %v, want EN10MB", h.Interfaces()[0].LinkType)
 			}
 			var sent [][]byte
 			before := time.Now()
@@ -193,8 +193,8 @@ func TestCaptureVeth(t *testing.T) {
 					t.Errorf("packet %d: epb_flags %#x, want inbound unicast (0x5)", i, f)
 				}
 			}
-			if info := h.Info(); info.IfIndex != e.idxB || info.Type != live.PacketHost || info.Protocol != testEtherType {
-				t.Errorf("Info() = %+v", info)
+			if l := got[len(got)-1].Link; !l.Valid || int(l.IfIndex) != e.idxB || l.Type != pkt.PacketHost || l.Protocol != testEtherType {
+				t.Errorf("Link = %+v", l)
 			}
 			expectNone(t, h, 50*time.Millisecond)
 			st, err := h.Stats()
@@ -250,9 +250,6 @@ func TestVLANReinserted(t *testing.T) {
 			if !bytes.Equal(got.Data, want) || got.Length != len(want) {
 				t.Fatalf("got % x\nwant % x", got.Data[:24], want[:24])
 			}
-			if info := h.Info(); !info.VLAN || info.VLANTCI != 0x2005 {
-				t.Errorf("Info() = %+v, want VLAN tci 0x2005", info)
-			}
 		})
 	}
 }
@@ -265,14 +262,14 @@ func TestAnyDevice(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg
 			h := e.open(t, e.p.B, live.AnyDevice, &cfg)
-			if h.LinkType() != linktype.LinuxSLL2 {
-				t.Fatalf("link type %v", h.LinkType())
+			if h.Interfaces()[0].LinkType != linktype.LinuxSLL2 {
+				t.Fatalf("link type %v", h.Interfaces()[0].LinkType)
 			}
 			f := frame(e.macB, e.macA, testEtherType, 3, 200)
 			if err := e.inj.WritePacketData(f); err != nil {
 				t.Fatal(err)
 			}
-			var p *convert.Packet
+			var p *pkt.Packet
 			for {
 				p = readN(t, h, 1)[0]
 				if binary.BigEndian.Uint16(p.Data[0:]) == testEtherType {
@@ -346,12 +343,12 @@ func TestFilterAndDirection(t *testing.T) {
 			if f := epbFlags(outs[0]); f != 2 {
 				t.Errorf("outgoing epb_flags %#x, want 2", f)
 			}
-			if hOut.Info().Type != live.PacketOutgoing {
-				t.Errorf("outgoing packet type %v", hOut.Info().Type)
+			if outs[0].Link.Type != pkt.PacketOutgoing {
+				t.Errorf("outgoing packet type %v", outs[0].Link.Type)
 			}
 			expectNone(t, hOut, 20*time.Millisecond)
 			expectNone(t, hIn, 20*time.Millisecond)
-			filter := convert.FindOption(h.Interfaces()[0].Options, live.OptInterfaceFilter)
+			filter := pkt.FindOption(h.Interfaces()[0].Options, pkt.OptIfFilter)
 			if string(filter) != "\x00even test frames" {
 				t.Errorf("if_filter option %q", filter)
 			}
@@ -495,7 +492,7 @@ func TestAgreesWithTcpdump(t *testing.T) {
 	// about 250 of them.
 	const count = 300
 	type result struct {
-		got []*convert.Packet
+		got []*pkt.Packet
 		err error
 	}
 	results := make([]chan result, len(handles))

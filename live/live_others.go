@@ -6,8 +6,12 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"golang.org/x/net/bpf"
+
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Interfaces returns ErrUnsupported on this system.
@@ -23,7 +27,7 @@ type Handle struct{}
 func Open(string, *Config) (*Handle, error) { return nil, ErrUnsupported }
 
 // LinkType returns 0.
-func (*Handle) LinkType() linktype.LinkType { return 0 }
+func (*Handle) LinkType() layers.LinkType { return 0 }
 
 // SnapLen returns 0.
 func (*Handle) SnapLen() int { return 0 }
@@ -32,10 +36,7 @@ func (*Handle) SnapLen() int { return 0 }
 func (*Handle) Method() Method { return MethodAuto }
 
 // Interfaces returns nil.
-func (*Handle) Interfaces() []convert.Interface { return nil }
-
-// Info returns the zero Info.
-func (*Handle) Info() Info { return Info{} }
+func (*Handle) Interfaces() []pkt.Interface { return nil }
 
 // BufferSize returns 0.
 func (*Handle) BufferSize() int { return 0 }
@@ -47,7 +48,23 @@ func (*Handle) SetReadDeadline(time.Time) error { return ErrUnsupported }
 func (*Handle) Break() {}
 
 // ReadPacket returns ErrUnsupported.
-func (*Handle) ReadPacket() (*convert.Packet, error) { return nil, ErrUnsupported }
+func (*Handle) ReadPacket() (*pkt.Packet, error) { return nil, ErrUnsupported }
+
+// SetBPF returns ErrUnsupported.
+func (*Handle) SetBPF([]bpf.RawInstruction) error { return ErrUnsupported }
+
+// SetFilter returns ErrUnsupported.
+func (*Handle) SetFilter([]bpf.RawInstruction, string) error { return ErrUnsupported }
+
+// ReadPacketData returns ErrUnsupported.
+func (*Handle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	return nil, gopacket.CaptureInfo{}, ErrUnsupported
+}
+
+// ZeroCopyReadPacketData returns ErrUnsupported.
+func (*Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	return nil, gopacket.CaptureInfo{}, ErrUnsupported
+}
 
 // Stats returns ErrUnsupported.
 func (*Handle) Stats() (Stats, error) { return Stats{}, ErrUnsupported }
@@ -78,3 +95,5 @@ func (*Injector) Close() error { return nil }
 
 // OSDescription names the running system for pcapng's shb_os.
 func OSDescription() string { return runtime.GOOS }
+
+func (*Handle) drainTime() time.Duration { return 0 }

@@ -2,55 +2,12 @@ package live
 
 import (
 	"bytes"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/net/bpf"
 )
-
-func TestParseBPF(t *testing.T) {
-	want := []bpf.RawInstruction{{Op: 0x28, K: 12}, {Op: 0x15, Jt: 0, Jf: 1, K: 0x800}, {Op: 0x6, K: 262144}, {Op: 0x6, K: 0}}
-	tests := []struct {
-		name, text string
-		err        bool
-	}{
-		{"ddd", "4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n", false},
-		{"dd", "{ 0x28, 0, 0, 0x0000000c },\n{ 0x15, 0, 1, 0x00000800 },\n{ 0x6, 0, 0, 0x00040000 },\n{ 0x6, 0, 0, 0x00000000 },\n", false},
-		{"ddd without count", "40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n", false},
-		{"comments and blanks", "# udp\n\n4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n\n", false},
-		{"count mismatch", "3\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n", true},
-		{"jump past end", "2\n21 0 5 2048\n6 0 0 0\n", true},
-		{"no return at end", "1\n40 0 0 12\n", true},
-		{"three fields", "40 0 12\n", true},
-		{"jt too large", "21 256 0 1\n6 0 0 0\n", true},
-		{"empty", "\n", true},
-		{"huge count", "5000\n", true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseBPF(strings.NewReader(tc.text))
-			if tc.err {
-				if !errors.Is(err, ErrBPF) {
-					t.Fatalf("err = %v, want ErrBPF", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(want) {
-				t.Fatalf("got %v", got)
-			}
-			for i := range got {
-				if got[i] != want[i] {
-					t.Errorf("instruction %d = %+v, want %+v", i, got[i], want[i])
-				}
-			}
-		})
-	}
-}
 
 func TestLinkTypeForARPHRD(t *testing.T) {
 	tests := []struct {
@@ -77,26 +34,16 @@ func TestLinkTypeForARPHRD(t *testing.T) {
 	}
 }
 
-func TestEPBFlags(t *testing.T) {
-	for typ, want := range map[PacketType]uint32{
-		PacketHost: 0x5, PacketBroadcast: 0xd, PacketMulticast: 0x9, PacketOtherHost: 0x11, PacketOutgoing: 0x2, 9: 0,
-	} {
-		if got := typ.EPBFlags(); got != want {
-			t.Errorf("%v.EPBFlags() = %#x, want %#x", typ, got, want)
-		}
-	}
-}
-
 func TestCookedHeaders(t *testing.T) {
 	addr := []byte{1, 2, 3, 4, 5, 6}
 	b := make([]byte, 20)
-	putSLL2(b, 0x0800, 7, 1, PacketOutgoing, addr)
+	putSLL2(b, 0x0800, 7, 1, pkt.PacketOutgoing, addr)
 	want := []byte{8, 0, 0, 0, 0, 0, 0, 7, 0, 1, 4, 6, 1, 2, 3, 4, 5, 6, 0, 0}
 	if !bytes.Equal(b, want) {
 		t.Errorf("SLL2 header % x, want % x", b, want)
 	}
 	b = make([]byte, 16)
-	putSLL(b, 0x86dd, 772, PacketBroadcast, addr)
+	putSLL(b, 0x86dd, 772, pkt.PacketBroadcast, addr)
 	want = []byte{0, 1, 3, 4, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x86, 0xdd}
 	if !bytes.Equal(b, want) {
 		t.Errorf("SLL header % x, want % x", b, want)

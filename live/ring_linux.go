@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/sys/unix"
 )
 
@@ -155,7 +156,7 @@ func (h *Handle) readRing() (bool, error) {
 		r.left = 0
 		return false, fmt.Errorf("%w: block %d frame at %d+%d, %d bytes", errRingCorrupt, r.cur, pktOff, mac, got)
 	}
-	pkttype := PacketType(sll.Pkttype)
+	pkttype := pkt.PacketType(sll.Pkttype)
 	ifIndex := int(sll.Ifindex)
 	if !h.wantDirection(ifIndex, pkttype, sll.Hatype) {
 		return false, nil
@@ -213,6 +214,6 @@ func (h *Handle) readRing() (bool, error) {
 		data = data[:h.snaplen]
 	}
 	ts := time.Unix(int64(hdr.Sec), int64(hdr.Nsec))
-	h.fill(ts, wireLen, data, Info{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: tci, VLAN: vlanValid})
+	h.fill(ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: tci, VLAN: vlanValid})
 	return true, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 const benchRecords = 50_000
@@ -17,7 +18,7 @@ const benchRecords = 50_000
 func benchFile(tb testing.TB, o binary.ByteOrder) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	w, err := NewWriter(&buf, FileHeader{ByteOrder: o, SnapLen: 65535, LinkType: linktype.Ethernet, Precision: Nanosecond, FCSLen: -1})
+	w, err := NewWriter(&buf, FileHeader{ByteOrder: o, SnapLen: 65535, LinkType: linktype.Ethernet, Resolution: pkt.Nanosecond, FCSLen: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func benchFile(tb testing.TB, o binary.ByteOrder) []byte {
 	for i := range benchRecords {
 		n := 60 + (i*7919)%1455
 		ts = ts.Add(1234 * time.Nanosecond)
-		if err := w.WritePacket(ts, n, payload[:n]); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: ts, Length: n, Data: payload[:n]}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -67,7 +68,7 @@ func BenchmarkWriter(b *testing.B) {
 		b.Run(o.String(), func(b *testing.B) {
 			data := benchFile(b, o)
 			r, _ := NewReader(bytes.NewReader(data))
-			var recs []Record
+			var recs []pkt.Packet
 			for range 1000 {
 				rec, err := r.ReadPacket()
 				if err != nil {
@@ -86,7 +87,7 @@ func BenchmarkWriter(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				rec := &recs[i%len(recs)]
-				if err := w.WritePacket(rec.Timestamp, rec.Length, rec.Data); err != nil {
+				if err := w.WritePacket(rec); err != nil {
 					b.Fatal(err)
 				}
 			}

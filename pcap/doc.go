@@ -11,5 +11,11 @@
 // (256 KiB for most). Reading never allocates more than the data actually
 // present justifies, so a hostile length field fails with an error.
 //
-// Reader satisfies gopacket's PacketDataSource and ZeroCopyPacketDataSource.
+// [Reader] is a pkt.Reader: ReadPacket returns a *pkt.Packet valid until the
+// next call (Packet.Clone or Packet.CopyTo keep one), the file's one
+// interface comes from its header, and the records of the modified format
+// fill Packet.Link. [Writer] is a pkt.Writer: WritePacket takes a
+// *pkt.Packet. Errors about the bytes, read or to be written, are
+// *FormatError values naming the record and its offset. Reader also
+// satisfies gopacket's PacketDataSource and ZeroCopyPacketDataSource.
 package pcap

@@ -12,18 +12,19 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // sampleFile writes a two-packet Ethernet capture in memory.
 func sampleFile() []byte {
 	var buf bytes.Buffer
-	w, _ := pcap.NewWriter(&buf, pcap.FileHeader{SnapLen: 65535, LinkType: linktype.Ethernet, FCSLen: -1, Precision: pcap.Nanosecond})
+	w, _ := pcap.NewWriter(&buf, pcap.FileHeader{SnapLen: 65535, LinkType: linktype.Ethernet, FCSLen: -1, Resolution: pkt.Nanosecond})
 	frame := []byte{
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06, // Ethernet, ARP
 		0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2,
 	}
-	w.WritePacket(time.Unix(1700000000, 123456789), len(frame), frame)
-	w.WritePacket(time.Unix(1700000001, 0), 60, frame[:14])
+	w.WritePacket(&pkt.Packet{Timestamp: time.Unix(1700000000, 123456789), Length: len(frame), Data: frame})
+	w.WritePacket(&pkt.Packet{Timestamp: time.Unix(1700000001, 0), Length: 60, Data: frame[:14]})
 	w.Close()
 	return buf.Bytes()
 }
@@ -37,7 +38,7 @@ func ExampleReader() {
 		return
 	}
 	h := r.Header()
-	fmt.Println(h.LinkType, h.Precision, h.SnapLen)
+	fmt.Println(h.LinkType, h.Resolution, h.SnapLen)
 	for {
 		rec, err := r.ReadPacket()
 		if err == io.EOF {
@@ -50,7 +51,7 @@ func ExampleReader() {
 		fmt.Println(rec.Timestamp.UTC().Format(time.RFC3339Nano), len(rec.Data), rec.Length)
 	}
 	// Output:
-	// EN10MB nanoseconds 65535
+	// EN10MB ns 65535
 	// 2023-11-14T22:13:20.123456789Z 42 42
 	// 2023-11-14T22:13:21Z 14 60
 }

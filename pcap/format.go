@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Magic numbers, as read in the file's own byte order.
@@ -22,22 +23,6 @@ const (
 	ModifiedRecordHeaderLen = 24
 )
 
-// Precision is the unit of the sub-second part of record timestamps.
-type Precision uint8
-
-// Timestamp precisions.
-const (
-	Microsecond Precision = iota
-	Nanosecond
-)
-
-func (p Precision) String() string {
-	if p == Nanosecond {
-		return "nanoseconds"
-	}
-	return "microseconds"
-}
-
 // Link-type field bits (draft-ietf-opsawg-pcap, libpcap's pcap-common.h).
 const (
 	linkTypeMask       = 0x03ffffff // LT_LINKTYPE
@@ -48,7 +33,10 @@ const (
 // FileHeader is the 24-byte global header.
 type FileHeader struct {
 	ByteOrder binary.ByteOrder
-	Precision Precision
+	// Resolution is the unit of the sub-second part of record timestamps:
+	// pkt.Microsecond or pkt.Nanosecond, as the magic number says. A
+	// writer treats 0 as pkt.Microsecond.
+	Resolution pkt.Resolution
 	// Modified is true for the 0xa1b2cd34 magic.
 	Modified     bool
 	VersionMajor uint16
@@ -66,15 +54,25 @@ type FileHeader struct {
 	LinkTypeReserved uint16
 }
 
-// Magic returns the magic number that encodes h's precision and variant.
+// Magic returns the magic number that encodes h's resolution and variant.
 func (h *FileHeader) Magic() uint32 {
 	switch {
 	case h.Modified:
 		return MagicModified
-	case h.Precision == Nanosecond:
+	case h.Resolution == pkt.Nanosecond:
 		return MagicNanoseconds
 	}
 	return MagicMicroseconds
+}
+
+// Interface returns the description of the file's one capture interface,
+// as the packet model states it.
+func (h *FileHeader) Interface() pkt.Interface {
+	res := h.Resolution
+	if res == 0 {
+		res = pkt.Microsecond
+	}
+	return pkt.Interface{LinkType: h.LinkType, SnapLen: h.SnapLen, Resolution: res, FCSLen: h.FCSLen}
 }
 
 // LinkTypeField returns the 32-bit link-type field with its FCS bits.
@@ -93,7 +91,9 @@ func (h *FileHeader) recordHeaderLen() int {
 	return RecordHeaderLen
 }
 
-// Sentinel errors; the errors returned wrap them in a *FormatError.
+// Sentinel errors; the errors returned wrap them in a *FormatError, except
+// ErrWriteAfterClose, returned as it is, and ErrMixedLinkTypes, which is
+// about a stream rather than bytes.
 var (
 	ErrNotPcap         = errors.New("pcap: not a pcap file (unknown magic number)")
 	ErrVersion         = errors.New("pcap: unsupported file format version")
@@ -102,9 +102,12 @@ var (
 	ErrTimestampRange  = errors.New("pcap: timestamp outside what the format can hold")
 	ErrWriteAfterClose = errors.New("pcap: write after close")
 	ErrLinkTypeRange   = errors.New("pcap: link type field has bits outside the valid range")
+	ErrResolution      = errors.New("pcap: timestamp resolution other than microseconds or nanoseconds")
+	ErrMixedLinkTypes  = errors.New("pcap: a pcap file holds a single link type; write pcapng to keep several")
 )
 
-// FormatError describes malformed input: where it is and what was wrong.
+// FormatError describes malformed input, or what a Writer cannot encode:
+// where it is (or would be) and what was wrong.
 type FormatError struct {
 	Offset int64 // byte offset of the start of the offending header
 	Record int   // 0-based packet index, or -1 for the file header

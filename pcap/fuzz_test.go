@@ -7,13 +7,15 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func fuzzSeeds(f *testing.F) {
 	recs := testRecords()[:4]
 	for _, hdr := range []FileHeader{
 		{ByteOrder: binary.LittleEndian, SnapLen: 65535, LinkType: 1, FCSLen: -1},
-		{ByteOrder: binary.BigEndian, Precision: Nanosecond, SnapLen: 128, LinkType: 113, FCSLen: 4},
+		{ByteOrder: binary.BigEndian, Resolution: pkt.Nanosecond, SnapLen: 128, LinkType: 113, FCSLen: 4},
 		{ByteOrder: binary.LittleEndian, Modified: true, SnapLen: 65535, LinkType: 1, FCSLen: -1},
 		{ByteOrder: binary.BigEndian, VersionMajor: 2, VersionMinor: 2, LinkType: 101, FCSLen: -1},
 	} {
@@ -72,7 +74,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var recs []Record
+		var recs []pkt.Packet
 		for {
 			rec, err := r.ReadPacket()
 			if err != nil {
@@ -89,7 +91,7 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("writer rejects a header the reader accepted: %v", err)
 		}
 		for i := range recs {
-			if err := w.WriteRecord(&recs[i]); err != nil {
+			if err := w.WritePacket(&recs[i]); err != nil {
 				if errors.Is(err, ErrTimestampRange) {
 					return // a wrapped microsecond field can exceed 2106
 				}
@@ -107,7 +109,7 @@ func FuzzRoundTrip(f *testing.F) {
 				t.Fatalf("record %d: %v", i, err)
 			}
 			wantTS := want.Timestamp
-			if hdr.Precision == Microsecond {
+			if hdr.Resolution == pkt.Microsecond {
 				wantTS = wantTS.Truncate(time.Microsecond)
 			}
 			if !got.Timestamp.Equal(wantTS) || got.Length != want.Length || !bytes.Equal(got.Data, want.Data) {

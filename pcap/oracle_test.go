@@ -14,11 +14,12 @@ import (
 
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // readAll reads every record of a file (copies), returning the records
 // before the first error and that error (nil at a clean end).
-func readAll(name string) (FileHeader, []Record, error) {
+func readAll(name string) (FileHeader, []pkt.Packet, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return FileHeader{}, nil, err
@@ -28,7 +29,7 @@ func readAll(name string) (FileHeader, []Record, error) {
 	if err != nil {
 		return FileHeader{}, nil, err
 	}
-	var recs []Record
+	var recs []pkt.Packet
 	for {
 		rec, err := r.ReadPacket()
 		if err == io.EOF {
@@ -56,7 +57,7 @@ func isPcapFile(name string) bool {
 	return IsPcap(b)
 }
 
-func diffRecords(ours, theirs []Record) string {
+func diffRecords(ours, theirs []pkt.Packet) string {
 	if len(ours) != len(theirs) {
 		return fmt.Sprintf("%d packets, oracle %d", len(ours), len(theirs))
 	}
@@ -77,7 +78,7 @@ func diffRecords(ours, theirs []Record) string {
 }
 
 type oracleResult struct {
-	recs    []Record
+	recs    []pkt.Packet
 	failed  bool   // the oracle reported an error reading the input
 	skip    string // the oracle cannot judge this file
 	message string
@@ -174,7 +175,7 @@ func TestCorpusAgainstOracles(t *testing.T) {
 	}
 }
 
-func compareOracle(oracle string, hdr FileHeader, ours []Record, ourErr error, res oracleResult) string {
+func compareOracle(oracle string, hdr FileHeader, ours []pkt.Packet, ourErr error, res oracleResult) string {
 	if res.skip != "" {
 		return "skip: " + res.skip
 	}
@@ -210,7 +211,7 @@ func compareOracle(oracle string, hdr FileHeader, ours []Record, ourErr error, r
 
 // undoSnaplenCut replaces libpcap's snap-length-cut copies of records by
 // ours when that is the only difference.
-func undoSnaplenCut(hdr FileHeader, ours, theirs []Record) []Record {
+func undoSnaplenCut(hdr FileHeader, ours, theirs []pkt.Packet) []pkt.Packet {
 	if hdr.SnapLen == 0 || len(ours) != len(theirs) {
 		return theirs
 	}
@@ -219,7 +220,7 @@ func undoSnaplenCut(hdr FileHeader, ours, theirs []Record) []Record {
 		if len(ours[i].Data) > int(hdr.SnapLen) && len(theirs[i].Data) == int(hdr.SnapLen) &&
 			bytes.HasPrefix(ours[i].Data, theirs[i].Data) && ours[i].Timestamp.Equal(theirs[i].Timestamp) {
 			if &fixed[0] == &theirs[0] {
-				fixed = append([]Record(nil), theirs...)
+				fixed = append([]pkt.Packet(nil), theirs...)
 			}
 			fixed[i] = ours[i]
 		}
@@ -229,11 +230,11 @@ func undoSnaplenCut(hdr FileHeader, ours, theirs []Record) []Record {
 
 // undoSunATMRewrite accepts wiretap's copy of a SunATM record when it
 // differs from ours only in the first pseudo-header byte (flags and type).
-func undoSunATMRewrite(ours, theirs []Record) []Record {
+func undoSunATMRewrite(ours, theirs []pkt.Packet) []pkt.Packet {
 	if len(ours) != len(theirs) {
 		return theirs
 	}
-	fixed := append([]Record(nil), theirs...)
+	fixed := append([]pkt.Packet(nil), theirs...)
 	for i := range ours {
 		a, b := ours[i].Data, theirs[i].Data
 		if len(a) == len(b) && len(a) > 0 && bytes.Equal(a[1:], b[1:]) {

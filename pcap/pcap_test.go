@@ -10,18 +10,19 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // testRecords returns a small set of records with varied sizes and times.
-func testRecords() []Record {
+func testRecords() []pkt.Packet {
 	base := time.Unix(1_700_000_000, 123_456_789)
-	var recs []Record
+	var recs []pkt.Packet
 	for i := range 20 {
 		data := make([]byte, 1+i*37%200)
 		for j := range data {
 			data[j] = byte(i*7 + j)
 		}
-		recs = append(recs, Record{
+		recs = append(recs, pkt.Packet{
 			Timestamp: base.Add(time.Duration(i) * 1_234_567_891),
 			Length:    len(data) + i%3*10,
 			Data:      data,
@@ -30,7 +31,7 @@ func testRecords() []Record {
 	return recs
 }
 
-func writeFile(t testing.TB, hdr FileHeader, recs []Record) []byte {
+func writeFile(t testing.TB, hdr FileHeader, recs []pkt.Packet) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, hdr)
@@ -38,7 +39,7 @@ func writeFile(t testing.TB, hdr FileHeader, recs []Record) []byte {
 		t.Fatal(err)
 	}
 	for i := range recs {
-		if err := w.WriteRecord(&recs[i]); err != nil {
+		if err := w.WritePacket(&recs[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -55,8 +56,8 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"little-endian microseconds", FileHeader{ByteOrder: binary.LittleEndian, SnapLen: 65535, LinkType: linktype.Ethernet, FCSLen: -1}},
 		{"big-endian microseconds", FileHeader{ByteOrder: binary.BigEndian, SnapLen: 65535, LinkType: linktype.Ethernet, FCSLen: -1}},
-		{"little-endian nanoseconds", FileHeader{ByteOrder: binary.LittleEndian, Precision: Nanosecond, SnapLen: 262144, LinkType: linktype.LinuxSLL2, FCSLen: -1}},
-		{"big-endian nanoseconds", FileHeader{ByteOrder: binary.BigEndian, Precision: Nanosecond, SnapLen: 0, LinkType: linktype.Raw, FCSLen: -1}},
+		{"little-endian nanoseconds", FileHeader{ByteOrder: binary.LittleEndian, Resolution: pkt.Nanosecond, SnapLen: 262144, LinkType: linktype.LinuxSLL2, FCSLen: -1}},
+		{"big-endian nanoseconds", FileHeader{ByteOrder: binary.BigEndian, Resolution: pkt.Nanosecond, SnapLen: 0, LinkType: linktype.Raw, FCSLen: -1}},
 		{"modified format", FileHeader{ByteOrder: binary.LittleEndian, Modified: true, SnapLen: 96, LinkType: linktype.Ethernet, FCSLen: -1}},
 		{"FCS length bits", FileHeader{ByteOrder: binary.BigEndian, SnapLen: 65535, LinkType: linktype.Ethernet, FCSLen: 4}},
 	}
@@ -64,9 +65,9 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			recs := testRecords()
 			for i := range recs {
-				recs[i].InterfaceIndex = int32(i)
-				recs[i].Protocol = uint16(0x800 + i)
-				recs[i].PacketType = uint8(i % 5)
+				if tt.hdr.Modified {
+					recs[i].Link = pkt.LinkInfo{Valid: true, IfIndex: int32(i), Protocol: uint16(0x800 + i), Type: pkt.PacketType(i % 5)}
+				}
 			}
 			file := writeFile(t, tt.hdr, recs)
 			r, err := NewReader(bytes.NewReader(file))
@@ -74,7 +75,11 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := r.Header()
-			if h.ByteOrder != tt.hdr.ByteOrder || h.Precision != tt.hdr.Precision || h.Modified != tt.hdr.Modified ||
+			wantRes := tt.hdr.Resolution
+			if wantRes == 0 {
+				wantRes = pkt.Microsecond
+			}
+			if h.ByteOrder != tt.hdr.ByteOrder || h.Resolution != wantRes || h.Modified != tt.hdr.Modified ||
 				h.SnapLen != tt.hdr.SnapLen || h.LinkType != tt.hdr.LinkType || h.FCSLen != tt.hdr.FCSLen ||
 				h.VersionMajor != 2 || h.VersionMinor != 4 {
 				t.Fatalf("header = %+v, wrote %+v", h, tt.hdr)
@@ -85,14 +90,14 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatalf("record %d: %v", i, err)
 				}
 				wantTS := want.Timestamp
-				if tt.hdr.Precision == Microsecond {
+				if wantRes == pkt.Microsecond {
 					wantTS = wantTS.Truncate(time.Microsecond)
 				}
 				if !got.Timestamp.Equal(wantTS) || got.Length != want.Length || !bytes.Equal(got.Data, want.Data) {
 					t.Fatalf("record %d = %v/%d/%x, want %v/%d/%x", i, got.Timestamp, got.Length, got.Data, wantTS, want.Length, want.Data)
 				}
-				if tt.hdr.Modified && (got.InterfaceIndex != want.InterfaceIndex || got.Protocol != want.Protocol || got.PacketType != want.PacketType) {
-					t.Fatalf("record %d modified fields = %d/%d/%d", i, got.InterfaceIndex, got.Protocol, got.PacketType)
+				if got.Link != want.Link {
+					t.Fatalf("record %d link info = %+v, want %+v", i, got.Link, want.Link)
 				}
 			}
 			if _, err := r.ReadPacket(); err != io.EOF {
@@ -100,7 +105,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			// Writing what we read gives the same bytes.
 			r2, _ := NewReader(bytes.NewReader(file))
-			var again []Record
+			var again []pkt.Packet
 			for {
 				rec, err := r2.ReadPacket()
 				if err != nil {
@@ -351,7 +356,7 @@ func TestReadPacketAllocations(t *testing.T) {
 	var sink bytes.Buffer
 	w, _ := NewWriter(&sink, hdr)
 	allocs = testing.AllocsPerRun(1000, func() {
-		if err := w.WriteRecord(&recs[3]); err != nil {
+		if err := w.WritePacket(&recs[3]); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -366,7 +371,7 @@ func TestLargeRecordBeyondBuffer(t *testing.T) {
 	for i := range big {
 		big[i] = byte(i * 31)
 	}
-	recs := []Record{{Timestamp: time.Unix(5, 0), Length: len(big), Data: big}, {Timestamp: time.Unix(6, 0), Length: 3, Data: []byte{1, 2, 3}}}
+	recs := []pkt.Packet{{Timestamp: time.Unix(5, 0), Length: len(big), Data: big}, {Timestamp: time.Unix(6, 0), Length: 3, Data: []byte{1, 2, 3}}}
 	file := writeFile(t, hdr, recs)
 	r, err := NewReader(bytes.NewReader(file))
 	if err != nil {
@@ -386,17 +391,115 @@ func TestWriterRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WritePacket(time.Unix(-5, 0), 1, []byte{1}); !errors.Is(err, ErrTimestampRange) {
-		t.Fatalf("timestamp before 1970: %v", err)
+	if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(5, 0), Length: 3, Data: []byte{1, 2, 3}}); err != nil {
+		t.Fatal(err)
 	}
-	if err := w.WritePacket(time.Unix(1<<33, 0), 1, []byte{1}); !errors.Is(err, ErrTimestampRange) {
-		t.Fatalf("timestamp after 2106: %v", err)
+	// The second record would start after the file header and the first
+	// record (16 + 3 bytes).
+	const secondOffset = FileHeaderLen + RecordHeaderLen + 3
+	records := []struct {
+		name string
+		p    pkt.Packet
+		want error
+	}{
+		{"timestamp before 1970", pkt.Packet{Timestamp: time.Unix(-5, 0), Length: 1, Data: []byte{1}}, ErrTimestampRange},
+		{"timestamp after 2106", pkt.Packet{Timestamp: time.Unix(1<<33, 0), Length: 1, Data: []byte{1}}, ErrTimestampRange},
+		{"negative original length", pkt.Packet{Timestamp: time.Unix(5, 0), Length: -1, Data: []byte{1}}, ErrCaptureLength},
+	}
+	for _, tt := range records {
+		t.Run(tt.name, func(t *testing.T) {
+			err := w.WritePacket(&tt.p)
+			var fe *FormatError
+			if !errors.Is(err, tt.want) || !errors.As(err, &fe) || fe.Offset != secondOffset || fe.Record != 1 {
+				t.Fatalf("err = %v, want a FormatError for record 1 at offset %d wrapping %v", err, secondOffset, tt.want)
+			}
+		})
 	}
 	w.Close()
-	if err := w.WritePacket(time.Unix(5, 0), 1, []byte{1}); !errors.Is(err, ErrWriteAfterClose) {
+	if err := w.WritePacket(&pkt.Packet{Timestamp: time.Unix(5, 0), Length: 1, Data: []byte{1}}); !errors.Is(err, ErrWriteAfterClose) {
 		t.Fatalf("write after close: %v", err)
 	}
-	if _, err := NewWriter(&buf, FileHeader{LinkType: 1, FCSLen: 3}); err == nil {
-		t.Fatal("odd FCS length accepted")
+	headers := []struct {
+		name string
+		hdr  FileHeader
+		want error
+	}{
+		{"odd FCS length", FileHeader{LinkType: 1, FCSLen: 3}, ErrLinkTypeRange},
+		{"FCS length over 30", FileHeader{LinkType: 1, FCSLen: 32}, ErrLinkTypeRange},
+		{"reserved link-type bits", FileHeader{LinkType: 1, FCSLen: -1, LinkTypeReserved: 0x400}, ErrLinkTypeRange},
+		{"millisecond resolution", FileHeader{LinkType: 1, FCSLen: -1, Resolution: 3}, ErrResolution},
+	}
+	for _, tt := range headers {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewWriter(io.Discard, tt.hdr)
+			var fe *FormatError
+			if !errors.Is(err, tt.want) || !errors.As(err, &fe) || fe.Record != -1 {
+				t.Fatalf("err = %v, want a file-header FormatError wrapping %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// pcap.Writer is a pkt.Writer: pkt.Copy writes a stream into it, and an
+// interface of another link type is refused.
+func TestWriterIsStreamWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, FileHeader{LinkType: linktype.Ethernet, SnapLen: 65535, FCSLen: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eth := pkt.Interface{LinkType: linktype.Ethernet, Resolution: pkt.Microsecond, FCSLen: -1}
+	src := pkt.FromSlice([]pkt.Interface{eth, eth}, []*pkt.Packet{
+		{Timestamp: time.Unix(1, 0), Data: []byte{1}, Length: 1},
+		{Timestamp: time.Unix(2, 0), Data: []byte{2, 2}, Length: 2, Interface: 1},
+	})
+	if n, err := pkt.Copy(w, src); n != 2 || err != nil {
+		t.Fatalf("Copy = %d, %v", n, err)
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if p, err := r.ReadPacket(); err != nil || len(p.Data) != i+1 {
+			t.Fatalf("packet %d: %v", i, err)
+		}
+	}
+	if err := w.AddInterface(pkt.Interface{LinkType: linktype.Raw}); !errors.Is(err, ErrMixedLinkTypes) {
+		t.Fatalf("AddInterface(RAW) on an Ethernet file: %v", err)
+	}
+}
+
+// TestAppendWriter appends records to a file written by another Writer.
+func TestAppendWriter(t *testing.T) {
+	var buf bytes.Buffer
+	hdr := FileHeader{SnapLen: 100, LinkType: 1, FCSLen: -1}
+	first, err := NewWriter(&buf, hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Unix(5, 0)
+	if err := first.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{1}}); err != nil || first.Flush() != nil {
+		t.Fatal(err)
+	}
+	more, err := NewAppendWriter(&buf, hdr, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := more.WritePacket(&pkt.Packet{Timestamp: ts, Length: 1, Data: []byte{2}}); err != nil || more.Flush() != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []byte{1, 2} {
+		rec, err := r.ReadPacket()
+		if err != nil || !bytes.Equal(rec.Data, []byte{want}) {
+			t.Fatalf("record %d: %v %v", want, rec, err)
+		}
+	}
+	if _, err := r.ReadPacket(); err != io.EOF {
+		t.Fatalf("after two records: %v", err)
 	}
 }

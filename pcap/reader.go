@@ -12,25 +12,12 @@ import (
 	"github.com/google/gopacket/layers"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // DefaultBufferSize is the read and write buffer size: large enough that
 // nearly every record is returned straight from the buffer without a copy.
 const DefaultBufferSize = 1 << 20
-
-// Record is one packet record.
-type Record struct {
-	Timestamp time.Time
-	// Length is the original length on the wire.
-	Length int
-	// Data holds the captured bytes; len(Data) is the capture length.
-	Data []byte
-
-	// Fields present only in the modified (0xa1b2cd34) format.
-	InterfaceIndex int32
-	Protocol       uint16
-	PacketType     uint8
-}
 
 // ReaderOptions tune a Reader. The zero value gives the defaults.
 type ReaderOptions struct {
@@ -50,7 +37,10 @@ const (
 	swapped
 )
 
-// Reader reads packet records from a pcap file.
+// Reader reads the packets of a pcap file. It is a pkt.Reader: the file's
+// one interface comes from its header, and the records of the modified
+// format fill Packet.Link with their interface index, protocol and packet
+// type.
 type Reader struct {
 	r         *bufio.Reader
 	hdr       FileHeader
@@ -61,7 +51,8 @@ type Reader struct {
 	swap      lengthSwap
 	offset    int64 // offset of the next record
 	index     int   // index of the next record
-	rec       Record
+	ifaces    []pkt.Interface
+	pkt       pkt.Packet
 	big       []byte // holds records larger than the read buffer
 	err       error  // sticky error, returned by every later call
 }
@@ -109,9 +100,10 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 		maxPacket: opts.MaxPacketSize,
 		offset:    FileHeaderLen,
 	}
-	if hdr.Precision == Nanosecond {
+	if hdr.Resolution == pkt.Nanosecond {
 		rd.fracScale = 1
 	}
+	rd.ifaces = []pkt.Interface{hdr.Interface()}
 	if rd.maxPacket <= 0 {
 		rd.maxPacket = hdr.LinkType.MaxPacketSize()
 	}
@@ -170,9 +162,10 @@ func ParseFileHeader(b []byte) (FileHeader, error) {
 		SigFigs:      order.Uint32(b[12:]),
 		SnapLen:      order.Uint32(b[16:]),
 		FCSLen:       -1,
+		Resolution:   pkt.Microsecond,
 	}
 	if magic == MagicNanoseconds {
-		h.Precision = Nanosecond
+		h.Resolution = pkt.Nanosecond
 	}
 	lt := order.Uint32(b[20:])
 	h.LinkType = linktype.LinkType(lt & 0xffff)
@@ -195,6 +188,9 @@ func ParseFileHeader(b []byte) (FileHeader, error) {
 // Header returns the file header.
 func (r *Reader) Header() FileHeader { return r.hdr }
 
+// Interfaces returns the file's one interface, described by its header.
+func (r *Reader) Interfaces() []pkt.Interface { return r.ifaces }
+
 // LinkType returns the file's link type in gopacket's representation, which
 // cannot hold values above 255; use Header().LinkType for those.
 func (r *Reader) LinkType() layers.LinkType {
@@ -213,10 +209,11 @@ func (r *Reader) fail(off int64, sentinel error, format string, args ...any) err
 	return r.err
 }
 
-// ReadPacket returns the next record, or io.EOF after the last one. The
-// record and its Data are valid until the next call; nothing is copied when
-// the record fits in the read buffer.
-func (r *Reader) ReadPacket() (*Record, error) {
+// ReadPacket returns the next packet, or io.EOF after the last one. The
+// packet and its Data are valid until the next call (nothing is copied when
+// the record fits in the read buffer); Packet.Clone or Packet.CopyTo keep
+// one longer.
+func (r *Reader) ReadPacket() (*pkt.Packet, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -239,11 +236,14 @@ func (r *Reader) ReadPacket() (*Record, error) {
 	frac := o.Uint32(hb[4:])
 	capLen := o.Uint32(hb[8:])
 	origLen := o.Uint32(hb[12:])
-	rec := &r.rec
+	rec := &r.pkt
 	if r.hdr.Modified {
-		rec.InterfaceIndex = int32(o.Uint32(hb[16:]))
-		rec.Protocol = o.Uint16(hb[20:])
-		rec.PacketType = hb[22]
+		rec.Link = pkt.LinkInfo{
+			Valid:    true,
+			IfIndex:  int32(o.Uint32(hb[16:])),
+			Protocol: o.Uint16(hb[20:]),
+			Type:     pkt.PacketType(hb[22]),
+		}
 	}
 	switch r.swap {
 	case maybeSwapped:
@@ -324,15 +324,17 @@ func readGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
 // ZeroCopyReadPacketData implements gopacket.ZeroCopyPacketDataSource: data
 // is valid until the next call.
 func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	rec, err := r.ReadPacket()
+	p, err := r.ReadPacket()
 	if err != nil {
 		return nil, gopacket.CaptureInfo{}, err
 	}
-	return rec.Data, gopacket.CaptureInfo{
-		Timestamp:      rec.Timestamp,
-		CaptureLength:  len(rec.Data),
-		Length:         rec.Length,
-		InterfaceIndex: int(rec.InterfaceIndex),
+	// A modified-format record names the kernel interface; gopacket has
+	// only the one index field for it.
+	return p.Data, gopacket.CaptureInfo{
+		Timestamp:      p.Timestamp,
+		CaptureLength:  len(p.Data),
+		Length:         p.Length,
+		InterfaceIndex: int(p.Link.IfIndex),
 	}, nil
 }
 
@@ -348,3 +350,5 @@ func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 // IsTruncated reports whether err means the input ended in the middle of a
 // header or record.
 func IsTruncated(err error) bool { return errors.Is(err, ErrTruncated) }
+
+var _ pkt.Reader = (*Reader)(nil)

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 const benchPackets = 100_000
@@ -35,13 +35,13 @@ func genFile(tb testing.TB, o binary.ByteOrder, packets int) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := w.AddInterface(convert.Interface{LinkType: linktype.Ethernet, SnapLen: 65535,
-		Resolution: convert.Nanosecond, FCSLen: -1}); err != nil {
+	if err := w.AddInterface(pkt.Interface{LinkType: linktype.Ethernet, SnapLen: 65535,
+		Resolution: pkt.Nanosecond, FCSLen: -1}); err != nil {
 		tb.Fatal(err)
 	}
 	payload := frame(1514, 7)
-	p := convert.Packet{Timestamp: time.Unix(1_700_000_000, 0)}
-	opts := []convert.Option{{Code: OptEPBFlags, Value: u32(le, 1)}, {Code: OptComment, Value: []byte("bench")}}
+	p := pkt.Packet{Timestamp: time.Unix(1_700_000_000, 0)}
+	opts := []pkt.Option{{Code: pkt.OptEPBFlags, Value: u32(le, 1)}, {Code: pkt.OptComment, Value: []byte("bench")}}
 	for i := range packets {
 		n := 60 + (i*7919)%1455
 		p.Data, p.Length = payload[:n], n
@@ -88,7 +88,7 @@ func BenchmarkPacketWriter(b *testing.B) {
 	for _, o := range []binary.ByteOrder{le, be} {
 		b.Run(o.String(), func(b *testing.B) {
 			data := benchFile(b, o)
-			var pkts []*convert.Packet
+			var pkts []*pkt.Packet
 			r, _ := NewPacketReader(bytes.NewReader(data), ReaderOptions{})
 			for range 1000 {
 				p, err := r.ReadPacket()
@@ -150,7 +150,7 @@ func TestNoAllocationsPerPacket(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var last *convert.Packet
+			var last *pkt.Packet
 			if a := testing.AllocsPerRun(10_000, func() {
 				p, err := r.ReadPacket()
 				if err != nil {
@@ -170,8 +170,8 @@ func TestNoAllocationsPerPacket(t *testing.T) {
 			}
 			w.AddInterface(r.Interfaces()[0])
 			p := last.Clone()
-			p.Options = []convert.Option{{Code: OptEPBFlags, Value: u32(le, 1)}, {Code: OptEPBPacketID, Value: u64(le, 9)},
-				{Code: OptComment, Value: []byte("x")}}
+			p.Options = []pkt.Option{{Code: pkt.OptEPBFlags, Value: u32(le, 1)}, {Code: pkt.OptEPBPacketID, Value: u64(le, 9)},
+				{Code: pkt.OptComment, Value: []byte("x")}}
 			if a := testing.AllocsPerRun(10_000, func() {
 				if err := w.WritePacket(p); err != nil {
 					t.Fatal(err)

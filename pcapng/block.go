@@ -6,8 +6,8 @@ import (
 	"net"
 	"net/netip"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // BlockInfo says where a block was read. The Writer ignores it except for
@@ -115,13 +115,13 @@ func (b *SectionHeader) Clone() Block {
 }
 
 // Hardware returns the shb_hardware option.
-func (b *SectionHeader) Hardware() string { return b.str(OptSHBHardware) }
+func (b *SectionHeader) Hardware() string { return b.str(pkt.OptSHBHardware) }
 
 // OS returns the shb_os option.
-func (b *SectionHeader) OS() string { return b.str(OptSHBOS) }
+func (b *SectionHeader) OS() string { return b.str(pkt.OptSHBOS) }
 
 // UserAppl returns the shb_userappl option.
-func (b *SectionHeader) UserAppl() string { return b.str(OptSHBUserAppl) }
+func (b *SectionHeader) UserAppl() string { return b.str(pkt.OptSHBUserAppl) }
 
 func (b *SectionHeader) parse(body []byte, o binary.ByteOrder) *bodyError {
 	if len(body) < 16 {
@@ -167,25 +167,25 @@ func (b *InterfaceDescription) Clone() Block {
 }
 
 // Name returns the if_name option.
-func (b *InterfaceDescription) Name() string { return b.str(OptIfName) }
+func (b *InterfaceDescription) Name() string { return b.str(pkt.OptIfName) }
 
 // Description returns the if_description option.
-func (b *InterfaceDescription) Description() string { return b.str(OptIfDescription) }
+func (b *InterfaceDescription) Description() string { return b.str(pkt.OptIfDescription) }
 
 // OS returns the if_os option.
-func (b *InterfaceDescription) OS() string { return b.str(OptIfOS) }
+func (b *InterfaceDescription) OS() string { return b.str(pkt.OptIfOS) }
 
 // Hardware returns the if_hardware option.
-func (b *InterfaceDescription) Hardware() string { return b.str(OptIfHardware) }
+func (b *InterfaceDescription) Hardware() string { return b.str(pkt.OptIfHardware) }
 
 // IANATimeZone returns the if_iana_tzname option.
-func (b *InterfaceDescription) IANATimeZone() string { return b.str(OptIfIANATzname) }
+func (b *InterfaceDescription) IANATimeZone() string { return b.str(pkt.OptIfIANATzname) }
 
 // IPv4Addrs returns the if_IPv4addr options.
 func (b *InterfaceDescription) IPv4Addrs() []IPv4Prefix {
 	var out []IPv4Prefix
 	for _, o := range b.Options {
-		if o.Code == OptIfIPv4Addr && len(o.Value) == 8 {
+		if o.Code == pkt.OptIfIPv4Addr && len(o.Value) == 8 {
 			out = append(out, IPv4Prefix{Addr: netip.AddrFrom4([4]byte(o.Value[:4])),
 				Netmask: netip.AddrFrom4([4]byte(o.Value[4:8]))})
 		}
@@ -197,7 +197,7 @@ func (b *InterfaceDescription) IPv4Addrs() []IPv4Prefix {
 func (b *InterfaceDescription) IPv6Addrs() []IPv6Prefix {
 	var out []IPv6Prefix
 	for _, o := range b.Options {
-		if o.Code == OptIfIPv6Addr && len(o.Value) == 17 {
+		if o.Code == pkt.OptIfIPv6Addr && len(o.Value) == 17 {
 			out = append(out, netip.PrefixFrom(netip.AddrFrom16([16]byte(o.Value[:16])), int(o.Value[16])))
 		}
 	}
@@ -206,7 +206,7 @@ func (b *InterfaceDescription) IPv6Addrs() []IPv6Prefix {
 
 // MACAddr returns the if_MACaddr option.
 func (b *InterfaceDescription) MACAddr() (net.HardwareAddr, bool) {
-	v, ok := b.Find(OptIfMACAddr)
+	v, ok := b.Find(pkt.OptIfMACAddr)
 	if !ok || len(v) != 6 {
 		return nil, false
 	}
@@ -215,7 +215,7 @@ func (b *InterfaceDescription) MACAddr() (net.HardwareAddr, bool) {
 
 // EUIAddr returns the if_EUIaddr option.
 func (b *InterfaceDescription) EUIAddr() (net.HardwareAddr, bool) {
-	v, ok := b.Find(OptIfEUIAddr)
+	v, ok := b.Find(pkt.OptIfEUIAddr)
 	if !ok || len(v) != 8 {
 		return nil, false
 	}
@@ -223,23 +223,23 @@ func (b *InterfaceDescription) EUIAddr() (net.HardwareAddr, bool) {
 }
 
 // Speed returns the if_speed option in bits per second.
-func (b *InterfaceDescription) Speed() (uint64, bool) { return b.u64(OptIfSpeed, b.order()) }
+func (b *InterfaceDescription) Speed() (uint64, bool) { return b.u64(pkt.OptIfSpeed, b.order()) }
 
 // TxSpeed returns the if_txspeed option in bits per second.
-func (b *InterfaceDescription) TxSpeed() (uint64, bool) { return b.u64(OptIfTxSpeed, b.order()) }
+func (b *InterfaceDescription) TxSpeed() (uint64, bool) { return b.u64(pkt.OptIfTxSpeed, b.order()) }
 
 // RxSpeed returns the if_rxspeed option in bits per second.
-func (b *InterfaceDescription) RxSpeed() (uint64, bool) { return b.u64(OptIfRxSpeed, b.order()) }
+func (b *InterfaceDescription) RxSpeed() (uint64, bool) { return b.u64(pkt.OptIfRxSpeed, b.order()) }
 
 // TimeZone returns the if_tzone option.
 func (b *InterfaceDescription) TimeZone() (int32, bool) {
-	v, ok := b.u32(OptIfTzone, b.order())
+	v, ok := b.u32(pkt.OptIfTzone, b.order())
 	return int32(v), ok
 }
 
 // Filter returns the if_filter option.
 func (b *InterfaceDescription) Filter() (Filter, bool) {
-	v, ok := b.Find(OptIfFilter)
+	v, ok := b.Find(pkt.OptIfFilter)
 	if !ok || len(v) < 1 {
 		return Filter{}, false
 	}
@@ -249,23 +249,23 @@ func (b *InterfaceDescription) Filter() (Filter, bool) {
 // FCSLen returns the if_fcslen option: the number of FCS bytes at the end
 // of each packet.
 func (b *InterfaceDescription) FCSLen() (int, bool) {
-	v, ok := b.u8(OptIfFCSLen)
+	v, ok := b.u8(pkt.OptIfFCSLen)
 	return int(v), ok
 }
 
 // Resolution returns the timestamp resolution: the if_tsresol option, or
 // microseconds when it is absent or malformed. As in Wireshark, the first
 // if_tsresol option counts.
-func (b *InterfaceDescription) Resolution() convert.Resolution {
-	if v, ok := b.u8(OptIfTsresol); ok {
-		return convert.Resolution(v)
+func (b *InterfaceDescription) Resolution() pkt.Resolution {
+	if v, ok := b.u8(pkt.OptIfTsresol); ok {
+		return pkt.Resolution(v)
 	}
-	return convert.Microsecond
+	return pkt.Microsecond
 }
 
 // TimestampOffset returns the if_tsoffset option in seconds.
 func (b *InterfaceDescription) TimestampOffset() (int64, bool) {
-	v, ok := b.u64(OptIfTsoffset, b.order())
+	v, ok := b.u64(pkt.OptIfTsoffset, b.order())
 	return int64(v), ok
 }
 
@@ -316,26 +316,26 @@ func (b *EnhancedPacket) Clone() Block {
 }
 
 // Flags returns the epb_flags option.
-func (b *EnhancedPacket) Flags() (uint32, bool) { return b.u32(OptEPBFlags, b.order()) }
+func (b *EnhancedPacket) Flags() (uint32, bool) { return b.u32(pkt.OptEPBFlags, b.order()) }
 
 // DropCount returns the epb_dropcount option.
-func (b *EnhancedPacket) DropCount() (uint64, bool) { return b.u64(OptEPBDropCount, b.order()) }
+func (b *EnhancedPacket) DropCount() (uint64, bool) { return b.u64(pkt.OptEPBDropCount, b.order()) }
 
 // PacketID returns the epb_packetid option.
-func (b *EnhancedPacket) PacketID() (uint64, bool) { return b.u64(OptEPBPacketID, b.order()) }
+func (b *EnhancedPacket) PacketID() (uint64, bool) { return b.u64(pkt.OptEPBPacketID, b.order()) }
 
 // Queue returns the epb_queue option.
-func (b *EnhancedPacket) Queue() (uint32, bool) { return b.u32(OptEPBQueue, b.order()) }
+func (b *EnhancedPacket) Queue() (uint32, bool) { return b.u32(pkt.OptEPBQueue, b.order()) }
 
 // Hashes returns the epb_hash options: an algorithm byte (0 2's complement,
 // 1 XOR, 2 CRC32, 3 MD5, 4 SHA-1, 5 Toeplitz) followed by the hash.
-func (b *EnhancedPacket) Hashes() [][]byte { return b.all(OptEPBHash) }
+func (b *EnhancedPacket) Hashes() [][]byte { return b.all(pkt.OptEPBHash) }
 
 // Verdicts returns the epb_verdict options: a type byte (0 hardware, 1
 // Linux eBPF TC, 2 Linux eBPF XDP) followed by the verdict.
-func (b *EnhancedPacket) Verdicts() [][]byte { return b.all(OptEPBVerdict) }
+func (b *EnhancedPacket) Verdicts() [][]byte { return b.all(pkt.OptEPBVerdict) }
 
-func (l *OptionList) all(code uint16) [][]byte {
+func (l *OptionList) all(code pkt.OptionCode) [][]byte {
 	var out [][]byte
 	for _, o := range l.Options {
 		if o.Code == code {
@@ -428,7 +428,7 @@ func (b *SimplePacket) appendBody(dst []byte, o byteOrder) []byte {
 
 func (b *SimplePacket) validate() error {
 	if uint64(len(b.Data)) > uint64(b.OriginalLength) {
-		return fmt.Errorf("pcapng: SPB with %d data bytes but original length %d cannot be read back",
+		return fmt.Errorf("%w: SPB with %d data bytes but original length %d cannot be read back", ErrCaptureLength,
 			len(b.Data), b.OriginalLength)
 	}
 	return nil
@@ -460,7 +460,7 @@ func (b *Packet) Clone() Block {
 }
 
 // Flags returns the pack_flags option.
-func (b *Packet) Flags() (uint32, bool) { return b.u32(OptEPBFlags, b.order()) }
+func (b *Packet) Flags() (uint32, bool) { return b.u32(pkt.OptEPBFlags, b.order()) }
 
 func (b *Packet) parse(body []byte, o binary.ByteOrder) *bodyError {
 	if len(body) < 20 {
@@ -592,11 +592,11 @@ func (b *NameResolution) Clone() Block {
 }
 
 // DNSName returns the ns_dnsname option.
-func (b *NameResolution) DNSName() string { return b.str(OptNSDNSName) }
+func (b *NameResolution) DNSName() string { return b.str(pkt.OptNSDNSName) }
 
 // DNSIPv4 returns the ns_dnsIP4addr option.
 func (b *NameResolution) DNSIPv4() (netip.Addr, bool) {
-	v, ok := b.Find(OptNSDNSIP4Addr)
+	v, ok := b.Find(pkt.OptNSDNSIP4Addr)
 	if !ok || len(v) != 4 {
 		return netip.Addr{}, false
 	}
@@ -605,7 +605,7 @@ func (b *NameResolution) DNSIPv4() (netip.Addr, bool) {
 
 // DNSIPv6 returns the ns_dnsIP6addr option.
 func (b *NameResolution) DNSIPv6() (netip.Addr, bool) {
-	v, ok := b.Find(OptNSDNSIP6Addr)
+	v, ok := b.Find(pkt.OptNSDNSIP6Addr)
 	if !ok || len(v) != 16 {
 		return netip.Addr{}, false
 	}
@@ -668,14 +668,14 @@ func (b *NameResolution) appendBody(dst []byte, o byteOrder) []byte {
 func (b *NameResolution) validate() error {
 	for _, r := range b.Records {
 		if r.Type == RecordEnd || len(r.Value) > 0xffff {
-			return fmt.Errorf("pcapng: NRB record of type %d and length %d cannot be encoded", r.Type, len(r.Value))
+			return fmt.Errorf("%w: NRB record of type %d and length %d cannot be encoded", ErrRecord, r.Type, len(r.Value))
 		}
 	}
 	if !b.EndOfRecords && (len(b.Options) > 0 || b.OptionList.EndOfOptions) {
-		return fmt.Errorf("pcapng: NRB options need EndOfRecords")
+		return fmt.Errorf("%w: NRB options need EndOfRecords", ErrRecord)
 	}
 	if !b.EndOfRecords && len(b.Records) == 0 {
-		return fmt.Errorf("pcapng: NRB without records needs EndOfRecords")
+		return fmt.Errorf("%w: NRB without records needs EndOfRecords", ErrRecord)
 	}
 	return b.OptionList.validate()
 }
@@ -699,7 +699,7 @@ func (b *InterfaceStatistics) Clone() Block {
 	return &c
 }
 
-func (b *InterfaceStatistics) time(code uint16) (uint64, bool) {
+func (b *InterfaceStatistics) time(code pkt.OptionCode) (uint64, bool) {
 	v, ok := b.Find(code)
 	if !ok || len(v) != 8 {
 		return 0, false
@@ -709,29 +709,29 @@ func (b *InterfaceStatistics) time(code uint16) (uint64, bool) {
 }
 
 // StartTime returns the isb_starttime option in the interface's units.
-func (b *InterfaceStatistics) StartTime() (uint64, bool) { return b.time(OptISBStartTime) }
+func (b *InterfaceStatistics) StartTime() (uint64, bool) { return b.time(pkt.OptISBStartTime) }
 
 // EndTime returns the isb_endtime option in the interface's units.
-func (b *InterfaceStatistics) EndTime() (uint64, bool) { return b.time(OptISBEndTime) }
+func (b *InterfaceStatistics) EndTime() (uint64, bool) { return b.time(pkt.OptISBEndTime) }
 
 // Received returns isb_ifrecv: packets received by the interface.
-func (b *InterfaceStatistics) Received() (uint64, bool) { return b.u64(OptISBIfRecv, b.order()) }
+func (b *InterfaceStatistics) Received() (uint64, bool) { return b.u64(pkt.OptISBIfRecv, b.order()) }
 
 // InterfaceDropped returns isb_ifdrop: packets the interface dropped.
 func (b *InterfaceStatistics) InterfaceDropped() (uint64, bool) {
-	return b.u64(OptISBIfDrop, b.order())
+	return b.u64(pkt.OptISBIfDrop, b.order())
 }
 
 // FilterAccepted returns isb_filteraccept: packets the filter accepted.
 func (b *InterfaceStatistics) FilterAccepted() (uint64, bool) {
-	return b.u64(OptISBFilterAccept, b.order())
+	return b.u64(pkt.OptISBFilterAccept, b.order())
 }
 
 // OSDropped returns isb_osdrop: packets the operating system dropped.
-func (b *InterfaceStatistics) OSDropped() (uint64, bool) { return b.u64(OptISBOSDrop, b.order()) }
+func (b *InterfaceStatistics) OSDropped() (uint64, bool) { return b.u64(pkt.OptISBOSDrop, b.order()) }
 
 // Delivered returns isb_usrdeliv: packets delivered to the capturing program.
-func (b *InterfaceStatistics) Delivered() (uint64, bool) { return b.u64(OptISBUsrDeliv, b.order()) }
+func (b *InterfaceStatistics) Delivered() (uint64, bool) { return b.u64(pkt.OptISBUsrDeliv, b.order()) }
 
 func (b *InterfaceStatistics) parse(body []byte, o binary.ByteOrder) *bodyError {
 	if len(body) < 12 {
@@ -919,7 +919,7 @@ func (b *UnknownBlock) appendBody(dst []byte, _ byteOrder) []byte {
 
 func (b *UnknownBlock) validate() error {
 	if b.BlockType == TypeSectionHeader {
-		return fmt.Errorf("pcapng: UnknownBlock cannot have the section header type")
+		return fmt.Errorf("%w: UnknownBlock cannot have the section header type", ErrBlockBody)
 	}
 	return nil
 }

@@ -25,14 +25,14 @@
 //
 // # Packets
 //
-// [PacketReader] and [PacketWriter] implement convert.Reader and
-// convert.Writer. Enhanced, simple and obsolete packet blocks become
-// convert.Packet values, zero-copy and without allocation per packet; their
+// [PacketReader] and [PacketWriter] implement pkt.Reader and
+// pkt.Writer. Enhanced, simple and obsolete packet blocks become
+// pkt.Packet values, zero-copy and without allocation per packet; their
 // timestamps are units × if_tsresol (base 10 or base 2) + if_tsoffset,
 // truncated to the nanosecond. Interfaces are numbered across sections:
 // section 0's first, then section 1's. Values of standard numeric options
 // (if_speed, if_tzone, epb_flags, epb_dropcount, epb_packetid, epb_queue,
-// eBPF verdicts) are converted to little-endian, as package convert
+// eBPF verdicts) are converted to little-endian, as package pkt
 // documents. The blocks that are not packets are summarised by
 // [PacketReader.Sections], [PacketReader.Statistics] and
 // [PacketReader.Names], or handed to a function set with

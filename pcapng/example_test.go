@@ -8,9 +8,9 @@ import (
 	"log"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // capture builds a small file in memory for the examples.
@@ -20,14 +20,14 @@ func capture() []byte {
 	if err != nil {
 		log.Fatal(err)
 	}
-	w.AddInterface(convert.Interface{LinkType: linktype.Ethernet, SnapLen: 65535,
-		Resolution: convert.Nanosecond, FCSLen: -1,
-		Options: []convert.Option{{Code: pcapng.OptIfName, Value: []byte("eth0")}}})
+	w.AddInterface(pkt.Interface{LinkType: linktype.Ethernet, SnapLen: 65535,
+		Resolution: pkt.Nanosecond, FCSLen: -1,
+		Options: []pkt.Option{{Code: pkt.OptIfName, Value: []byte("eth0")}}})
 	for i := range 3 {
-		w.WritePacket(&convert.Packet{
+		w.WritePacket(&pkt.Packet{
 			Timestamp: time.Unix(1_700_000_000+int64(i), 5).UTC(),
 			Data:      make([]byte, 60+i), Length: 60 + i,
-			Options: []convert.Option{{Code: pcapng.OptComment, Value: []byte(fmt.Sprint("packet ", i))}},
+			Options: []pkt.Option{{Code: pkt.OptComment, Value: []byte(fmt.Sprint("packet ", i))}},
 		})
 	}
 	if err := w.Flush(); err != nil {
@@ -73,7 +73,7 @@ func ExamplePacketReader() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for p, err := range convert.All(r) {
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func ExampleNewPacketWriter() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	n, err := convert.Copy(w, src)
+	n, err := pkt.Copy(w, src)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -72,8 +72,9 @@ const DefaultMaxBlockSize = 32 + 128*1024*1024 + 128*1024
 // are returned straight from the read buffer without a copy.
 const DefaultBufferSize = 1 << 20
 
-// Sentinel errors. Errors about the input are *FormatError values wrapping
-// one of these; test with errors.Is.
+// Sentinel errors. Errors about the input, and about blocks a Writer cannot
+// encode, are *FormatError values wrapping one of these; test with
+// errors.Is.
 var (
 	ErrNotPcapng       = errors.New("pcapng: not a pcapng file")
 	ErrBlockLength     = errors.New("pcapng: bad block total length")
@@ -92,7 +93,8 @@ var (
 	ErrWriteAfterClose = errors.New("pcapng: write after close")
 )
 
-// FormatError describes malformed input: where it is and what was wrong.
+// FormatError describes malformed input, or a block a Writer cannot
+// encode: where it is (or would be) and what was wrong.
 type FormatError struct {
 	// Offset is the file offset of the offending block, or of the option
 	// or record inside it when the problem is there.
@@ -102,7 +104,7 @@ type FormatError struct {
 	// Type is the block's type.
 	Type uint32
 	Msg  string
-	// Err is one of the package's sentinel errors.
+	// Err is, or wraps, one of the package's sentinel errors.
 	Err error
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // fuzzSeeds are generated files covering every block type, both byte orders
@@ -17,14 +18,14 @@ func fuzzSeeds(f *testing.F) [][]byte {
 	seeds := [][]byte{data}
 	for _, o := range []binary.ByteOrder{le, be} {
 		isb := &InterfaceStatistics{Timestamp: 5}
-		isb.Add(OptISBIfDrop, u64(o, 1))
+		isb.Add(pkt.OptISBIfDrop, u64(o, 1))
 		dsb := &DecryptionSecrets{SecretsType: SecretsTLSKeyLog, Data: []byte("k")}
 		seeds = append(seeds, buildFile(f,
-			shbBlock(o, optS(OptComment, "seed")),
-			idbBlock(o, linktype.Ethernet, 16, opt(OptIfTsresol, []byte{0x80 | 10}), opt(OptIfTsoffset, u64(o, 7))),
+			shbBlock(o, optS(pkt.OptComment, "seed")),
+			idbBlock(o, linktype.Ethernet, 16, opt(pkt.OptIfTsresol, []byte{0x80 | 10}), opt(pkt.OptIfTsoffset, u64(o, 7))),
 			&SimplePacket{OriginalLength: 20, Data: frame(16, 1)},
 			&Packet{InterfaceID: 0, DropsCount: 1, Timestamp: 9, OriginalLength: 3, Data: []byte{1, 2, 3}},
-			epbBlock(o, 0, 77, frame(14, 2), opt(OptEPBFlags, u32(o, 3)), opt(OptEPBVerdict, append([]byte{1}, u64(o, 2)...))),
+			epbBlock(o, 0, 77, frame(14, 2), opt(pkt.OptEPBFlags, u32(o, 3)), opt(pkt.OptEPBVerdict, append([]byte{1}, u64(o, 2)...))),
 			isb, dsb,
 			&Custom{PEN: 1, Data: []byte{1}}, &Custom{PEN: 2, DoNotCopy: true},
 			&SystemdJournalExport{Data: []byte("__REALTIME_TIMESTAMP=1\n")},

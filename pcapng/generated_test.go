@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 var (
@@ -60,10 +60,10 @@ func epbBlock(o binary.ByteOrder, id uint32, ts uint64, data []byte, opts ...Opt
 	return b
 }
 
-func opt(code uint16, v []byte) Option        { return Option{Code: code, Value: v} }
-func optS(code uint16, s string) Option       { return opt(code, []byte(s)) }
-func u32(o binary.ByteOrder, v uint32) []byte { return appendOrder(o).AppendUint32(nil, v) }
-func u64(o binary.ByteOrder, v uint64) []byte { return appendOrder(o).AppendUint64(nil, v) }
+func opt(code pkt.OptionCode, v []byte) Option  { return Option{Code: code, Value: v} }
+func optS(code pkt.OptionCode, s string) Option { return opt(code, []byte(s)) }
+func u32(o binary.ByteOrder, v uint32) []byte   { return appendOrder(o).AppendUint32(nil, v) }
+func u64(o binary.ByteOrder, v uint64) []byte   { return appendOrder(o).AppendUint64(nil, v) }
 
 // frame returns an Ethernet/IPv4 frame of n bytes whose contents depend on seed.
 func frame(n int, seed byte) []byte {
@@ -89,14 +89,14 @@ func checkBlockRoundTrip(t *testing.T, data []byte) []BlockType {
 	return types
 }
 
-func readPackets(t *testing.T, data []byte) (*PacketReader, []*convert.Packet) {
+func readPackets(t *testing.T, data []byte) (*PacketReader, []*pkt.Packet) {
 	t.Helper()
 	r, err := NewPacketReader(bytes.NewReader(data), ReaderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pkts []*convert.Packet
-	for p, err := range convert.All(r) {
+	var pkts []*pkt.Packet
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,29 +120,37 @@ func tsharkCheck(t *testing.T, data []byte) {
 	compareWithTshark(t, path, data)
 }
 
-func TestGeneratedFiles(t *testing.T) {
-	base := uint64(1_700_000_000_123_456) // µs
-	tests := []struct {
-		name   string
-		blocks []Block
-		check  func(t *testing.T, r *PacketReader, pkts []*convert.Packet)
-	}{
+// generatedCase is a file built from blocks and what reading it must give.
+type generatedCase struct {
+	name   string
+	blocks []Block
+	check  func(t *testing.T, r *PacketReader, pkts []*pkt.Packet)
+}
+
+// generatedBase is the time of the generated packets, in microseconds.
+const generatedBase = uint64(1_700_000_000_123_456)
+
+// generatedPacketCases are files that test packet blocks: byte orders,
+// resolutions, simple packets.
+func generatedPacketCases() []generatedCase {
+	base := generatedBase
+	return []generatedCase{
 		{
 			name: "big-endian section after little-endian sections",
 			blocks: []Block{
-				shbBlock(le, optS(OptSHBUserAppl, "gen le")),
-				idbBlock(le, linktype.Ethernet, 0, optS(OptIfName, "eth0"), opt(OptIfSpeed, u64(le, 1e9))),
-				epbBlock(le, 0, base, frame(60, 1), opt(OptEPBFlags, u32(le, 1))),
+				shbBlock(le, optS(pkt.OptSHBUserAppl, "gen le")),
+				idbBlock(le, linktype.Ethernet, 0, optS(pkt.OptIfName, "eth0"), opt(pkt.OptIfSpeed, u64(le, 1e9))),
+				epbBlock(le, 0, base, frame(60, 1), opt(pkt.OptEPBFlags, u32(le, 1))),
 				shbBlock(le),
 				idbBlock(le, linktype.Ethernet, 0),
 				epbBlock(le, 0, base+1, frame(61, 2)),
-				shbBlock(be, optS(OptSHBOS, "big")),
-				idbBlock(be, linktype.Ethernet, 0, optS(OptIfName, "be0"), opt(OptIfSpeed, u64(be, 1e9))),
+				shbBlock(be, optS(pkt.OptSHBOS, "big")),
+				idbBlock(be, linktype.Ethernet, 0, optS(pkt.OptIfName, "be0"), opt(pkt.OptIfSpeed, u64(be, 1e9))),
 				idbBlock(be, linktype.Ethernet, 128),
-				epbBlock(be, 1, base+2, frame(62, 3), opt(OptEPBFlags, u32(be, 1)), opt(OptEPBDropCount, u64(be, 7))),
+				epbBlock(be, 1, base+2, frame(62, 3), opt(pkt.OptEPBFlags, u32(be, 1)), opt(pkt.OptEPBDropCount, u64(be, 7))),
 				epbBlock(be, 0, base+3, frame(63, 4)),
 			},
-			check: func(t *testing.T, r *PacketReader, pkts []*convert.Packet) {
+			check: func(t *testing.T, r *PacketReader, pkts []*pkt.Packet) {
 				secs := r.Sections()
 				if len(secs) != 3 || secs[2].Header.ByteOrder != be || secs[2].Header.OS() != "big" || secs[2].FirstInterface != 2 {
 					t.Fatalf("sections %+v", secs)
@@ -151,11 +159,11 @@ func TestGeneratedFiles(t *testing.T) {
 					t.Errorf("global interface indexes %v, want [0 1 3 2]", got)
 				}
 				ifs := r.Interfaces()
-				if !bytes.Equal(convert.FindOption(ifs[2].Options, OptIfSpeed), u64(le, 1e9)) || ifs[2].Name() != "be0" {
+				if !bytes.Equal(pkt.FindOption(ifs[2].Options, pkt.OptIfSpeed), u64(le, 1e9)) || ifs[2].Name() != "be0" {
 					t.Errorf("big-endian if_speed not converted to little-endian: %v", ifs[2].Options)
 				}
-				if !bytes.Equal(convert.FindOption(pkts[2].Options, OptEPBFlags), u32(le, 1)) ||
-					!bytes.Equal(convert.FindOption(pkts[2].Options, OptEPBDropCount), u64(le, 7)) {
+				if !bytes.Equal(pkt.FindOption(pkts[2].Options, pkt.OptEPBFlags), u32(le, 1)) ||
+					!bytes.Equal(pkt.FindOption(pkts[2].Options, pkt.OptEPBDropCount), u64(le, 7)) {
 					t.Errorf("big-endian packet options not converted: %v", pkts[2].Options)
 				}
 			},
@@ -164,12 +172,12 @@ func TestGeneratedFiles(t *testing.T) {
 			name: "base-2 resolution and if_tsoffset",
 			blocks: []Block{
 				shbBlock(le),
-				idbBlock(le, linktype.Ethernet, 0, opt(OptIfTsresol, []byte{0x80 | 20})),
-				idbBlock(le, linktype.Ethernet, 0, opt(OptIfTsoffset, u64(le, uint64(1_000_000_000))), opt(OptIfTsresol, []byte{9})),
+				idbBlock(le, linktype.Ethernet, 0, opt(pkt.OptIfTsresol, []byte{0x80 | 20})),
+				idbBlock(le, linktype.Ethernet, 0, opt(pkt.OptIfTsoffset, u64(le, uint64(1_000_000_000))), opt(pkt.OptIfTsresol, []byte{9})),
 				epbBlock(le, 0, 1_700_000_000<<20|123457, frame(60, 1)),
 				epbBlock(le, 1, 700_000_000*1_000_000_000+5, frame(60, 2)),
 			},
-			check: func(t *testing.T, r *PacketReader, pkts []*convert.Packet) {
+			check: func(t *testing.T, r *PacketReader, pkts []*pkt.Packet) {
 				if want := time.Unix(1_700_000_000, 117_737_770); !pkts[0].Timestamp.Equal(want) {
 					t.Errorf("base-2 timestamp %v, want %v", pkts[0].Timestamp, want)
 				}
@@ -190,12 +198,20 @@ func TestGeneratedFiles(t *testing.T) {
 				&SimplePacket{OriginalLength: 60, Data: frame(40, 1)},
 				&SimplePacket{OriginalLength: 33, Data: frame(33, 2)},
 			},
-			check: func(t *testing.T, r *PacketReader, pkts []*convert.Packet) {
+			check: func(t *testing.T, r *PacketReader, pkts []*pkt.Packet) {
 				if len(pkts[0].Data) != 40 || pkts[0].Length != 60 || len(pkts[1].Data) != 33 || pkts[1].Length != 33 {
 					t.Errorf("SPB lengths: %d/%d, %d/%d", len(pkts[0].Data), pkts[0].Length, len(pkts[1].Data), pkts[1].Length)
 				}
 			},
 		},
+	}
+}
+
+// generatedBlockCases are files that test the other blocks: name
+// resolution, custom and unknown blocks, statistics and secrets.
+func generatedBlockCases() []generatedCase {
+	base := generatedBase
+	return []generatedCase{
 		{
 			name: "name resolution with many records",
 			blocks: func() []Block {
@@ -208,11 +224,11 @@ func TestGeneratedFiles(t *testing.T) {
 				nrb.Records = append(nrb.Records, NameRecord{Type: RecordIPv6, Value: v6},
 					NameRecord{Type: RecordEUI48, Value: append([]byte{0, 1, 2, 3, 4, 5}, "mac\x00"...)},
 					NameRecord{Type: 0x99, Value: []byte{1, 2, 3, 4, 5}})
-				nrb.AddString(OptNSDNSName, "dns.example")
-				nrb.Add(OptNSDNSIP4Addr, []byte{192, 0, 2, 53})
+				nrb.AddString(pkt.OptNSDNSName, "dns.example")
+				nrb.Add(pkt.OptNSDNSIP4Addr, []byte{192, 0, 2, 53})
 				return []Block{shbBlock(le), idbBlock(le, linktype.Ethernet, 0), nrb, epbBlock(le, 0, base, frame(60, 1))}
 			}(),
-			check: func(t *testing.T, r *PacketReader, pkts []*convert.Packet) {
+			check: func(t *testing.T, r *PacketReader, pkts []*pkt.Packet) {
 				names := r.Names()
 				if len(names) != 1003 {
 					t.Fatalf("%d records, want 1003", len(names))
@@ -236,22 +252,22 @@ func TestGeneratedFiles(t *testing.T) {
 		{
 			name: "custom blocks, unknown blocks and odd options",
 			blocks: []Block{
-				shbBlock(le, optS(OptComment, "a"), optS(OptComment, "bc"), optS(OptComment, "def"), optS(OptComment, "ghijk"),
-					opt(OptCustomBinary, append(u32(le, 32473), 1, 2, 3))),
-				idbBlock(le, linktype.Ethernet, 0, opt(0x7777, []byte{1, 2, 3}), opt(OptIfFilter, []byte("\x00tcp port 80"))),
+				shbBlock(le, optS(pkt.OptComment, "a"), optS(pkt.OptComment, "bc"), optS(pkt.OptComment, "def"), optS(pkt.OptComment, "ghijk"),
+					opt(pkt.OptCustomBinary, append(u32(le, 32473), 1, 2, 3))),
+				idbBlock(le, linktype.Ethernet, 0, opt(0x7777, []byte{1, 2, 3}), opt(pkt.OptIfFilter, []byte("\x00tcp port 80"))),
 				&Custom{PEN: 32473, Data: []byte("copy me\x00")},
 				&Custom{PEN: 32473, DoNotCopy: true, Data: []byte("do not copy")},
 				&UnknownBlock{BlockType: 0x12345678, Body: []byte("opaque body!")},
-				epbBlock(le, 0, base, frame(61, 1), optS(OptComment, "odd"), opt(0x8888, []byte{9})),
+				epbBlock(le, 0, base, frame(61, 1), optS(pkt.OptComment, "odd"), opt(0x8888, []byte{9})),
 			},
-			check: func(t *testing.T, r *PacketReader, pkts []*convert.Packet) {
+			check: func(t *testing.T, r *PacketReader, pkts []*pkt.Packet) {
 				if c := pkts[0].Comments(); len(c) != 1 || c[0] != "odd" {
 					t.Errorf("comments %q", c)
 				}
-				if v := convert.FindOption(pkts[0].Options, 0x8888); !bytes.Equal(v, []byte{9}) {
+				if v := pkt.FindOption(pkts[0].Options, 0x8888); !bytes.Equal(v, []byte{9}) {
 					t.Errorf("unknown packet option %v", v)
 				}
-				if v := convert.FindOption(r.Interfaces()[0].Options, 0x7777); !bytes.Equal(v, []byte{1, 2, 3}) {
+				if v := pkt.FindOption(r.Interfaces()[0].Options, 0x7777); !bytes.Equal(v, []byte{1, 2, 3}) {
 					t.Errorf("unknown interface option %v", v)
 				}
 				if c := r.Sections()[0].Header.Comments(); len(c) != 4 || c[3] != "ghijk" {
@@ -263,17 +279,17 @@ func TestGeneratedFiles(t *testing.T) {
 			name: "interface statistics and decryption secrets",
 			blocks: func() []Block {
 				isb := &InterfaceStatistics{InterfaceID: 0, Timestamp: base + 10}
-				isb.Add(OptISBStartTime, append(u32(le, uint32(base>>32)), u32(le, uint32(base))...))
-				isb.Add(OptISBIfRecv, u64(le, 100))
-				isb.Add(OptISBIfDrop, u64(le, 3))
-				isb.Add(OptISBOSDrop, u64(le, 2))
+				isb.Add(pkt.OptISBStartTime, append(u32(le, uint32(base>>32)), u32(le, uint32(base))...))
+				isb.Add(pkt.OptISBIfRecv, u64(le, 100))
+				isb.Add(pkt.OptISBIfDrop, u64(le, 3))
+				isb.Add(pkt.OptISBOSDrop, u64(le, 2))
 				isb.EndOfOptions = true
 				dsb := &DecryptionSecrets{SecretsType: SecretsTLSKeyLog,
 					Data: []byte("CLIENT_RANDOM 00112233 44556677\n")}
 				return []Block{shbBlock(le), idbBlock(le, linktype.Ethernet, 0), dsb,
 					epbBlock(le, 0, base, frame(60, 1)), isb}
 			}(),
-			check: func(t *testing.T, r *PacketReader, pkts []*convert.Packet) {
+			check: func(t *testing.T, r *PacketReader, pkts []*pkt.Packet) {
 				s := r.Statistics(0)
 				if s == nil {
 					t.Fatal("no statistics")
@@ -287,6 +303,10 @@ func TestGeneratedFiles(t *testing.T) {
 			},
 		},
 	}
+}
+
+func TestGeneratedFiles(t *testing.T) {
+	tests := append(generatedPacketCases(), generatedBlockCases()...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := buildFile(t, tt.blocks...)
@@ -309,9 +329,9 @@ func TestGeneratedFiles(t *testing.T) {
 // TestPaddingAndTrailersKept pokes garbage into padding bytes and after the
 // end-of-options marker: the rewrite must keep it.
 func TestPaddingAndTrailersKept(t *testing.T) {
-	idb := idbBlock(le, linktype.Ethernet, 0, optS(OptIfName, "e"))
+	idb := idbBlock(le, linktype.Ethernet, 0, optS(pkt.OptIfName, "e"))
 	idb.Trailer = []byte("junkjunk")
-	data := buildFile(t, shbBlock(le), idb, epbBlock(le, 0, 1, frame(61, 1), optS(OptComment, "xy")))
+	data := buildFile(t, shbBlock(le), idb, epbBlock(le, 0, 1, frame(61, 1), optS(pkt.OptComment, "xy")))
 	// EPB: header 8 + fixed 20 + 61 data bytes, then 3 padding bytes.
 	epbOff := bytes.LastIndex(data, []byte{6, 0, 0, 0})
 	data[epbOff+8+20+61] = 0xAA
@@ -339,21 +359,21 @@ func TestPaddingAndTrailersKept(t *testing.T) {
 // TestPacketWriter copies generated files through the packet writer in both
 // byte orders and checks the result with our reader and tshark.
 func TestPacketWriter(t *testing.T) {
-	ifaces := []convert.Interface{
-		{LinkType: linktype.Ethernet, SnapLen: 65535, Resolution: convert.Microsecond, FCSLen: -1,
-			Options: []convert.Option{{Code: OptIfName, Value: []byte("eth0")}, {Code: OptIfSpeed, Value: u64(le, 1e9)}}},
-		{LinkType: linktype.Ethernet, SnapLen: 0, Resolution: convert.Nanosecond, TimestampOffset: 100, FCSLen: 4},
+	ifaces := []pkt.Interface{
+		{LinkType: linktype.Ethernet, SnapLen: 65535, Resolution: pkt.Microsecond, FCSLen: -1,
+			Options: []pkt.Option{{Code: pkt.OptIfName, Value: []byte("eth0")}, {Code: pkt.OptIfSpeed, Value: u64(le, 1e9)}}},
+		{LinkType: linktype.Ethernet, SnapLen: 0, Resolution: pkt.Nanosecond, TimestampOffset: 100, FCSLen: 4},
 		{LinkType: linktype.Raw, Resolution: 0x80 | 24, FCSLen: -1},
 	}
-	var pkts []convert.Packet
+	var pkts []pkt.Packet
 	for i := range 30 {
-		p := convert.Packet{
+		p := pkt.Packet{
 			Timestamp: time.Unix(1_700_000_000+int64(i), int64(i)*1_000_123),
 			Data:      frame(60+i, byte(i)), Length: 60 + i + i%3, Interface: i % 3,
 		}
 		if i%2 == 0 {
-			p.Options = []convert.Option{{Code: OptEPBFlags, Value: u32(le, uint32(i))}, {Code: OptComment, Value: []byte("c")},
-				{Code: OptEPBPacketID, Value: u64(le, uint64(i))}}
+			p.Options = []pkt.Option{{Code: pkt.OptEPBFlags, Value: u32(le, uint32(i))}, {Code: pkt.OptComment, Value: []byte("c")},
+				{Code: pkt.OptEPBPacketID, Value: u64(le, uint64(i))}}
 		}
 		pkts = append(pkts, p)
 	}
@@ -431,7 +451,7 @@ func TestPacketWriter(t *testing.T) {
 // TestPacketWriterBase2RoundTrip checks that timestamps read from a base-2
 // resolution survive being written back in that resolution.
 func TestPacketWriterBase2RoundTrip(t *testing.T) {
-	for _, res := range []convert.Resolution{0x80 | 10, 0x80 | 20, 0x80 | 29, 3, 6, 9} {
+	for _, res := range []pkt.Resolution{0x80 | 10, 0x80 | 20, 0x80 | 29, 3, 6, 9} {
 		ups, _ := res.UnitsPerSecond()
 		for _, units := range []uint64{0, 1, ups - 1, 1_700_000_000*ups + ups/3, 1_700_000_000*ups + 7} {
 			ts := unitsToTime(units, ups, 0)

@@ -2,6 +2,7 @@ package pcapng
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // smallFile is a valid file: SHB, IDB, three EPBs (the second with a
@@ -21,13 +23,13 @@ func smallFile(t testing.TB) ([]byte, []int) {
 	t.Helper()
 	nrb := &NameResolution{EndOfRecords: true, Records: []NameRecord{{Type: RecordIPv4, Value: []byte("\x0a\x00\x00\x01host\x00")}}}
 	isb := &InterfaceStatistics{}
-	isb.Add(OptISBIfRecv, u64(le, 3))
+	isb.Add(pkt.OptISBIfRecv, u64(le, 3))
 	isb.EndOfOptions = true
 	data := buildFile(t,
-		shbBlock(le, optS(OptSHBUserAppl, "hostile")),
-		idbBlock(le, linktype.Ethernet, 0, optS(OptIfName, "eth0")),
+		shbBlock(le, optS(pkt.OptSHBUserAppl, "hostile")),
+		idbBlock(le, linktype.Ethernet, 0, optS(pkt.OptIfName, "eth0")),
 		epbBlock(le, 0, 1_000_000, frame(60, 1)),
-		epbBlock(le, 0, 2_000_000, frame(61, 2), optS(OptComment, "abcd")),
+		epbBlock(le, 0, 2_000_000, frame(61, 2), optS(pkt.OptComment, "abcd")),
 		epbBlock(le, 0, 3_000_000, frame(62, 3)),
 		nrb, isb)
 	var offs []int
@@ -252,5 +254,55 @@ func TestHugeLengthAllocatesLittle(t *testing.T) {
 	// With the default limit the length is refused before any read.
 	if _, err := readAll(data, ReaderOptions{}); !errors.Is(err, ErrBlockTooLarge) {
 		t.Errorf("default limit: %v, want ErrBlockTooLarge", err)
+	}
+}
+
+// TestSkipUnknownVersions checks that a section of an unknown version is
+// skipped whole, blocks and all, when asked, and fails the read otherwise.
+func TestSkipUnknownVersions(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	epb := func(b byte) *EnhancedPacket { return &EnhancedPacket{Data: []byte{b, b, b}, OriginalLength: 3} }
+	for i, blk := range []Block{
+		&SectionHeader{VersionMajor: 1, SectionLength: -1},
+		&InterfaceDescription{LinkType: 1},
+		epb(1),
+		&SectionHeader{VersionMajor: 2, SectionLength: -1},
+		&InterfaceDescription{LinkType: 1},
+		epb(2),
+		&SectionHeader{VersionMajor: 1, SectionLength: -1, BlockInfo: BlockInfo{ByteOrder: binary.BigEndian}},
+		&InterfaceDescription{LinkType: 1},
+		epb(3),
+	} {
+		if err := w.WriteBlock(blk); err != nil {
+			t.Fatalf("block %d: %v", i, err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		skip bool
+		want []byte
+	}{{false, []byte{1}}, {true, []byte{1, 3}}} {
+		r, err := NewReaderOptions(bytes.NewReader(buf.Bytes()), ReaderOptions{SkipUnknownVersions: tc.skip})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []byte
+		for b, err := range r.All() {
+			if err != nil {
+				if tc.skip || !errors.Is(err, ErrVersion) {
+					t.Errorf("skip=%v: %v", tc.skip, err)
+				}
+				break
+			}
+			if p, ok := b.(*EnhancedPacket); ok {
+				got = append(got, p.Data[0])
+			}
+		}
+		if !bytes.Equal(got, tc.want) {
+			t.Errorf("skip=%v: packets %v, want %v", tc.skip, got, tc.want)
+		}
 	}
 }

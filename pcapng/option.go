@@ -5,78 +5,14 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-)
 
-// Option codes valid in every block (section 3.5).
-const (
-	OptEndOfOpt      uint16 = 0     // opt_endofopt
-	OptComment       uint16 = 1     // opt_comment: UTF-8 text
-	OptCustomString  uint16 = 2988  // opt_custom: PEN + UTF-8 string, may be copied
-	OptCustomBinary  uint16 = 2989  // opt_custom: PEN + binary, may be copied
-	OptCustomString2 uint16 = 19372 // opt_custom: PEN + UTF-8 string, must not be copied
-	OptCustomBinary2 uint16 = 19373 // opt_custom: PEN + binary, must not be copied
-)
-
-// Section header options.
-const (
-	OptSHBHardware uint16 = 2 // shb_hardware
-	OptSHBOS       uint16 = 3 // shb_os
-	OptSHBUserAppl uint16 = 4 // shb_userappl
-)
-
-// Interface description options.
-const (
-	OptIfName        uint16 = 2  // if_name
-	OptIfDescription uint16 = 3  // if_description
-	OptIfIPv4Addr    uint16 = 4  // if_IPv4addr: address and netmask
-	OptIfIPv6Addr    uint16 = 5  // if_IPv6addr: address and prefix length
-	OptIfMACAddr     uint16 = 6  // if_MACaddr
-	OptIfEUIAddr     uint16 = 7  // if_EUIaddr
-	OptIfSpeed       uint16 = 8  // if_speed: u64 bits per second
-	OptIfTsresol     uint16 = 9  // if_tsresol: u8
-	OptIfTzone       uint16 = 10 // if_tzone: i32
-	OptIfFilter      uint16 = 11 // if_filter: type byte + filter
-	OptIfOS          uint16 = 12 // if_os
-	OptIfFCSLen      uint16 = 13 // if_fcslen: u8
-	OptIfTsoffset    uint16 = 14 // if_tsoffset: i64 seconds
-	OptIfHardware    uint16 = 15 // if_hardware
-	OptIfTxSpeed     uint16 = 16 // if_txspeed: u64
-	OptIfRxSpeed     uint16 = 17 // if_rxspeed: u64
-	OptIfIANATzname  uint16 = 18 // if_iana_tzname
-)
-
-// Enhanced packet options (and their obsolete packet block equivalents).
-const (
-	OptEPBFlags     uint16 = 2 // epb_flags: u32
-	OptEPBHash      uint16 = 3 // epb_hash: algorithm byte + hash
-	OptEPBDropCount uint16 = 4 // epb_dropcount: u64
-	OptEPBPacketID  uint16 = 5 // epb_packetid: u64
-	OptEPBQueue     uint16 = 6 // epb_queue: u32
-	OptEPBVerdict   uint16 = 7 // epb_verdict: type byte + verdict
-)
-
-// Name resolution block options.
-const (
-	OptNSDNSName    uint16 = 2 // ns_dnsname
-	OptNSDNSIP4Addr uint16 = 3 // ns_dnsIP4addr
-	OptNSDNSIP6Addr uint16 = 4 // ns_dnsIP6addr
-)
-
-// Interface statistics options.
-const (
-	OptISBStartTime    uint16 = 2 // isb_starttime: u32 high, u32 low
-	OptISBEndTime      uint16 = 3 // isb_endtime: u32 high, u32 low
-	OptISBIfRecv       uint16 = 4 // isb_ifrecv: u64
-	OptISBIfDrop       uint16 = 5 // isb_ifdrop: u64
-	OptISBFilterAccept uint16 = 6 // isb_filteraccept: u64
-	OptISBOSDrop       uint16 = 7 // isb_osdrop: u64
-	OptISBUsrDeliv     uint16 = 8 // isb_usrdeliv: u64
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Option is one option as stored in a block: its code and its value, which is
 // in the byte order of the block's section.
 type Option struct {
-	Code  uint16
+	Code  pkt.OptionCode
 	Value []byte
 	// pad holds the padding bytes read after the value, which the spec
 	// says should be zero but which a byte-identical rewrite must keep.
@@ -99,7 +35,7 @@ type OptionList struct {
 }
 
 // Find returns the value of the first option with the given code.
-func (l *OptionList) Find(code uint16) ([]byte, bool) {
+func (l *OptionList) Find(code pkt.OptionCode) ([]byte, bool) {
 	for i := range l.Options {
 		if l.Options[i].Code == code {
 			return l.Options[i].Value, true
@@ -109,17 +45,17 @@ func (l *OptionList) Find(code uint16) ([]byte, bool) {
 }
 
 // Add appends an option.
-func (l *OptionList) Add(code uint16, value []byte) {
+func (l *OptionList) Add(code pkt.OptionCode, value []byte) {
 	l.Options = append(l.Options, Option{Code: code, Value: value})
 }
 
 // AddString appends an option holding text.
-func (l *OptionList) AddString(code uint16, s string) { l.Add(code, []byte(s)) }
+func (l *OptionList) AddString(code pkt.OptionCode, s string) { l.Add(code, []byte(s)) }
 
 // Comments returns the opt_comment values in order.
-func (l *OptionList) Comments() []string { return l.strings(OptComment) }
+func (l *OptionList) Comments() []string { return l.strings(pkt.OptComment) }
 
-func (l *OptionList) strings(code uint16) []string {
+func (l *OptionList) strings(code pkt.OptionCode) []string {
 	var out []string
 	for _, o := range l.Options {
 		if o.Code == code {
@@ -129,14 +65,14 @@ func (l *OptionList) strings(code uint16) []string {
 	return out
 }
 
-func (l *OptionList) str(code uint16) string {
+func (l *OptionList) str(code pkt.OptionCode) string {
 	v, _ := l.Find(code)
 	return string(v)
 }
 
 // CustomOption is a decoded opt_custom option.
 type CustomOption struct {
-	Code uint16
+	Code pkt.OptionCode
 	// PEN is the IANA private enterprise number that defines the data.
 	PEN uint32
 	// Data is the value after the PEN.
@@ -151,12 +87,12 @@ func (l *OptionList) CustomOptions(o binary.ByteOrder) []CustomOption {
 	var out []CustomOption
 	for _, opt := range l.Options {
 		switch opt.Code {
-		case OptCustomString, OptCustomBinary, OptCustomString2, OptCustomBinary2:
+		case pkt.OptCustomString, pkt.OptCustomBinary, pkt.OptCustomString2, pkt.OptCustomBinary2:
 			if len(opt.Value) < 4 {
 				continue
 			}
 			out = append(out, CustomOption{Code: opt.Code, PEN: o.Uint32(opt.Value), Data: opt.Value[4:],
-				Copyable: opt.Code == OptCustomString || opt.Code == OptCustomBinary})
+				Copyable: opt.Code == pkt.OptCustomString || opt.Code == pkt.OptCustomBinary})
 		}
 	}
 	return out
@@ -205,9 +141,9 @@ func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
 		if len(b)-pos < 4 {
 			return &optionError{pos, fmt.Sprintf("%d bytes left in the block, too few for an option header", len(b)-pos)}
 		}
-		code := getUint16(little, o, b[pos:])
+		code := pkt.OptionCode(getUint16(little, o, b[pos:]))
 		n := int(getUint16(little, o, b[pos+2:]))
-		if code == OptEndOfOpt {
+		if code == pkt.OptEndOfOpt {
 			l.EndOfOptions = true
 			l.endLen = uint16(n)
 			if pos+4 < len(b) {
@@ -231,27 +167,27 @@ func (l *OptionList) parse(b []byte, o binary.ByteOrder) *optionError {
 func (l *OptionList) validate() error {
 	for _, opt := range l.Options {
 		if len(opt.Value) > 0xffff {
-			return fmt.Errorf("pcapng: option %d value is %d bytes, more than 65535", opt.Code, len(opt.Value))
+			return fmt.Errorf("%w: option %d value is %d bytes, more than 65535", ErrOption, opt.Code, len(opt.Value))
 		}
-		if opt.Code == OptEndOfOpt {
-			return fmt.Errorf("pcapng: option code 0 (opt_endofopt) in an option list; set EndOfOptions instead")
+		if opt.Code == pkt.OptEndOfOpt {
+			return fmt.Errorf("%w: option code 0 (opt_endofopt) in an option list; set EndOfOptions instead", ErrOption)
 		}
 	}
 	if len(l.Trailer) > 0 && !l.EndOfOptions {
-		return fmt.Errorf("pcapng: option trailer without an end-of-options marker")
+		return fmt.Errorf("%w: option trailer without an end-of-options marker", ErrOption)
 	}
 	return nil
 }
 
 func (l *OptionList) appendTo(dst []byte, o byteOrder) []byte {
 	for _, opt := range l.Options {
-		dst = o.AppendUint16(dst, opt.Code)
+		dst = o.AppendUint16(dst, uint16(opt.Code))
 		dst = o.AppendUint16(dst, uint16(len(opt.Value)))
 		dst = append(dst, opt.Value...)
 		dst = append(dst, opt.pad[:pad4(len(opt.Value))-len(opt.Value)]...)
 	}
 	if l.EndOfOptions {
-		dst = o.AppendUint16(dst, OptEndOfOpt)
+		dst = o.AppendUint16(dst, uint16(pkt.OptEndOfOpt))
 		dst = o.AppendUint16(dst, l.endLen)
 		dst = append(dst, l.Trailer...)
 	}
@@ -261,7 +197,7 @@ func (l *OptionList) appendTo(dst []byte, o byteOrder) []byte {
 // Typed decoders shared by the block accessors. A value of the wrong size is
 // reported as absent, as Wireshark ignores such options.
 
-func (l *OptionList) u8(code uint16) (uint8, bool) {
+func (l *OptionList) u8(code pkt.OptionCode) (uint8, bool) {
 	v, ok := l.Find(code)
 	if !ok || len(v) != 1 {
 		return 0, false
@@ -269,7 +205,7 @@ func (l *OptionList) u8(code uint16) (uint8, bool) {
 	return v[0], true
 }
 
-func (l *OptionList) u32(code uint16, o binary.ByteOrder) (uint32, bool) {
+func (l *OptionList) u32(code pkt.OptionCode, o binary.ByteOrder) (uint32, bool) {
 	v, ok := l.Find(code)
 	if !ok || len(v) != 4 {
 		return 0, false
@@ -277,7 +213,7 @@ func (l *OptionList) u32(code uint16, o binary.ByteOrder) (uint32, bool) {
 	return o.Uint32(v), true
 }
 
-func (l *OptionList) u64(code uint16, o binary.ByteOrder) (uint64, bool) {
+func (l *OptionList) u64(code pkt.OptionCode, o binary.ByteOrder) (uint64, bool) {
 	v, ok := l.Find(code)
 	if !ok || len(v) != 8 {
 		return 0, false

@@ -11,8 +11,8 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Section describes one section of a file read by a PacketReader.
@@ -28,21 +28,21 @@ type Section struct {
 }
 
 // packetInterface is what the PacketReader needs to turn a packet block of
-// an interface into a convert.Packet.
+// an interface into a pkt.Packet.
 type packetInterface struct {
 	unitsPerSecond uint64
 	offset         int64
 	maxPacket      int
 }
 
-// PacketReader reads the packets of a pcapng file as a convert.Reader.
+// PacketReader reads the packets of a pcapng file as a pkt.Reader.
 // Enhanced, simple and obsolete packet blocks become packets; the other
 // blocks are consumed on the way and summarised by Sections, Statistics and
 // Names, or handed to the function set with SetBlockHandler.
 type PacketReader struct {
 	r        *Reader
-	pkt      convert.Packet
-	ifaces   []convert.Interface
+	pkt      pkt.Packet
+	ifaces   []pkt.Interface
 	pifaces  []packetInterface
 	sections []Section
 	stats    []*InterfaceStatistics
@@ -77,7 +77,7 @@ func (r *PacketReader) SetBlockHandler(fn func(Block) error) { r.onBlock = fn }
 // options (if_speed, if_tzone, if_txspeed, if_rxspeed) are little-endian;
 // if_tsresol, if_tsoffset and if_fcslen are in Resolution,
 // TimestampOffset and FCSLen instead of Options.
-func (r *PacketReader) Interfaces() []convert.Interface { return r.ifaces }
+func (r *PacketReader) Interfaces() []pkt.Interface { return r.ifaces }
 
 // Sections returns the sections seen so far.
 func (r *PacketReader) Sections() []Section { return r.sections }
@@ -108,7 +108,7 @@ func (r *PacketReader) LinkType() layers.LinkType {
 // ReadPacket returns the next packet, or io.EOF after the last one. The
 // packet, its Data and its Options are valid until the next call; Data is
 // not copied when the block fits in the read buffer.
-func (r *PacketReader) ReadPacket() (*convert.Packet, error) {
+func (r *PacketReader) ReadPacket() (*pkt.Packet, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -188,9 +188,9 @@ func unitsToTime(units, ups uint64, offset int64) time.Time {
 	return time.Unix(int64(sec)+offset, int64(ns))
 }
 
-// unitsPerSecond is convert.Resolution.UnitsPerSecond, saturated: a
+// unitsPerSecond is pkt.Resolution.UnitsPerSecond, saturated: a
 // resolution too fine for 64 bits makes every timestamp 0, as in Wireshark.
-func unitsPerSecond(res convert.Resolution) uint64 {
+func unitsPerSecond(res pkt.Resolution) uint64 {
 	if ups, ok := res.UnitsPerSecond(); ok {
 		return ups
 	}
@@ -198,25 +198,25 @@ func unitsPerSecond(res convert.Resolution) uint64 {
 }
 
 // Standard numeric options whose values are converted to little-endian.
-func numericInterfaceOption(code uint16, n int) bool {
+func numericInterfaceOption(code pkt.OptionCode, n int) bool {
 	switch code {
-	case OptIfSpeed, OptIfTxSpeed, OptIfRxSpeed:
+	case pkt.OptIfSpeed, pkt.OptIfTxSpeed, pkt.OptIfRxSpeed:
 		return n == 8
-	case OptIfTzone:
+	case pkt.OptIfTzone:
 		return n == 4
 	}
 	return false
 }
 
-func numericPacketOption(code uint16, v []byte, t BlockType) bool {
+func numericPacketOption(code pkt.OptionCode, v []byte, t BlockType) bool {
 	switch code {
-	case OptEPBFlags:
+	case pkt.OptEPBFlags:
 		return len(v) == 4
-	case OptEPBDropCount, OptEPBPacketID:
+	case pkt.OptEPBDropCount, pkt.OptEPBPacketID:
 		return t == TypeEnhancedPacket && len(v) == 8
-	case OptEPBQueue:
+	case pkt.OptEPBQueue:
 		return t == TypeEnhancedPacket && len(v) == 4
-	case OptEPBVerdict:
+	case pkt.OptEPBVerdict:
 		// Linux eBPF TC and XDP verdicts are 64-bit numbers.
 		return t == TypeEnhancedPacket && len(v) == 9 && (v[0] == 1 || v[0] == 2)
 	}
@@ -224,10 +224,10 @@ func numericPacketOption(code uint16, v []byte, t BlockType) bool {
 }
 
 // swapInto appends v byte-reversed (past a verdict's type byte).
-func swapInto(dst, v []byte, code uint16) []byte {
+func swapInto(dst, v []byte, code pkt.OptionCode) []byte {
 	start := len(dst)
 	skip := 0
-	if code == OptEPBVerdict {
+	if code == pkt.OptEPBVerdict {
 		skip = 1
 	}
 	dst = append(dst, v...)
@@ -260,7 +260,7 @@ func (r *PacketReader) packetOptions(l *OptionList, o binary.ByteOrder, t BlockT
 			scratch = swapInto(scratch, v, opt.Code)
 			v = scratch[start:len(scratch):len(scratch)]
 		}
-		opts = append(opts, convert.Option{Code: opt.Code, Value: v})
+		opts = append(opts, pkt.Option{Code: opt.Code, Value: v})
 	}
 	r.pkt.Options = opts
 }
@@ -292,7 +292,7 @@ func (r *PacketReader) other(b Block) error {
 
 func (r *PacketReader) addInterface(b *InterfaceDescription) {
 	o := b.order()
-	ifc := convert.Interface{
+	ifc := pkt.Interface{
 		LinkType:   b.LinkType,
 		SnapLen:    b.SnapLen,
 		Resolution: b.Resolution(),
@@ -306,14 +306,14 @@ func (r *PacketReader) addInterface(b *InterfaceDescription) {
 	}
 	for _, opt := range b.Options {
 		switch opt.Code {
-		case OptIfTsresol, OptIfTsoffset, OptIfFCSLen:
+		case pkt.OptIfTsresol, pkt.OptIfTsoffset, pkt.OptIfFCSLen:
 			continue
 		}
 		v := cloneBytes(opt.Value)
 		if o == binary.BigEndian && numericInterfaceOption(opt.Code, len(v)) {
 			swapInto(v[:0], opt.Value, opt.Code)
 		}
-		ifc.Options = append(ifc.Options, convert.Option{Code: opt.Code, Value: v})
+		ifc.Options = append(ifc.Options, pkt.Option{Code: opt.Code, Value: v})
 	}
 	r.ifaces = append(r.ifaces, ifc)
 	r.pifaces = append(r.pifaces, packetInterface{

@@ -7,7 +7,7 @@ import (
 	"math/bits"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // WriterOptions describe the section header a PacketWriter writes.
@@ -30,7 +30,7 @@ type writerInterface struct {
 	offset         int64
 }
 
-// PacketWriter writes a pcapng file as a convert.Writer: a section header
+// PacketWriter writes a pcapng file as a pkt.Writer: a section header
 // when created, an interface description block per AddInterface and an
 // enhanced packet block per WritePacket.
 type PacketWriter struct {
@@ -55,12 +55,12 @@ func NewPacketWriter(w io.Writer, opts WriterOptions) (*PacketWriter, error) {
 		opts.UserAppl = "pcaptool"
 	}
 	for _, c := range opts.Comments {
-		shb.AddString(OptComment, c)
+		shb.AddString(pkt.OptComment, c)
 	}
 	for _, o := range []struct {
-		code uint16
+		code pkt.OptionCode
 		s    string
-	}{{OptSHBHardware, opts.Hardware}, {OptSHBOS, opts.OS}, {OptSHBUserAppl, opts.UserAppl}} {
+	}{{pkt.OptSHBHardware, opts.Hardware}, {pkt.OptSHBOS, opts.OS}, {pkt.OptSHBUserAppl, opts.UserAppl}} {
 		if o.s != "" {
 			shb.AddString(o.code, o.s)
 		}
@@ -81,19 +81,19 @@ func (w *PacketWriter) Blocks() *Writer { return w.w }
 // numeric options are converted from little-endian to the file's byte
 // order; if_tsresol is written when the resolution is not microseconds,
 // if_tsoffset when the offset is not zero, if_fcslen when FCSLen >= 0.
-func (w *PacketWriter) AddInterface(ifc convert.Interface) error {
+func (w *PacketWriter) AddInterface(ifc pkt.Interface) error {
 	ups, ok := ifc.Resolution.UnitsPerSecond()
 	if !ok {
-		return fmt.Errorf("%w: %s", ErrResolution, ifc.Resolution)
+		return w.w.fail(TypeInterfaceDescription, fmt.Errorf("%w: %s", ErrResolution, ifc.Resolution))
 	}
 	if ifc.FCSLen > 255 {
-		return fmt.Errorf("pcapng: FCS length %d does not fit if_fcslen", ifc.FCSLen)
+		return w.w.fail(TypeInterfaceDescription, fmt.Errorf("%w: FCS length %d does not fit if_fcslen", ErrOption, ifc.FCSLen))
 	}
 	idb := &InterfaceDescription{LinkType: ifc.LinkType, SnapLen: ifc.SnapLen}
 	idb.ByteOrder = w.order
 	for _, o := range ifc.Options {
 		switch o.Code {
-		case OptEndOfOpt, OptIfTsresol, OptIfTsoffset, OptIfFCSLen:
+		case pkt.OptEndOfOpt, pkt.OptIfTsresol, pkt.OptIfTsoffset, pkt.OptIfFCSLen:
 			continue // held by the Interface fields, or not an option
 		}
 		v := cloneBytes(o.Value)
@@ -102,14 +102,14 @@ func (w *PacketWriter) AddInterface(ifc convert.Interface) error {
 		}
 		idb.Add(o.Code, v)
 	}
-	if ifc.Resolution != convert.Microsecond {
-		idb.Add(OptIfTsresol, []byte{byte(ifc.Resolution)})
+	if ifc.Resolution != pkt.Microsecond {
+		idb.Add(pkt.OptIfTsresol, []byte{byte(ifc.Resolution)})
 	}
 	if ifc.TimestampOffset != 0 {
-		idb.Add(OptIfTsoffset, w.order.AppendUint64(nil, uint64(ifc.TimestampOffset)))
+		idb.Add(pkt.OptIfTsoffset, w.order.AppendUint64(nil, uint64(ifc.TimestampOffset)))
 	}
 	if ifc.FCSLen >= 0 {
-		idb.Add(OptIfFCSLen, []byte{byte(ifc.FCSLen)})
+		idb.Add(pkt.OptIfFCSLen, []byte{byte(ifc.FCSLen)})
 	}
 	idb.EndOfOptions = len(idb.Options) > 0
 	if err := w.w.WriteBlock(idb); err != nil {
@@ -125,18 +125,18 @@ func (w *PacketWriter) AddInterface(ifc convert.Interface) error {
 // nanoseconds, where it is rounded up so that a timestamp read from such a
 // file is written back unchanged). Standard numeric packet options are
 // converted from little-endian to the file's byte order.
-func (w *PacketWriter) WritePacket(p *convert.Packet) error {
+func (w *PacketWriter) WritePacket(p *pkt.Packet) error {
 	if p.Interface < 0 || p.Interface >= len(w.ifaces) {
-		return fmt.Errorf("%w: packet of interface %d, %d interfaces added", convert.ErrInterfaceIndex,
-			p.Interface, len(w.ifaces))
+		return w.w.fail(TypeEnhancedPacket, fmt.Errorf("%w: packet of interface %d, %d interfaces added", pkt.ErrInterfaceIndex,
+			p.Interface, len(w.ifaces)))
 	}
 	ifc := &w.ifaces[p.Interface]
 	units, err := timeToUnits(p.Timestamp, ifc.unitsPerSecond, ifc.offset)
 	if err != nil {
-		return err
+		return w.w.fail(TypeEnhancedPacket, err)
 	}
 	if uint64(len(p.Data)) > 0xffffffff-64 || p.Length < 0 || uint64(p.Length) > 0xffffffff {
-		return fmt.Errorf("%w: packet of %d bytes, length %d", ErrCaptureLength, len(p.Data), p.Length)
+		return w.w.fail(TypeEnhancedPacket, fmt.Errorf("%w: packet of %d bytes, length %d", ErrCaptureLength, len(p.Data), p.Length))
 	}
 	b := &w.epb
 	b.InterfaceID = uint32(p.Interface)
@@ -158,7 +158,7 @@ func (w *PacketWriter) WritePacket(p *convert.Packet) error {
 		}
 	}
 	for _, o := range p.Options {
-		if o.Code == OptEndOfOpt {
+		if o.Code == pkt.OptEndOfOpt {
 			continue
 		}
 		v := o.Value
@@ -178,6 +178,10 @@ func (w *PacketWriter) WritePacket(p *convert.Packet) error {
 
 // Flush writes buffered data to the underlying writer.
 func (w *PacketWriter) Flush() error { return w.w.Flush() }
+
+// Close flushes; later writes fail with ErrWriteAfterClose. It does not
+// close the underlying writer.
+func (w *PacketWriter) Close() error { return w.w.Close() }
 
 // timeToUnits converts t minus offset seconds to units of 1/ups seconds.
 func timeToUnits(t time.Time, ups uint64, offset int64) (uint64, error) {

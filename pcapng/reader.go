@@ -19,6 +19,12 @@ type ReaderOptions struct {
 	// BufferSize is the read buffer size; 0 means DefaultBufferSize.
 	// Blocks that fit in it are returned without a copy.
 	BufferSize int
+	// SkipUnknownVersions skips a section whose header has a version
+	// other than 1.0 or 1.2 — the header and every block up to the next
+	// section header — as the pcapng specification recommends, instead
+	// of failing with ErrVersion as Wireshark and libpcap do. A skipped
+	// section is not counted in BlockInfo.Section.
+	SkipUnknownVersions bool
 }
 
 // interfaceState is what the reader remembers about an interface of the
@@ -41,6 +47,9 @@ type Reader struct {
 	big     []byte // holds blocks larger than the read buffer
 	err     error  // sticky error
 	pending Block  // the first SHB, read by NewReader and returned by Next
+
+	skipUnknown bool // ReaderOptions.SkipUnknownVersions
+	skipping    bool // inside a section of an unknown version
 
 	// One block of each type, reused from call to call.
 	shb SectionHeader
@@ -68,7 +77,8 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 		size = DefaultBufferSize
 	}
 	size = max(size, 4096)
-	rd := &Reader{r: bufio.NewReaderSize(r, size), maxBlock: opts.MaxBlockSize, section: -1}
+	rd := &Reader{r: bufio.NewReaderSize(r, size), maxBlock: opts.MaxBlockSize, section: -1,
+		skipUnknown: opts.SkipUnknownVersions}
 	if rd.maxBlock <= 0 {
 		rd.maxBlock = DefaultMaxBlockSize
 	}
@@ -145,6 +155,17 @@ func (r *Reader) Next() (Block, error) {
 		r.pending = nil
 		return b, nil
 	}
+	for {
+		b, err := r.next()
+		if b != nil || err != nil {
+			return b, err
+		}
+	}
+}
+
+// next reads one block; it returns a nil block and a nil error for a block
+// of a skipped section.
+func (r *Reader) next() (Block, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -205,6 +226,9 @@ func (r *Reader) Next() (Block, error) {
 			"trailing block total length %d differs from the leading %d", trail, length)
 	}
 	body := raw[8 : total-4]
+	if r.skipping && typ != TypeSectionHeader {
+		return nil, r.consume(total)
+	}
 
 	b := r.blockFor(typ)
 	info := b.Info()
@@ -223,7 +247,13 @@ func (r *Reader) Next() (Block, error) {
 	}
 	switch typ {
 	case TypeSectionHeader:
+		r.skipping = false
 		if !(r.shb.VersionMajor == 1 && (r.shb.VersionMinor == 0 || r.shb.VersionMinor == 2)) {
+			if r.skipUnknown {
+				r.skipping = true
+				r.order = order // to find the section's block boundaries
+				return nil, r.consume(total)
+			}
 			return nil, r.fail(start+12, typ, ErrVersion, "unsupported section version %d.%d (want 1.0 or 1.2)",
 				r.shb.VersionMajor, r.shb.VersionMinor)
 		}
@@ -243,15 +273,23 @@ func (r *Reader) Next() (Block, error) {
 				r.pb.InterfaceID, len(r.ifaces))
 		}
 	}
+	if err := r.consume(total); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// consume moves past the block of the given total length just decoded.
+func (r *Reader) consume(total int) error {
 	if total <= r.r.Size() {
 		if _, err := r.r.Discard(total); err != nil {
 			r.err = err
-			return nil, err
+			return err
 		}
 	}
 	r.offset += int64(total)
 	r.index++
-	return b, nil
+	return nil
 }
 
 func (r *Reader) blockFor(t BlockType) Block {

@@ -5,23 +5,29 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Writer writes pcapng blocks. Each block is encoded in the byte order of
 // the section it is written into, which the last SectionHeader written
 // chose (its BlockInfo.ByteOrder, little-endian when nil), so a file can
 // hold sections of both orders. Writing every block read from a file,
-// unmodified, reproduces the file byte for byte.
+// unmodified, reproduces the file byte for byte. A block that cannot be
+// encoded is reported as a *FormatError, as the Reader reports one that
+// cannot be decoded, naming its index and the offset it would have had.
 type Writer struct {
 	w       *bufio.Writer
 	order   byteOrder
 	buf     []byte
+	offset  int64 // offset of the next block
+	blocks  int   // index of the next block
 	started bool
+	closed  bool
 	err     error
 }
 
-// NewWriter returns a Writer with a DefaultBufferSize buffer. Call Flush
-// when done.
+// NewWriter returns a Writer with a DefaultBufferSize buffer. Call Flush or
+// Close when done.
 func NewWriter(w io.Writer) *Writer { return NewWriterSize(w, DefaultBufferSize) }
 
 // NewWriterSize is NewWriter with a buffer of the given size.
@@ -43,6 +49,9 @@ func (w *Writer) ByteOrder() binary.ByteOrder {
 // order (ErrByteOrder otherwise), because option values and the bodies of
 // unknown blocks are kept in the order they were read in.
 func (w *Writer) WriteBlock(b Block) error {
+	if w.closed {
+		return ErrWriteAfterClose
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -51,15 +60,15 @@ func (w *Writer) WriteBlock(b Block) error {
 		order = appendOrder(shb.ByteOrder)
 	} else {
 		if !w.started {
-			return ErrNoSection
+			return w.fail(b.Type(), fmt.Errorf("%w: the first block must be a section header", ErrNoSection))
 		}
 		if bo := b.Info().ByteOrder; bo != nil && appendOrder(bo) != order {
-			return fmt.Errorf("%w: a %s block read in a %v section cannot be written into a %v section",
-				ErrByteOrder, b.Type(), bo, order)
+			return w.fail(b.Type(), fmt.Errorf("%w: a %s block read in a %v section cannot be written into a %v section",
+				ErrByteOrder, b.Type(), bo, order))
 		}
 	}
 	if err := b.validate(); err != nil {
-		return err
+		return w.fail(b.Type(), err)
 	}
 	if epb, ok := b.(*EnhancedPacket); ok && len(epb.Data) >= directDataMin {
 		return w.writeEnhancedPacket(epb, order)
@@ -70,7 +79,7 @@ func (w *Writer) WriteBlock(b Block) error {
 	buf = b.appendBody(buf, order)
 	total := len(buf) + 4
 	if uint64(total) > 0xffffffff {
-		return fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total)
+		return w.fail(b.Type(), fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total))
 	}
 	order.PutUint32(buf[4:], uint32(total))
 	buf = order.AppendUint32(buf, uint32(total))
@@ -84,7 +93,16 @@ func (w *Writer) WriteBlock(b Block) error {
 	}
 	w.order = order
 	w.started = true
+	w.offset += int64(total)
+	w.blocks++
 	return nil
+}
+
+// fail reports a block of type t that cannot be encoded; err wraps one of
+// the package's sentinel errors.
+func (w *Writer) fail(t BlockType, err error) error {
+	return &FormatError{Offset: w.offset, Block: w.blocks, Type: uint32(t),
+		Msg: strings.TrimPrefix(err.Error(), "pcapng: "), Err: err}
 }
 
 // directDataMin is the captured length from which an enhanced packet's data
@@ -104,7 +122,7 @@ func (w *Writer) writeEnhancedPacket(b *EnhancedPacket, order byteOrder) error {
 	buf = b.OptionList.appendTo(buf, order)
 	total := len(buf) + n + 4
 	if uint64(total) > 0xffffffff {
-		return fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total)
+		return w.fail(b.Type(), fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total))
 	}
 	buf = order.AppendUint32(buf, uint32(total))
 	order.PutUint32(buf[0:], uint32(TypeEnhancedPacket))
@@ -131,11 +149,16 @@ func (w *Writer) writeEnhancedPacket(b *EnhancedPacket, order byteOrder) error {
 		return err
 	}
 	w.order = order
+	w.offset += int64(total)
+	w.blocks++
 	return nil
 }
 
 // Flush writes buffered data to the underlying writer.
 func (w *Writer) Flush() error {
+	if w.closed {
+		return nil
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -144,4 +167,19 @@ func (w *Writer) Flush() error {
 		return err
 	}
 	return nil
+}
+
+// Offset returns the number of bytes written so far (buffered or not): the
+// offset the next block will have.
+func (w *Writer) Offset() int64 { return w.offset }
+
+// Close flushes; later writes fail with ErrWriteAfterClose. It does not
+// close the underlying writer.
+func (w *Writer) Close() error {
+	if w.closed {
+		return nil
+	}
+	err := w.Flush()
+	w.closed = true
+	return err
 }

@@ -23,6 +23,30 @@ if ((${#missing[@]})); then
 	fi
 fi
 
+# pcapfix: the peer of `pcaptool repair` (validate's recovery test).
+if ! command -v pcapfix >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "installing pcapfix"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pcapfix >/dev/null ||
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pcapfix >/dev/null; }
+	else
+		echo "pcapfix missing: the recovery comparison will skip; install pcapfix"
+	fi
+fi
+
+# DuckDB for the export tests: npm @duckdb/node-api, installed outside the
+# repository (PCAPTOOL_NODE_MODULES, default ~/.cache/pcaptool-node).
+duckdb_modules="${PCAPTOOL_NODE_MODULES:-$HOME/.cache/pcaptool-node/node_modules}"
+if [ ! -d "$duckdb_modules/@duckdb/node-api" ]; then
+	if command -v npm >/dev/null 2>&1; then
+		echo "installing DuckDB (npm @duckdb/node-api) into ${duckdb_modules%/node_modules}"
+		mkdir -p "${duckdb_modules%/node_modules}"
+		npm install --prefix "${duckdb_modules%/node_modules}" --no-audit --no-fund --silent @duckdb/node-api >/dev/null
+	else
+		echo "npm missing: the DuckDB export tests will skip; install nodejs and npm"
+	fi
+fi
+
 export CGO_ENABLED=0
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

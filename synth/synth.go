@@ -1,6 +1,6 @@
 // Package synth generates realistic synthetic traffic — Ethernet frames
 // carrying IPv4 and IPv6, TCP and UDP, 60 to 1514 bytes — as a
-// convert.Reader, for samples, tests and benchmarks. The same seed always
+// pkt.Reader, for samples, tests and benchmarks. The same seed always
 // gives the same packets; generating allocates nothing per packet.
 package synth
 
@@ -10,8 +10,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Config describes the traffic to generate. Zero fields take the defaults
@@ -39,7 +39,7 @@ type Config struct {
 	// means no truncation.
 	SnapLen int
 	// Resolution of the interface described; 0 means nanoseconds.
-	Resolution convert.Resolution
+	Resolution pkt.Resolution
 }
 
 type flow struct {
@@ -57,11 +57,11 @@ type Generator struct {
 	cfg    Config
 	rng    *rand.Rand
 	flows  []flow
-	ifaces []convert.Interface
+	ifaces []pkt.Interface
 	now    time.Time
 	n      int
 	buf    [1514]byte
-	pkt    convert.Packet
+	pkt    pkt.Packet
 	ipID   uint16
 }
 
@@ -86,7 +86,7 @@ func New(cfg Config) *Generator {
 		cfg.DisorderWindow = 10 * time.Millisecond
 	}
 	if cfg.Resolution == 0 {
-		cfg.Resolution = convert.Nanosecond
+		cfg.Resolution = pkt.Nanosecond
 	}
 	g := &Generator{
 		cfg: cfg,
@@ -97,12 +97,12 @@ func New(cfg Config) *Generator {
 	if snap == 0 {
 		snap = 262144
 	}
-	g.ifaces = []convert.Interface{{
+	g.ifaces = []pkt.Interface{{
 		LinkType:   linktype.Ethernet,
 		SnapLen:    snap,
 		Resolution: cfg.Resolution,
 		FCSLen:     -1,
-		Options:    []convert.Option{{Code: convert.OptInterfaceName, Value: []byte("synth0")}},
+		Options:    []pkt.Option{{Code: pkt.OptIfName, Value: []byte("synth0")}},
 	}}
 	wellKnown := []uint16{80, 443, 53, 22, 25, 123, 8080, 3306, 5432, 6379}
 	g.flows = make([]flow, cfg.Flows)
@@ -127,10 +127,10 @@ func New(cfg Config) *Generator {
 }
 
 // Interfaces returns the single Ethernet interface.
-func (g *Generator) Interfaces() []convert.Interface { return g.ifaces }
+func (g *Generator) Interfaces() []pkt.Interface { return g.ifaces }
 
 // ReadPacket returns the next packet, valid until the next call.
-func (g *Generator) ReadPacket() (*convert.Packet, error) {
+func (g *Generator) ReadPacket() (*pkt.Packet, error) {
 	if g.n >= g.cfg.Packets {
 		return nil, io.EOF
 	}
@@ -148,7 +148,7 @@ func (g *Generator) ReadPacket() (*convert.Packet, error) {
 	if g.cfg.SnapLen > 0 && len(data) > g.cfg.SnapLen {
 		data = data[:g.cfg.SnapLen]
 	}
-	g.pkt = convert.Packet{Timestamp: ts, Length: len(frame), Data: data}
+	g.pkt = pkt.Packet{Timestamp: ts, Length: len(frame), Data: data}
 	return &g.pkt, nil
 }
 

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 	"github.com/pcaptool/pcaptool/validate"
 )
@@ -16,7 +16,7 @@ import (
 // writeSample writes three generated packets as a little-endian pcap file.
 func writeSample(name string) {
 	w, _ := capfile.Create(name, capfile.WriterOptions{Format: capfile.Pcap})
-	convert.Copy(w, synth.New(synth.Config{Packets: 3, Seed: 1}))
+	pkt.Copy(w, synth.New(synth.Config{Packets: 3, Seed: 1}))
 	w.Close()
 }
 
@@ -38,7 +38,8 @@ func ExampleReader() {
 	// 2 packets, 1 error
 }
 
-// Repair a file whose second record has an impossible captured length.
+// Repair a file whose second record header is destroyed: its captured and
+// original lengths are impossible, so nothing tells where it ended.
 func ExampleRepair() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
@@ -47,6 +48,7 @@ func ExampleRepair() {
 	b, _ := os.ReadFile(in)
 	first := 24 + 16 + int(binary.LittleEndian.Uint32(b[24+8:]))
 	binary.LittleEndian.PutUint32(b[first+8:], 0xffffff)
+	binary.LittleEndian.PutUint32(b[first+12:], 0xffffff)
 	os.WriteFile(in, b, 0o644)
 
 	rep, err := validate.Repair(in, out, validate.Options{})

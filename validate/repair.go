@@ -28,7 +28,7 @@ func Repair(in, out string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer r.Close()
-	w, err := capfile.CreateRaw(out, capfile.WriterOptions{})
+	w, err := capfile.CreateRaw(out, capfile.WriterOptions{Group: opts.OutputGroup})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
+	"github.com/pcaptool/pcaptool/outfile"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 )
@@ -191,11 +192,19 @@ type Options struct {
 	// MaxBlockSize is the largest pcapng block (or pcap record) accepted;
 	// 0 means pcapng.DefaultMaxBlockSize.
 	MaxBlockSize int
+	// WindowSize is the read size and the initial look-ahead of the
+	// checker; 0 means DefaultWindowSize. The look-ahead grows to the
+	// largest block wanted whatever its value; tests set it tiny so that
+	// every block and every resync crosses a refill.
+	WindowSize int
 	// Keep, when set, receives the bytes of every block or record that a
 	// reader can use, in file order, starting with the file header or
 	// section header; a block with a repairable problem arrives repaired.
 	// The slice is valid only during the call. Repair writes them out.
 	Keep func(b []byte) error
+	// OutputGroup, when set, collects the output Repair writes until it
+	// is committed, so that a signal handler can discard it.
+	OutputGroup *outfile.Group
 }
 
 // ErrNotCapture is returned by Repair for input that is neither pcap nor
@@ -235,6 +244,16 @@ func Reader(r io.Reader, opts Options) (*Report, error) {
 		c.rep.Format = "pcapng"
 		c.pcapng()
 	default:
+		if hdr, ok := c.guessPcap(); ok {
+			c.rep.Format = "pcap"
+			c.pcapRebuilt(hdr)
+			break
+		}
+		if c.guessPcapng() {
+			c.rep.Format = "pcapng"
+			c.pcapng()
+			break
+		}
 		c.rep.Format = "unknown"
 		if len(head) < 4 && c.w.err == nil {
 			c.add(Error, CodeMagic, 0, -1, -1, "file has %d bytes, too few for a capture file", len(head))
@@ -251,6 +270,10 @@ func Reader(r io.Reader, opts Options) (*Report, error) {
 	}
 	return &c.rep, nil
 }
+
+// guessSpan is how far into input with an unknown magic number a pcapng
+// block is looked for before the input is declared no capture.
+const guessSpan = 64 << 10
 
 // checker holds what both format checkers share.
 type checker struct {
@@ -283,7 +306,7 @@ func newChecker(r io.Reader, opts Options) *checker {
 	if opts.MaxBlockSize <= 0 {
 		opts.MaxBlockSize = pcapng.DefaultMaxBlockSize
 	}
-	c := &checker{w: newWindow(r), opts: opts}
+	c := &checker{w: newWindow(r, opts.WindowSize), opts: opts}
 	c.rep.Compression = capfile.CompressionNone.String()
 	if opts.Strict {
 		c.dupSeed = maphash.MakeSeed()

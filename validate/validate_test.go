@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -27,7 +27,7 @@ func sample(t testing.TB, format capfile.Format, packets int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convert.Copy(w, synth.New(synth.Config{Packets: packets, Seed: 7, Flows: 4})); err != nil {
+	if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: packets, Seed: 7, Flows: 4})); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -137,19 +137,19 @@ func TestCorruptions(t *testing.T) {
 		{"pcapng/length-not-multiple-of-4", ng, func(b []byte) []byte {
 			le.PutUint32(b[epb1.off+4:], uint32(epb1.length+2))
 			return b
-		}, Error, CodeBlockLength, int64(epb1.off + 4), 5},
+		}, Error, CodeBlockLength, int64(epb1.off + 4), 6}, // the trailing length restores it
 		{"pcapng/length-too-small", ng, func(b []byte) []byte {
 			le.PutUint32(b[epb1.off+4:], 8)
 			return b
-		}, Error, CodeBlockLength, int64(epb1.off + 4), 5},
+		}, Error, CodeBlockLength, int64(epb1.off + 4), 6},
 		{"pcapng/length-past-end", ng, func(b []byte) []byte {
 			le.PutUint32(b[epb1.off+4:], 1<<20)
 			return b
-		}, Error, CodeBlockLength, int64(epb1.off + 4), 5},
+		}, Error, CodeBlockLength, int64(epb1.off + 4), 6},
 		{"pcapng/trailing-length-mismatch", ng, func(b []byte) []byte {
 			le.PutUint32(b[epb1.off+epb1.length-4:], uint32(epb1.length+4))
 			return b
-		}, Error, CodeTrailingLength, int64(epb1.off + epb1.length - 4), 5},
+		}, Error, CodeTrailingLength, int64(epb1.off + epb1.length - 4), 6}, // the next block is where the leading length says
 		{"pcapng/interface-id-out-of-range", ng, func(b []byte) []byte {
 			le.PutUint32(b[epb2.off+8:], 3)
 			return b
@@ -176,8 +176,8 @@ func TestCorruptions(t *testing.T) {
 			// comment option would change lengths, so instead dirty the
 			// padding of the IDB's if_tsresol (1 byte + 3 padding).
 			for p := idb.off + 16; p < idb.off+idb.length-4; {
-				code, n := le.Uint16(b[p:]), int(le.Uint16(b[p+2:]))
-				if code == pcapng.OptIfTsresol {
+				code, n := pkt.OptionCode(le.Uint16(b[p:])), int(le.Uint16(b[p+2:]))
+				if code == pkt.OptIfTsresol {
 					b[p+4+n] = 0xee
 					return b
 				}
@@ -189,7 +189,7 @@ func TestCorruptions(t *testing.T) {
 		{"pcapng/bad-byte-order-magic", ng, func(b []byte) []byte {
 			le.PutUint32(b[8:], 0x01020304)
 			return b
-		}, Error, CodeByteOrder, 8, 0},
+		}, Error, CodeByteOrder, 8, 6}, // a section header is written for the blocks
 		{"pcapng/unsupported-version", ng, func(b []byte) []byte {
 			le.PutUint16(b[12:], 2)
 			return b
@@ -218,13 +218,13 @@ func TestCorruptions(t *testing.T) {
 		{"pcap/implausible-caplen", pc, func(b []byte) []byte {
 			le.PutUint32(b[recs[2]+8:], 0x7fffffff)
 			return b
-		}, Error, CodeCaptureLength, int64(recs[2] + 8), 5},
+		}, Error, CodeCaptureLength, int64(recs[2] + 8), 6}, // the next record is where the original length ends
 		{"pcap/caplen-into-next-record", pc, func(b []byte) []byte {
-			// Record 2 swallows 3 bytes of record 3, whose header is then
-			// read 3 bytes late; reading resumes at record 4.
+			// Record 2 claims 3 bytes of record 3: record 3 starts where
+			// record 2's original length ends, which restores it.
 			le.PutUint32(b[recs[2]+8:], le.Uint32(b[recs[2]+8:])+3)
 			return b
-		}, Error, CodeSkipped, int64(recs[3] + 3), 5},
+		}, Error, CodeCaptureLength, int64(recs[2] + 8), 6},
 		{"pcap/bad-microseconds", pc, func(b []byte) []byte {
 			le.PutUint32(b[recs[1]+4:], 2_000_000_000)
 			return b
@@ -429,7 +429,9 @@ func TestStrict(t *testing.T) {
 func TestRepairMiddleBlock(t *testing.T) {
 	b := sample(t, capfile.Pcapng, 20)
 	e := nthBlock(t, b, uint32(pcapng.TypeEnhancedPacket), 9)
-	binary.LittleEndian.PutUint32(b[e.off+4:], 0xfffffff0) // leading length destroyed
+	// Both lengths destroyed: nothing tells where the block ended.
+	binary.LittleEndian.PutUint32(b[e.off+4:], 0xfffffff0)
+	binary.LittleEndian.PutUint32(b[e.off+e.length-4:], 0xfffffff0)
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.pcapng"), filepath.Join(dir, "out.pcapng")
 	if err := os.WriteFile(in, b, 0o644); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +21,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/netns"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // The tests below run the binary in network namespaces joined by a veth
@@ -112,14 +113,14 @@ func (b *bg) stop(t *testing.T, sig os.Signal) error {
 }
 
 // packets reads every packet of a capture file.
-func packets(t *testing.T, name string) ([]*convert.Packet, []convert.Interface) {
+func packets(t *testing.T, name string) ([]*pkt.Packet, []pkt.Interface) {
 	t.Helper()
 	r, err := capfile.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var out []*convert.Packet
+	var out []*pkt.Packet
 	for {
 		p, err := r.ReadPacket()
 		if err == io.EOF {
@@ -316,7 +317,7 @@ func checkPcapngBlocks(t *testing.T, name, ifname string, captured int) {
 				t.Errorf("shb_os %q", b.OS())
 			}
 		case *pcapng.InterfaceDescription:
-			if b.Name() != ifname || b.Description() == "" || b.Resolution() != convert.Nanosecond {
+			if b.Name() != ifname || b.Description() == "" || b.Resolution() != pkt.Nanosecond {
 				t.Errorf("IDB: name %q description %q resolution %v", b.Name(), b.Description(), b.Resolution())
 			}
 		case *pcapng.EnhancedPacket:
@@ -391,7 +392,7 @@ func TestCaptureBPFFilter(t *testing.T) {
 	if n := statLine(t, c.errText(), "received by filter"); n != len(want) {
 		t.Errorf("kernel counted %d packets through the filter, want %d", n, len(want))
 	}
-	if f := convert.FindOption(ifaces[0].Options, 11); string(f) != "\x00udp" {
+	if f := pkt.FindOption(ifaces[0].Options, 11); string(f) != "\x00udp" {
 		t.Errorf("if_filter %q, want the expression", f)
 	}
 	for _, c := range []struct {
@@ -437,7 +438,7 @@ func TestCaptureRotation(t *testing.T) {
 	cw.stop(t, unix.SIGTERM)
 
 	// -C alone: size.pcap, size.pcap1, ...; concatenated they hold everything.
-	var all []*convert.Packet
+	var all []*pkt.Packet
 	files := 0
 	for i := 0; ; i++ {
 		name := size
@@ -734,4 +735,40 @@ func canForceRcvbuf(t *testing.T, size int) bool {
 		t.Log("SO_RCVBUFFORCE refused here: every recvmsg capture is capped by rmem_max")
 	}
 	return ok
+}
+
+// TestCaptureSummaryLines checks the lines capture prints without -w, on
+// the interface and on "any", where each line names the real interface:
+// the interface index, direction and protocol come with each packet.
+func TestCaptureSummaryLines(t *testing.T) {
+	p := newVethPair(t)
+	const n = 5
+	dev := startIn(t, p.b, pcaptoolBin, "capture", "-i", p.vb, "--immediate", "-c", strconv.Itoa(n))
+	anyc := startIn(t, p.b, pcaptoolBin, "capture", "-i", "any", "--immediate", "-c", strconv.Itoa(n), "ether", "proto", "0x88b5")
+	dev.waitListening(t)
+	anyc.waitListening(t)
+	sent := goSender(t, p.a, p.va, n)
+	for _, b := range []*bg{dev, anyc} {
+		select {
+		case <-b.done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v did not stop after %d packets: %s", b.cmd.Args, n, b.errText())
+		}
+		outMu <- struct{}{}
+		lines := strings.Split(strings.TrimSpace(b.stdout.String()), "\n")
+		<-outMu
+		if len(lines) != n {
+			t.Fatalf("%v printed %d lines, want %d: %q", b.cmd.Args, len(lines), n, lines)
+		}
+		for i, l := range lines {
+			// Broadcast frames: the kernel classifies them as "B".
+			want := fmt.Sprintf(" %s B   ethertype 0x88b5, length %d", p.vb, len(sent[i]))
+			if b == anyc { // a 20-byte LINUX_SLL2 header instead of Ethernet's 14
+				want = fmt.Sprintf(" %s B   ethertype 0x88b5, length %d", p.vb, len(sent[i])-14+20)
+			}
+			if !strings.HasSuffix(l, want) {
+				t.Errorf("line %d %q, want it to end with %q", i, l, want)
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() {
@@ -32,7 +33,7 @@ compiled as for reading a capture file. Host names are resolved from
 				return withExitCode(exitFailure, err)
 			}
 			expr := strings.Join(args, " ")
-			prog, err := filter.CompileOptions(expr, t, filter.Options{Snaplen: snaplen, NoResolve: noResolve})
+			prog, err := filter.CompileOptions(expr, t, filter.Options{SnapLen: snaplen, NoResolve: noResolve})
 			if err != nil {
 				var se *filter.SyntaxError
 				if ok := asSyntaxError(err, &se); ok {
@@ -57,7 +58,7 @@ compiled as for reading a capture file. Host names are resolved from
 	}
 	f := cmd.Flags()
 	f.StringVarP(&lt, "linktype", "y", "EN10MB", "link type to compile for (name or number)")
-	f.Uint32VarP(&snaplen, "snaplen", "s", filter.DefaultSnaplen, "value the program returns for matching packets")
+	f.Uint32VarP(&snaplen, "snaplen", "s", pkt.DefaultSnapLen, "value the program returns for matching packets")
 	f.CountVarP(&dump, "dump", "d", "-d prints mnemonics (default), -dd a C array, -ddd decimal numbers, as tcpdump")
 	f.BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve host names (a name is an error), for reproducible programs")
 	rootCmd.AddCommand(cmd)

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newConvertCmd()) }
@@ -70,7 +70,7 @@ func runConvert(inName, outName string, out *outputFlags, quiet bool) error {
 	}
 	defer w.Abort()
 	done := progress(quiet, "converting", in)
-	_, err = convert.Copy(w, in)
+	_, err = pkt.Copy(w, in)
 	done()
 	if err != nil {
 		return withExitCode(exitFailure, err)

@@ -10,9 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
 	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newEditCmd()) }
@@ -187,9 +189,11 @@ func (f *editFlags) options(ranges []string, dupWindowSet bool) (convert.EditOpt
 	o.SnapLen = f.snap
 	o.AdjustLength = f.adjust
 	for _, c := range f.chops {
-		if err := o.Chop.Add(c); err != nil {
+		off, n, err := parseChop(c)
+		if err != nil {
 			return o, err
 		}
+		o.Chop.Add(off, n)
 	}
 	if f.encap != "" {
 		lt, err := parseEncap(f.encap)
@@ -236,7 +240,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
-	in, err := openCapture(args[0])
+	in, err := openEditInput(args[0], &opts)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
@@ -251,7 +255,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		if _, err := filter.NewStreamFilterOptions(in, f.filter, fopts); err != nil {
 			return withExitCode(exitFailure, filterError(err))
 		}
-		opts.Filter = func(r convert.Reader) (convert.Reader, error) {
+		opts.Filter = func(r pkt.Reader) (pkt.Reader, error) {
 			return filter.NewStreamFilterOptions(r, f.filter, fopts)
 		}
 	}
@@ -275,6 +279,25 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 	return nil
 }
 
+// openEditInput opens the input; with -A and no option that counts
+// packets from the start of the file, by seeking to the start time
+// (capfile.OpenFrom), which also lets the window stop at -B.
+func openEditInput(name string, opts *convert.EditOptions) (*capfile.Reader, error) {
+	if opts.Start.IsZero() || len(opts.Ranges) > 0 || opts.Keep || len(opts.Comments) > 0 {
+		return openCapture(name)
+	}
+	ropts, err := readerOptions()
+	if err != nil {
+		return nil, err
+	}
+	in, res, err := capfile.OpenFrom(name, opts.Start, capfile.SeekOptions{ReaderOptions: ropts})
+	if err != nil {
+		return nil, err
+	}
+	opts.Ordered = res.Seeked
+	return in, nil
+}
+
 // filterError adds the caret line under a syntax error's position.
 func filterError(err error) error {
 	var se *filter.SyntaxError
@@ -286,14 +309,28 @@ func filterError(err error) error {
 
 // copyTo writes r to the named output through capfile: a temporary file
 // renamed into place only when everything succeeded.
-func copyTo(r convert.Reader, name string, out *outputFlags) error {
+func copyTo(r pkt.Reader, name string, out *outputFlags) error {
 	w, err := out.create(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
-	if _, err := convert.Copy(w, r); err != nil {
+	if _, err := pkt.Copy(w, r); err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	return closeOutput(w)
+}
+
+// parseChop parses editcap's -C argument, "[offset:]length".
+func parseChop(arg string) (off, n int, err error) {
+	offStr, lenStr, hasOff := strings.Cut(arg, ":")
+	if !hasOff {
+		lenStr, offStr = offStr, "0"
+	}
+	off, err1 := strconv.Atoi(strings.TrimSpace(offStr))
+	n, err2 := strconv.Atoi(strings.TrimSpace(lenStr))
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("-C %q: want a length or offset:length", arg)
+	}
+	return off, n, nil
 }

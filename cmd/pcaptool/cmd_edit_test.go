@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -34,9 +34,9 @@ func writeGenerated(t testing.TB, name string, cfg synth.Config, dupEvery int) s
 	if err := w.AddInterface(g.Interfaces()[0]); err != nil {
 		t.Fatal(err)
 	}
-	var prev *convert.Packet
+	var prev *pkt.Packet
 	n := 0
-	for p, err := range convert.All(g) {
+	for p, err := range pkt.All(g) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -549,5 +549,30 @@ func TestEditFailureLeavesNoOutput(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+func TestParseChop(t *testing.T) {
+	tests := []struct {
+		arg    string
+		off, n int
+		bad    bool
+	}{
+		{"3", 0, 3, false},
+		{"-3", 0, -3, false},
+		{"2:3", 2, 3, false},
+		{"-2:-3", -2, -3, false},
+		{" 4 : 5 ", 4, 5, false},
+		{"x:1", 0, 0, true},
+		{"1:", 0, 0, true},
+		{"", 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arg, func(t *testing.T) {
+			off, n, err := parseChop(tt.arg)
+			if (err != nil) != tt.bad || off != tt.off || n != tt.n {
+				t.Errorf("parseChop(%q) = %d, %d, %v", tt.arg, off, n, err)
+			}
+		})
 	}
 }

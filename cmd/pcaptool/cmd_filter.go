@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/filter"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func asSyntaxError(err error, se **filter.SyntaxError) bool { return errors.As(err, se) }
@@ -59,7 +59,7 @@ packet matched.`,
 				return withExitCode(exitFailure, err)
 			}
 			done := progress(quiet, "filtering", r)
-			_, err = convert.Copy(w, sf)
+			_, err = pkt.Copy(w, sf)
 			done()
 			if err != nil {
 				w.Abort()

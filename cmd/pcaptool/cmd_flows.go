@@ -74,6 +74,8 @@ func runFlows(stdout io.Writer, name string, asJSON bool, export string, cfg flo
 		if exp, err = flows.NewExporter(export); err != nil {
 			return withExitCode(exitFailure, err)
 		}
+		exp.Group = &outputs
+		defer exp.Abort() // a failed run leaves no partial stream files
 		cfg.Streams = exp
 	}
 	if !asJSON {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -47,7 +47,7 @@ The same --seed always gives the same file.`,
 				return withExitCode(exitFailure, err)
 			}
 			defer w.Abort()
-			if _, err := convert.Copy(w, synth.New(cfg)); err != nil {
+			if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
 				return withExitCode(exitFailure, err)
 			}
 			return closeOutput(w)

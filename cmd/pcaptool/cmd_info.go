@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/inspect"
+	"github.com/pcaptool/pcaptool/internal/parallel"
 )
 
 func init() { rootCmd.AddCommand(newInfoCmd()) }
@@ -18,6 +20,7 @@ func newInfoCmd() *cobra.Command {
 		asJSON bool
 		quiet  bool
 		hashes []string
+		jobs   int
 	)
 	cmd := &cobra.Command{
 		Use:   "info [--json] [--hash sha256|sha1|md5 ...] FILE...",
@@ -43,47 +46,64 @@ printed), else 0.`,
 					return withExitCode(exitFailure, fmt.Errorf("--hash %q: want sha256, sha1 or md5", h))
 				}
 			}
-			return runInfo(args, asJSON, quiet, hashes)
+			return runInfo(args, asJSON, quiet, hashes, jobs)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per file")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+	cmd.Flags().IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "read up to `N` files at once (output stays in argument order)")
 	cmd.Flags().StringSliceVar(&hashes, "hash", nil, "also compute these digests of each file: sha256, sha1, md5 (repeatable)")
 	cmd.RegisterFlagCompletionFunc("hash", fixedCompletions(inspect.HashAlgorithms...))
 	return cmd
 }
 
-func runInfo(names []string, asJSON, quiet bool, hashes []string) error {
+func runInfo(names []string, asJSON, quiet bool, hashes []string, jobs int) error {
 	limits, err := readerOptions()
 	if err != nil {
 		return err
 	}
+	if jobs < 1 {
+		return withExitCode(exitFailure, fmt.Errorf("-j %d: want at least 1", jobs))
+	}
+	// One progress bar makes sense for one file at a time only.
+	quiet = quiet || (jobs > 1 && len(names) > 1)
+	type result struct {
+		s   *inspect.Summary
+		err error
+	}
 	failed := 0
 	enc := json.NewEncoder(os.Stdout)
-	for i, name := range names {
+	err = parallel.Ordered(len(names), jobs, func(i int) result {
+		name := names[i]
 		counted := newCountedFile(name)
 		done := progress(quiet, "reading "+filepath.Base(name), counted)
 		s, err := inspect.Summarize(name, inspect.Options{Hashes: hashes, MaxPacketSize: limits.MaxPacketSize, Progress: &counted.read})
 		done()
-		if err != nil {
+		return result{s, err}
+	}, func(i int, r result) error {
+		if r.err != nil {
 			failed++
-			fmt.Fprintln(os.Stderr, "pcaptool:", err)
-			if s == nil {
-				continue
+			fmt.Fprintln(os.Stderr, "pcaptool:", r.err)
+			if r.s == nil {
+				return nil
 			}
 		}
 		if asJSON {
-			if err := enc.Encode(s); err != nil {
+			if err := enc.Encode(r.s); err != nil {
 				return withExitCode(exitFailure, err)
 			}
-			continue
+			return nil
 		}
 		if i > 0 {
 			fmt.Println()
 		}
-		if err := s.WriteText(os.Stdout); err != nil {
+		if err := r.s.WriteText(os.Stdout); err != nil {
 			return withExitCode(exitFailure, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if failed > 0 {
 		return withExitCode(exitFailure, nil)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newMergeCmd()) }
@@ -84,7 +85,7 @@ func runMerge(names []string, output string, opts convert.MergeOptions, snap int
 		return withExitCode(exitFailure, err)
 	}
 	defer closeInputs(ins)
-	srcs := make([]convert.Reader, len(ins))
+	srcs := make([]pkt.Reader, len(ins))
 	for i, r := range ins {
 		srcs[i] = r
 	}
@@ -95,7 +96,7 @@ func runMerge(names []string, output string, opts convert.MergeOptions, snap int
 		}
 		return err
 	}
-	var r convert.Reader = convert.NewMerge(srcs, opts)
+	var r pkt.Reader = convert.NewMerge(srcs, opts)
 	if snap > 0 {
 		r = convert.NewSnap(r, snap, false)
 	}

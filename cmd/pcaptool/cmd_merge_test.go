@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -26,7 +26,7 @@ func writeSynth(t testing.TB, name string, cfg synth.Config) string {
 		t.Fatal(err)
 	}
 	defer w.Abort()
-	if _, err := convert.Copy(w, synth.New(cfg)); err != nil {
+	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -115,7 +115,7 @@ func TestMergeAgainstMergecap(t *testing.T) {
 	testenv.RequireTool(t, "mergecap")
 	dir := t.TempDir()
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	genA := writeSynth(t, filepath.Join(dir, "a.pcap"), synth.Config{Packets: 400, Seed: 1, Resolution: convert.Microsecond, MeanGap: time.Millisecond})
+	genA := writeSynth(t, filepath.Join(dir, "a.pcap"), synth.Config{Packets: 400, Seed: 1, Resolution: pkt.Microsecond, MeanGap: time.Millisecond})
 	genB := writeSynth(t, filepath.Join(dir, "b.pcapng"), synth.Config{Packets: 300, Seed: 2, Start: start.Add(50 * time.Millisecond), MeanGap: time.Millisecond})
 	genC := writeSynth(t, filepath.Join(dir, "c.pcapng"), synth.Config{Packets: 300, Seed: 3, Start: start.Add(30 * time.Millisecond), MeanGap: 2 * time.Millisecond})
 	genD := writeSynth(t, filepath.Join(dir, "d.pcapng"), synth.Config{Packets: 50, Seed: 4, SnapLen: 128, MeanGap: 5 * time.Millisecond})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -32,7 +33,7 @@ func synthPcap(t *testing.T, n int) string {
 		if err == io.EOF {
 			break
 		}
-		if err := w.WritePacket(p.Timestamp, p.Length, p.Data); err != nil {
+		if err := w.WritePacket(&pkt.Packet{Timestamp: p.Timestamp, Length: p.Length, Data: p.Data}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newSortCmd()) }
@@ -54,10 +56,12 @@ func runSort(inName, outName string, opts convert.SortOptions, out *outputFlags,
 	rewindable := false
 	// A failed streaming pass is retried from the start, which needs an
 	// input that can be read twice and an output that can be discarded.
-	if inName != "-" && outName != "-" {
-		if st, err := os.Stat(inName); err == nil && st.Mode().IsRegular() {
-			rewindable = true
-		}
+	// A device, FIFO or standard output has received the first pass's
+	// bytes by then, so only a regular destination qualifies.
+	if inName != "-" {
+		st, err := os.Stat(inName)
+		kind, kerr := outfile.Inspect(outName)
+		rewindable = err == nil && st.Mode().IsRegular() && kerr == nil && kind == outfile.Regular
 	}
 	if rewindable {
 		opts.Streaming = true
@@ -89,7 +93,7 @@ func sortOnce(inName, outName string, opts convert.SortOptions, out *outputFlags
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
-	if _, err := convert.Copy(w, s); err != nil {
+	if _, err := pkt.Copy(w, s); err != nil {
 		if errors.Is(err, convert.ErrSortWindow) {
 			return err
 		}

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -118,10 +118,10 @@ func TestSortAgainstReordercap(t *testing.T) {
 	files := []string{
 		writeSynth(t, filepath.Join(dir, "shuffled.pcapng"), synth.Config{Packets: 3000, Seed: 11, Disorder: 30}),
 		writeSynth(t, filepath.Join(dir, "shuffled-wide.pcap"), synth.Config{Packets: 3000, Seed: 12, Disorder: 30,
-			DisorderWindow: 50 * time.Millisecond, Resolution: convert.Microsecond}),
+			DisorderWindow: 50 * time.Millisecond, Resolution: pkt.Microsecond}),
 		// Gaps of 300 ns in a microsecond file: many equal timestamps.
 		writeSynth(t, filepath.Join(dir, "ties.pcap"), synth.Config{Packets: 3000, Seed: 13, Disorder: 30,
-			MeanGap: 300 * time.Nanosecond, DisorderWindow: 20 * time.Microsecond, Resolution: convert.Microsecond}),
+			MeanGap: 300 * time.Nanosecond, DisorderWindow: 20 * time.Microsecond, Resolution: pkt.Microsecond}),
 	}
 	generated := len(files)
 	for i, f := range testenv.CorpusFiles(t, "tcpdump") {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 func init() { rootCmd.AddCommand(newSplitCmd()) }
@@ -119,7 +120,7 @@ after the edits (see its help).`,
 }
 
 // runSplit writes src into pieces named after outName.
-func runSplit(src convert.Reader, in *capfile.Reader, outName string, out *outputFlags, split *splitFlags) error {
+func runSplit(src pkt.Reader, in *capfile.Reader, outName string, out *outputFlags, split *splitFlags) error {
 	sopts, err := split.options()
 	if err != nil {
 		return withExitCode(exitFailure, err)
@@ -147,8 +148,8 @@ func runSplit(src convert.Reader, in *capfile.Reader, outName string, out *outpu
 		wopts.Compression = capfile.CompressionNone
 	}
 	if wopts.Format == capfile.Pcap {
-		sopts.Size = func(p *convert.Packet) int64 { return 16 + int64(len(p.Data)) }
-		sopts.Overhead = func([]convert.Interface) int64 { return 24 }
+		sopts.Size = func(p *pkt.Packet) int64 { return 16 + int64(len(p.Data)) }
+		sopts.Overhead = func([]pkt.Interface) int64 { return 24 }
 	} else {
 		sopts.Size = pcapngPacketSize
 		sopts.Overhead = pcapngOverhead
@@ -163,7 +164,7 @@ func runSplit(src convert.Reader, in *capfile.Reader, outName string, out *outpu
 func pad4(n int64) int64 { return (n + 3) &^ 3 }
 
 // pcapngPacketSize is the size of the Enhanced Packet Block holding p.
-func pcapngPacketSize(p *convert.Packet) int64 {
+func pcapngPacketSize(p *pkt.Packet) int64 {
 	n := 28 + pad4(int64(len(p.Data))) + 4
 	if len(p.Options) > 0 {
 		for _, o := range p.Options {
@@ -176,7 +177,7 @@ func pcapngPacketSize(p *convert.Packet) int64 {
 
 // pcapngOverhead bounds the section header and interface blocks: a
 // section header with a few short options, and each interface block.
-func pcapngOverhead(ifaces []convert.Interface) int64 {
+func pcapngOverhead(ifaces []pkt.Interface) int64 {
 	n := int64(256)
 	for _, ifc := range ifaces {
 		n += 20 + 4 + 8 + 12 + 4 // block, if_tsresol, if_tsoffset, if_fcslen, end of options
@@ -195,7 +196,7 @@ type fileSink struct {
 
 // pieceName inserts _NNNNN[_YYYYmmddHHMMSS] before the extension of base,
 // keeping a compression extension last.
-func pieceName(base string, index int, first *convert.Packet) string {
+func pieceName(base string, index int, first *pkt.Packet) string {
 	dir, file := filepath.Split(base)
 	prefix, suffix := file, ""
 	if i := strings.LastIndexByte(file, '.'); i >= 0 {
@@ -216,7 +217,7 @@ func pieceName(base string, index int, first *convert.Packet) string {
 	return dir + name + suffix
 }
 
-func (s *fileSink) Open(index int, first *convert.Packet) (convert.Writer, error) {
+func (s *fileSink) Open(index int, first *pkt.Packet) (pkt.Writer, error) {
 	name := s.base
 	if first != nil {
 		name = pieceName(s.base, index, first)
@@ -224,7 +225,7 @@ func (s *fileSink) Open(index int, first *convert.Packet) (convert.Writer, error
 	return capfile.Create(name, s.opts)
 }
 
-func (s *fileSink) Close(w convert.Writer, err error) error {
+func (s *fileSink) Close(w pkt.Writer, err error) error {
 	cw := w.(*capfile.Writer)
 	if err != nil {
 		cw.Abort()

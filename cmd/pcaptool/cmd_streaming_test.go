@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // Sizes for TestStreamingBoundedMemory: the input is several times the
@@ -117,7 +117,7 @@ func checkOrdered(t *testing.T, name string, want int64, sorted bool) {
 	defer r.Close()
 	var n int64
 	var prev time.Time
-	for p, err := range convert.All(r) {
+	for p, err := range pkt.All(r) {
 		if err != nil {
 			t.Fatalf("%s: packet %d: %v", name, n, err)
 		}

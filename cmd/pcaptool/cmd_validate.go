@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcaptool/pcaptool/internal/parallel"
 	"github.com/pcaptool/pcaptool/validate"
 )
 
@@ -20,6 +22,7 @@ func newValidateCmd() *cobra.Command {
 		format      string
 		strict      bool
 		maxFindings int
+		jobs        int
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [--format text|json|github] [--strict] FILE...",
@@ -58,28 +61,39 @@ included), 2 when a file cannot be opened or read, or on bad usage.`,
 			default:
 				return withExitCode(exitFailure, fmt.Errorf("--format %q: want text, json or github", format))
 			}
-			return runValidate(os.Stdout, args, format, validate.Options{Strict: strict, MaxFindings: maxFindings, MaxBlockSize: maxPacketSize})
+			if jobs < 1 {
+				return withExitCode(exitFailure, fmt.Errorf("-j %d: want at least 1", jobs))
+			}
+			return runValidate(os.Stdout, args, format, jobs, validate.Options{Strict: strict, MaxFindings: maxFindings, MaxBlockSize: maxPacketSize})
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "same as --format json")
 	f.StringVar(&format, "format", "text", "output format: text, json or github")
 	f.BoolVar(&strict, "strict", false, "also check time order, link types, duplicate packets and block types")
+	f.IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "check up to `N` files at once (output stays in argument order)")
 	f.IntVar(&maxFindings, "max-findings", 1000, "list at most this many findings per file (all are counted)")
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletions("text", "json", "github"))
 	return cmd
 }
 
-func runValidate(w io.Writer, names []string, format string, opts validate.Options) error {
+func runValidate(w io.Writer, names []string, format string, jobs int, opts validate.Options) error {
 	findings, failed := false, false
 	enc := json.NewEncoder(w)
-	for _, name := range names {
-		rep, err := validate.File(name, opts)
-		if err != nil {
+	type result struct {
+		rep *validate.Report
+		err error
+	}
+	err := parallel.Ordered(len(names), jobs, func(i int) result {
+		rep, err := validate.File(names[i], opts)
+		return result{rep, err}
+	}, func(i int, r result) error {
+		name, rep := names[i], r.rep
+		if r.err != nil {
 			failed = true
-			fmt.Fprintln(os.Stderr, "pcaptool:", err)
+			fmt.Fprintln(os.Stderr, "pcaptool:", r.err)
 			if rep == nil {
-				continue
+				return nil
 			}
 		}
 		if !rep.Clean() {
@@ -111,6 +125,10 @@ func runValidate(w io.Writer, names []string, format string, opts validate.Optio
 			}
 			fmt.Fprintf(w, "%s: %s, %d blocks, %d packets: %s\n", name, rep.Format, rep.Blocks, rep.Packets, verdict)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	switch {
 	case failed:

@@ -55,7 +55,8 @@ func TestValidateAndRepairCommands(t *testing.T) {
 	if r := runTool(t, nil, "validate", good); r.code != 0 || !strings.Contains(r.stdout, ": ok") {
 		t.Fatalf("clean file: exit %d\n%s", r.code, r.stdout)
 	}
-	// Damage record 3's captured length.
+	// Damage record 3's captured length: record 4 starting where record
+	// 3's original length ends restores it.
 	b, _ := os.ReadFile(good)
 	off := 24
 	for range 3 {
@@ -92,7 +93,7 @@ func TestValidateAndRepairCommands(t *testing.T) {
 
 	fixed := filepath.Join(t.TempDir(), "fixed.pcap")
 	r = runTool(t, nil, "repair", bad, fixed)
-	if r.code != exitFindings || !strings.Contains(r.stderr, "kept 19 packets") {
+	if r.code != exitFindings || !strings.Contains(r.stderr, "kept 20 packets") {
 		t.Fatalf("repair: exit %d\n%s", r.code, r.stderr)
 	}
 	if r := runTool(t, nil, "validate", "--strict", fixed); r.code != 0 {

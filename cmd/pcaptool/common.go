@@ -13,8 +13,13 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/convert"
+	"github.com/pcaptool/pcaptool/outfile"
+	"github.com/pcaptool/pcaptool/pkt"
 )
+
+// outputs holds every output file not yet committed, for the signal
+// handler to discard.
+var outputs outfile.Group
 
 // interrupting is set once the signal handler has begun discarding the
 // output and is about to exit with exitInterrupted.
@@ -37,7 +42,7 @@ func init() {
 			// error; run must then wait for this exit, not report that.
 			interrupting.Store(true)
 			// Tools never leave half-written output behind.
-			capfile.AbortAll()
+			outputs.AbortAll()
 			fmt.Fprintf(os.Stderr, "pcaptool: %v: stopped, no output written\n", sig)
 			os.Exit(exitInterrupted)
 		}()
@@ -68,14 +73,14 @@ func fixedCompletions(values ...string) func(*cobra.Command, []string, string) (
 }
 
 // parseResolution turns --ts text into a resolution; "" gives 0 (keep).
-func parseResolution(s string) (convert.Resolution, error) {
+func parseResolution(s string) (pkt.Resolution, error) {
 	switch s {
 	case "":
 		return 0, nil
 	case "nsec", "ns", "nano", "nanosecond", "nanoseconds":
-		return convert.Nanosecond, nil
+		return pkt.Nanosecond, nil
 	case "usec", "us", "micro", "microsecond", "microseconds":
-		return convert.Microsecond, nil
+		return pkt.Microsecond, nil
 	}
 	return 0, fmt.Errorf("--ts %q: want nsec or usec", s)
 }
@@ -94,6 +99,7 @@ func (o *outputFlags) writerOptions() (capfile.WriterOptions, error) {
 		return opts, withExitCode(exitFailure, err)
 	}
 	opts.Section.UserAppl = "pcaptool"
+	opts.Group = &outputs
 	return opts, nil
 }
 

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // TestMaxPacketSizeFlag checks that --max-packet-size bounds what every
@@ -30,15 +30,15 @@ func TestMaxPacketSizeFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nw.AddInterface(convert.Interface{LinkType: linktype.Ethernet, Resolution: convert.Microsecond, FCSLen: -1}); err != nil {
+	if err := nw.AddInterface(pkt.Interface{LinkType: linktype.Ethernet, Resolution: pkt.Microsecond, FCSLen: -1}); err != nil {
 		t.Fatal(err)
 	}
 	for i, size := range []int{100, 3000} {
 		data := make([]byte, size)
-		if err := pw.WritePacket(ts.Add(time.Duration(i)*time.Second), size, data); err != nil {
+		if err := pw.WritePacket(&pkt.Packet{Timestamp: ts.Add(time.Duration(i) * time.Second), Length: size, Data: data}); err != nil {
 			t.Fatal(err)
 		}
-		if err := nw.WritePacket(&convert.Packet{Timestamp: ts.Add(time.Duration(i) * time.Second), Length: size, Data: data}); err != nil {
+		if err := nw.WritePacket(&pkt.Packet{Timestamp: ts.Add(time.Duration(i) * time.Second), Length: size, Data: data}); err != nil {
 			t.Fatal(err)
 		}
 	}

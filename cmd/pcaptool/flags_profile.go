@@ -7,6 +7,8 @@ import (
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pcaptool/pcaptool/outfile"
 )
 
 // Hidden --cpuprofile and --memprofile flags profile any command as it runs
@@ -25,19 +27,19 @@ func init() {
 	pf.MarkHidden("cpuprofile")
 	pf.MarkHidden("memprofile")
 
-	var cpuOut *os.File
+	var cpuOut *outfile.File
 	cobra.OnInitialize(func() {
 		if cpuFile == "" || cpuOut != nil {
 			return
 		}
-		f, err := os.Create(cpuFile)
+		f, err := outfile.Create(cpuFile, outfile.Options{Group: &outputs})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "pcaptool: --cpuprofile:", err)
 			return
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
 			fmt.Fprintln(os.Stderr, "pcaptool: --cpuprofile:", err)
-			f.Close()
+			f.Abort()
 			return
 		}
 		cpuOut = f
@@ -59,14 +61,14 @@ func init() {
 }
 
 func writeAllocProfile(name string) error {
-	f, err := os.Create(name)
+	f, err := outfile.Create(name, outfile.Options{Group: &outputs})
 	if err != nil {
 		return err
 	}
 	runtime.GC() // up-to-date statistics
-	err = pprof.Lookup("allocs").WriteTo(f, 0)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Abort()
+		return err
 	}
-	return err
+	return f.Close()
 }

@@ -3,17 +3,17 @@
 package testcap
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"testing"
 
 	"github.com/pcaptool/pcaptool/pcap"
+	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // ReadPcap returns the header and every record of a pcap file, each with its
 // own copy of the data, failing the test on any error.
-func ReadPcap(t testing.TB, path string) (pcap.FileHeader, []pcap.Record) {
+func ReadPcap(t testing.TB, path string) (pcap.FileHeader, []pkt.Packet) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -24,7 +24,7 @@ func ReadPcap(t testing.TB, path string) (pcap.FileHeader, []pcap.Record) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	var recs []pcap.Record
+	var recs []pkt.Packet
 	for {
 		rec, err := r.ReadPacket()
 		if err == io.EOF {
@@ -33,8 +33,6 @@ func ReadPcap(t testing.TB, path string) (pcap.FileHeader, []pcap.Record) {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		c := *rec
-		c.Data = bytes.Clone(rec.Data)
-		recs = append(recs, c)
+		recs = append(recs, *rec.Clone())
 	}
 }
