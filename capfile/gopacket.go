@@ -3,6 +3,8 @@ package capfile
 import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
+
+	"github.com/pcaptool/pcaptool/internal/gopacketsrc"
 )
 
 // ZeroCopyReadPacketData implements gopacket.ZeroCopyPacketDataSource: data
@@ -14,21 +16,12 @@ func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		return nil, gopacket.CaptureInfo{}, err
 	}
 	r.lastInterface = p.Interface
-	return p.Data, gopacket.CaptureInfo{
-		Timestamp:      p.Timestamp,
-		CaptureLength:  len(p.Data),
-		Length:         p.Length,
-		InterfaceIndex: p.Interface,
-	}, nil
+	return p.Data, gopacketsrc.Info(p, p.Interface), nil
 }
 
 // ReadPacketData implements gopacket.PacketDataSource; data is a fresh copy.
 func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := r.ZeroCopyReadPacketData()
-	if err != nil {
-		return nil, ci, err
-	}
-	return append([]byte(nil), data...), ci, nil
+	return gopacketsrc.Copy(r.ZeroCopyReadPacketData())
 }
 
 // LinkType returns the first interface's link type in gopacket's

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pcaptool/pcaptool/filter"
+	"github.com/pcaptool/pcaptool/internal/gopacketsrc"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -167,20 +168,11 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	if err != nil {
 		return nil, gopacket.CaptureInfo{}, err
 	}
-	return p.Data, gopacket.CaptureInfo{
-		Timestamp:      p.Timestamp,
-		CaptureLength:  len(p.Data),
-		Length:         p.Length,
-		InterfaceIndex: int(p.Link.IfIndex),
-	}, nil
+	return p.Data, gopacketsrc.Info(p, int(p.Link.IfIndex)), nil
 }
 
 // ReadPacketData implements gopacket.PacketDataSource; data is a copy that
 // stays valid.
 func (h *Handle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := h.ZeroCopyReadPacketData()
-	if err != nil {
-		return nil, ci, err
-	}
-	return slices.Clone(data), ci, nil
+	return gopacketsrc.Copy(h.ZeroCopyReadPacketData())
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
+	"github.com/pcaptool/pcaptool/internal/gopacketsrc"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -330,21 +331,12 @@ func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	}
 	// A modified-format record names the kernel interface; gopacket has
 	// only the one index field for it.
-	return p.Data, gopacket.CaptureInfo{
-		Timestamp:      p.Timestamp,
-		CaptureLength:  len(p.Data),
-		Length:         p.Length,
-		InterfaceIndex: int(p.Link.IfIndex),
-	}, nil
+	return p.Data, gopacketsrc.Info(p, int(p.Link.IfIndex)), nil
 }
 
 // ReadPacketData implements gopacket.PacketDataSource; data is a fresh copy.
 func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := r.ZeroCopyReadPacketData()
-	if err != nil {
-		return nil, ci, err
-	}
-	return append([]byte(nil), data...), ci, nil
+	return gopacketsrc.Copy(r.ZeroCopyReadPacketData())
 }
 
 // IsTruncated reports whether err means the input ended in the middle of a

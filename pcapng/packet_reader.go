@@ -11,6 +11,7 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 
+	"github.com/pcaptool/pcaptool/internal/gopacketsrc"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -333,19 +334,10 @@ func (r *PacketReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, e
 	if err != nil {
 		return nil, gopacket.CaptureInfo{}, err
 	}
-	return p.Data, gopacket.CaptureInfo{
-		Timestamp:      p.Timestamp,
-		CaptureLength:  len(p.Data),
-		Length:         p.Length,
-		InterfaceIndex: p.Interface,
-	}, nil
+	return p.Data, gopacketsrc.Info(p, p.Interface), nil
 }
 
 // ReadPacketData implements gopacket.PacketDataSource; data is a fresh copy.
 func (r *PacketReader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := r.ZeroCopyReadPacketData()
-	if err != nil {
-		return nil, ci, err
-	}
-	return append([]byte(nil), data...), ci, nil
+	return gopacketsrc.Copy(r.ZeroCopyReadPacketData())
 }
