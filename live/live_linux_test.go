@@ -294,11 +294,10 @@ func TestAnyDevice(t *testing.T) {
 	}
 }
 
-// TestFilterAndDirection attaches a kernel filter that accepts only frames
-// whose sequence number is even and checks both what arrives and the kernel
-// counters; it also captures the sending side, where frames are outgoing.
-func TestFilterAndDirection(t *testing.T) {
-	e := newEnv(t)
+// evenSequenceFilter is a kernel filter that accepts only the test frames
+// whose sequence number (bytes 14..17) is even.
+func evenSequenceFilter(t *testing.T) []bpf.RawInstruction {
+	t.Helper()
 	prog, err := bpf.Assemble([]bpf.Instruction{
 		bpf.LoadAbsolute{Off: 12, Size: 2},
 		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: testEtherType, SkipTrue: 3},
@@ -310,6 +309,15 @@ func TestFilterAndDirection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return prog
+}
+
+// TestFilterAndDirection attaches a kernel filter that accepts only frames
+// whose sequence number is even and checks both what arrives and the kernel
+// counters; it also captures the sending side, where frames are outgoing.
+func TestFilterAndDirection(t *testing.T) {
+	e := newEnv(t)
+	prog := evenSequenceFilter(t)
 	for _, m := range methods {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg

@@ -16,7 +16,6 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
 	"github.com/pcaptool/pcaptool/capfile"
@@ -257,18 +256,7 @@ func TestSetBPF(t *testing.T) {
 			e := newEnv(t)
 			cfg := m.cfg
 			h := e.open(t, e.p.B, e.p.VethB, &cfg)
-			// Accept only frames whose sequence number (bytes 14..17) is even.
-			even, err := bpf.Assemble([]bpf.Instruction{
-				bpf.LoadAbsolute{Off: 12, Size: 2},
-				bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: testEtherType, SkipTrue: 3},
-				bpf.LoadAbsolute{Off: 17, Size: 1},
-				bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: 1, SkipTrue: 1},
-				bpf.RetConstant{Val: 262144},
-				bpf.RetConstant{Val: 0},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			even := evenSequenceFilter(t)
 			// Frames 0..9 reach the buffer unfiltered; the new filter then
 			// applies to them too.
 			e.sendFrames(t, 0, 10, 100)
