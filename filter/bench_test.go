@@ -43,7 +43,14 @@ func benchPackets(n int) [][]byte {
 const benchExpr = "tcp port 80 and (ip[6:2] & 0x1fff = 0) and not host 192.168.0.1"
 
 func BenchmarkMatch(b *testing.B) {
-	prog, err := Compile(benchExpr, linktype.Ethernet, pkt.DefaultSnapLen)
+	benchMatchers(b, benchExpr, false)
+}
+
+// benchMatchers measures the program of expr on the Ethernet bench packets
+// through our Matcher ("pcaptool"), x/net/bpf's VM and, when asked, the
+// instruction-at-a-time interpreter the Matcher replaced.
+func benchMatchers(b *testing.B, expr string, withInterpreter bool) {
+	prog, err := Compile(expr, linktype.Ethernet, pkt.DefaultSnapLen)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,6 +66,15 @@ func BenchmarkMatch(b *testing.B) {
 			m.Match(p, len(p))
 		}
 	})
+	if withInterpreter {
+		raw, _ := bpf.Assemble(prog)
+		b.Run("interpreter", func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				p := pkts[i&1023]
+				interpret(raw, p, len(p))
+			}
+		})
+	}
 	b.Run("x-net-bpf-vm", func(b *testing.B) {
 		vm, err := bpf.NewVM(prog)
 		if err != nil {
