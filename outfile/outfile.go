@@ -73,53 +73,56 @@ type File struct {
 
 // Inspect tells what kind of destination name is without opening it.
 func Inspect(name string) (Kind, error) {
+	kind, _, err := classify(name)
+	return kind, err
+}
+
+// classify tells how name is written, with its FileInfo when it exists.
+func classify(name string) (Kind, fs.FileInfo, error) {
 	if name == "-" {
-		return Stdout, nil
+		return Stdout, nil, nil
 	}
 	st, err := os.Stat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return Regular, nil
+		return Regular, nil, nil
 	case err != nil:
-		return 0, err
-	case st.Mode().IsRegular():
-		if direct, err := throughDescriptorLink(name); err != nil || direct {
-			return Special, err
-		}
-		return Regular, nil
+		return 0, nil, err
+	case !st.Mode().IsRegular():
+		return Special, st, nil
 	}
-	return Special, nil
+	// A regular file behind a descriptor link (stdout redirected to a
+	// file): the link names no path to rename onto, so it is written
+	// through the descriptor, as tcpdump -w /dev/stdout writes it.
+	direct, err := throughDescriptorLink(name)
+	if err != nil {
+		return 0, nil, err
+	}
+	if direct {
+		return Special, st, nil
+	}
+	return Regular, st, nil
 }
 
 // Create opens the destination name for writing, as the package comment
 // describes.
 func Create(name string, opts Options) (*File, error) {
-	if name == "-" {
+	kind, st, err := classify(name)
+	f := &File{name: name, group: opts.Group}
+	switch {
+	case err != nil:
+		return nil, err
+	case kind == Stdout:
 		return &File{name: name, kind: Stdout, file: os.Stdout}, nil
+	case kind == Special && st.IsDir():
+		return nil, &fs.PathError{Op: "create", Path: name, Err: errors.New("is a directory")}
+	case kind == Special && st.Mode().IsRegular():
+		return f.openDirect(os.O_WRONLY | os.O_TRUNC)
+	case kind == Special:
+		return f.openDirect(os.O_WRONLY)
 	}
 	if opts.Perm == 0 {
 		opts.Perm = 0o666
-	}
-	f := &File{name: name, group: opts.Group}
-	st, err := os.Stat(name)
-	switch {
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, err
-	case err == nil && !st.Mode().IsRegular():
-		if st.IsDir() {
-			return nil, &fs.PathError{Op: "create", Path: name, Err: errors.New("is a directory")}
-		}
-		return f.openDirect(os.O_WRONLY)
-	}
-	direct, err := throughDescriptorLink(name)
-	if err != nil {
-		return nil, err
-	}
-	if direct {
-		// A regular file behind a descriptor link (stdout redirected to a
-		// file): the link names no path to rename onto, so write it as
-		// tcpdump -w /dev/stdout does.
-		return f.openDirect(os.O_WRONLY | os.O_TRUNC)
 	}
 	if f.target, err = resolveLinks(name); err != nil {
 		return nil, err
