@@ -6,5 +6,14 @@ func init() {
 	conformanceSample = append(conformanceSample,
 		"arp-oobr.pcap",
 		"arp-too-long-tha.pcap",
+		"bgp-4byte-asn.pcap",
+		"bgp-addpath.pcap",
+		"bgp-evpn.pcap",
+		"bgp-large-community.pcap",
+		"bgp-lu-multiple-labels.pcap",
+		"bgp-shutdown-msg-variations.pcap",
+		"bgp_mp_reach_nlri-oobr.pcap",
+		"bgp_vpn_attrset.pcap",
+		"mpbgp-linklocal-nexthop.pcap",
 	)
 }
