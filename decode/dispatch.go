@@ -54,7 +54,9 @@ type protoPrinter func(p *Printer, b []byte, c *printContext) ([]byte, bool)
 
 // portPrinter is a printer for a TCP or UDP port, with its rank in
 // tcpdump's order of tests: when both ports have a printer, the lower rank
-// wins, as the earlier test in tcpdump's udp_print or tcp_print does.
+// wins, as the earlier test in tcpdump's udp_print or tcp_print does. By
+// convention the rank is the line of that test in tcpdump 4.99.3's
+// print-udp.c or print-tcp.c (RIP 605, BFD 683, PTP 719, ...).
 type portPrinter struct {
 	rank  int
 	print protoPrinter
