@@ -183,3 +183,29 @@ func (p *Printer) appendLinkPayload(b []byte, link []gopacket.Layer, next gopack
 	}
 	return p.printRegistered(b, f, &printContext{data: link[len(link)-1].LayerPayload(), length: rest})
 }
+
+// appendIPPacket appends the line of the IPv4 or IPv6 packet in data (by
+// its version), length bytes long on the wire, as tcpdump's ip_print and
+// ip6_print do for a packet inside another protocol (PIM register, GRE,
+// ...).
+func (p *Printer) appendIPPacket(b []byte, data []byte, length int) []byte {
+	first := layers.LayerTypeIPv4
+	if len(data) > 0 && data[0]>>4 == 6 {
+		first = layers.LayerTypeIPv6
+	}
+	saved := p.ttl
+	defer func() { p.ttl = saved }()
+	ls := gopacket.NewPacket(data, first, gopacket.NoCopy).Layers()
+	if len(ls) > 0 {
+		switch l := ls[0].(type) {
+		case *layers.IPv4:
+			return p.appendIPv4(b, l, ls[1:], length)
+		case *layers.IPv6:
+			return p.appendIPv6(b, l, ls[1:])
+		}
+	}
+	if first == layers.LayerTypeIPv6 {
+		return append(b, "IP6 [|ip6]"...)
+	}
+	return append(b, "IP [|ip]"...)
+}

@@ -19,5 +19,11 @@ func init() {
 		"bgp_mp_reach_nlri-oobr.pcap",
 		"bgp_vpn_attrset.pcap",
 		"mpbgp-linklocal-nexthop.pcap",
+		"PIM-DM_pruning.pcap",
+		"PIM_register_register-stop.pcap",
+		"PIMv2_bootstrap.pcap",
+		"PIMv2_hellos.pcap",
+		"pimv2-oobr-1.pcap",
+		"pimv2-oobr-2.pcap",
 	)
 }
