@@ -221,18 +221,19 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 			b = p.appendSLL2Prefix(b, sll2)
 		}
 	}
+	if out, ok := p.appendByEtherType(b, ls[:i], rest); ok {
+		return out, linkLen
+	}
 	if i == len(ls) {
-		return p.appendUnknownNetwork(b, ls, rest), linkLen
+		return p.appendUnknownNetwork(b, ls, rest, wireLen), linkLen
 	}
 	switch l := ls[i].(type) {
 	case *layers.IPv4:
 		b = p.appendIPv4(b, l, ls[i+1:], rest)
 	case *layers.IPv6:
 		b = p.appendIPv6(b, l, ls[i+1:])
-	case *layers.ARP:
-		b = appendARP(b, l, rest)
 	case *gopacket.DecodeFailure:
-		b = p.appendUnknownNetwork(b, ls[:i], rest)
+		b = p.appendUnknownNetwork(b, ls[:i], rest, wireLen)
 	default:
 		b = append(b, l.LayerType().String()...)
 		b = append(b, ", length "...)
@@ -287,19 +288,11 @@ func appendLeft(b []byte, s string, width int) []byte {
 
 // appendUnknownNetwork describes a packet whose network layer gopacket does
 // not decode, naming the EtherType when there is one.
-func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int) []byte {
-	var et layers.EthernetType
-	found := false
-	for _, l := range link {
-		switch l := l.(type) {
-		case *layers.Ethernet:
-			et, found = l.EthernetType, true
-		case *layers.Dot1Q:
-			et, found = l.Type, true
-		case *layers.LinuxSLL:
-			et, found = l.EthernetType, true
-		case *LinuxSLL2:
-			et, found = l.ProtocolType, true
+func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest, wireLen int) []byte {
+	et, found := linkEtherType(link)
+	if len(link) > 0 && found {
+		if eth, ok := link[0].(*layers.Ethernet); ok {
+			return p.appendUnknownEtherType(b, eth, et, link[len(link)-1].LayerPayload(), wireLen)
 		}
 	}
 	if found {
@@ -315,27 +308,6 @@ func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int
 func appendHex16(b []byte, v uint16) []byte {
 	const digits = "0123456789abcdef"
 	return append(b, digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15])
-}
-
-func appendARP(b []byte, a *layers.ARP, length int) []byte {
-	b = append(b, "ARP, "...)
-	switch {
-	case a.Operation == layers.ARPRequest && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
-		b = append(b, "Request who-has "...)
-		b = appendIP(b, a.DstProtAddress)
-		b = append(b, " tell "...)
-		b = appendIP(b, a.SourceProtAddress)
-	case a.Operation == layers.ARPReply && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
-		b = append(b, "Reply "...)
-		b = appendIP(b, a.SourceProtAddress)
-		b = append(b, " is-at "...)
-		b = append(b, net.HardwareAddr(a.SourceHwAddress).String()...)
-	default:
-		b = append(b, "opcode "...)
-		b = strconv.AppendInt(b, int64(a.Operation), 10)
-	}
-	b = append(b, ", length "...)
-	return strconv.AppendInt(b, int64(length), 10)
 }
 
 func appendIP(b []byte, ip []byte) []byte {
