@@ -676,78 +676,14 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 		b = append(b, ", urg "...)
 		b = strconv.AppendUint(b, uint64(t.Urgent), 10)
 	}
-	if len(t.Options) > 0 {
-		b = append(b, ", options ["...)
-		for i, o := range t.Options {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendTCPOption(b, o, rev, base)
+	if opts := t.Contents[min(20, len(t.Contents)):]; len(opts) > 0 {
+		var ok bool
+		if b, ok = appendTCPOptions(b, opts, tcpSegmentFlags{syn: t.SYN, ack: t.ACK}, rev, base); !ok {
+			return b
 		}
-		b = append(b, ']')
 	}
 	b = append(b, ", length "...)
 	return strconv.AppendInt(b, int64(length), 10)
-}
-
-func appendTCPOption(b []byte, o layers.TCPOption, rev bool, base seqBase) []byte {
-	d := o.OptionData
-	be := binary.BigEndian
-	switch o.OptionType {
-	case layers.TCPOptionKindEndList:
-		return append(b, "eol"...)
-	case layers.TCPOptionKindNop:
-		return append(b, "nop"...)
-	case layers.TCPOptionKindMSS:
-		b = append(b, "mss"...)
-		if len(d) == 2 {
-			b = append(b, ' ')
-			b = strconv.AppendUint(b, uint64(be.Uint16(d)), 10)
-		}
-		return b
-	case layers.TCPOptionKindWindowScale:
-		b = append(b, "wscale"...)
-		if len(d) == 1 {
-			b = append(b, ' ')
-			b = strconv.AppendUint(b, uint64(d[0]), 10)
-		}
-		return b
-	case layers.TCPOptionKindSACKPermitted:
-		return append(b, "sackOK"...)
-	case layers.TCPOptionKindSACK:
-		b = append(b, "sack "...)
-		b = strconv.AppendInt(b, int64(len(d)/8), 10)
-		b = append(b, ' ')
-		for i := 0; i+8 <= len(d); i += 8 {
-			s, e := be.Uint32(d[i:]), be.Uint32(d[i+4:])
-			if rev {
-				s, e = s-base.lo, e-base.lo
-			} else {
-				s, e = s-base.hi, e-base.hi
-			}
-			b = append(b, '{')
-			b = strconv.AppendUint(b, uint64(s), 10)
-			b = append(b, ':')
-			b = strconv.AppendUint(b, uint64(e), 10)
-			b = append(b, '}')
-		}
-		return b
-	case layers.TCPOptionKindTimestamps:
-		b = append(b, "TS"...)
-		if len(d) == 8 {
-			b = append(b, " val "...)
-			b = strconv.AppendUint(b, uint64(be.Uint32(d)), 10)
-			b = append(b, " ecr "...)
-			b = strconv.AppendUint(b, uint64(be.Uint32(d[4:])), 10)
-		}
-		return b
-	}
-	b = append(b, "unknown-"...)
-	b = strconv.AppendUint(b, uint64(o.OptionType), 10)
-	for _, c := range d {
-		b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-	}
-	return b
 }
 
 func appendUDPChecksum(b []byte, u *layers.UDP, l4len int, pseudo pseudoHeader) []byte {
