@@ -27,40 +27,6 @@ func linkEtherType(link []gopacket.Layer) (layers.EthernetType, bool) {
 	return et, found
 }
 
-// appendByEtherType appends tcpdump's line for the network protocols it
-// recognises by EtherType and this package prints from the raw bytes after
-// the link layers (rather than from gopacket's layers), reporting false for
-// the others. rest is the original length after the link-layer header.
-func (p *Printer) appendByEtherType(b []byte, link []gopacket.Layer, rest int) ([]byte, bool) {
-	if len(link) == 0 {
-		return b, false
-	}
-	et, ok := linkEtherType(link)
-	if !ok {
-		return b, false
-	}
-	payload := link[len(link)-1].LayerPayload()
-	switch et {
-	case layers.EthernetTypeARP, 0x8035:
-		out, ok := p.appendARPPacket(b, payload, rest)
-		if !ok {
-			out = p.appendDefault(out, payload)
-		}
-		return out, true
-	}
-	return b, false
-}
-
-// appendDefault appends what tcpdump's default printer adds for a payload
-// it does not dissect: a hex dump, unless the options ask for a dump of
-// the whole packet anyway.
-func (p *Printer) appendDefault(b, payload []byte) []byte {
-	if p.opts.Hex != HexNone {
-		return b
-	}
-	return AppendHex(b, payload)
-}
-
 // appendUnknownEtherType appends tcpdump's line for an Ethernet frame whose
 // EtherType it does not know: the addresses, the type and the frame's
 // length, then a hex dump of the payload.
@@ -69,11 +35,18 @@ func (p *Printer) appendUnknownEtherType(b []byte, eth *layers.Ethernet, et laye
 	b = append(b, " > "...)
 	b = append(b, eth.DstMAC.String()...)
 	b = append(b, ", ethertype "...)
-	b = append(b, etherTypeName(et, "Unknown")...)
+	if name, ok := etherTypeNames[uint16(et)]; ok {
+		b = append(b, name...)
+	} else {
+		b = append(b, "Unknown"...)
+	}
 	b = append(b, " (0x"...)
 	b = appendHex16(b, uint16(et))
 	b = append(b, "), length "...)
 	b = strconv.AppendInt(b, int64(wireLen), 10)
 	b = append(b, ": "...)
-	return p.appendDefault(b, payload)
+	if p.opts.Hex != HexNone {
+		return b // the dump the options ask for shows the payload
+	}
+	return appendDefault(b, payload)
 }

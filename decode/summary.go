@@ -78,6 +78,9 @@ type Printer struct {
 	// ifNames caches the local names of LINUX_SLL2 interface indexes.
 	ifNames map[uint32]string
 	frame   int
+	// ttl is the IPv4 TTL or IPv6 hop limit of the packet being printed,
+	// for protocol printers (printContext.ttl).
+	ttl uint8
 }
 
 type seqKey struct {
@@ -221,7 +224,11 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 			b = p.appendSLL2Prefix(b, sll2)
 		}
 	}
-	if out, ok := p.appendByEtherType(b, ls[:i], rest); ok {
+	var next gopacket.Layer
+	if i < len(ls) {
+		next = ls[i]
+	}
+	if out, ok := p.appendLinkPayload(b, ls[:i], next, rest); ok {
 		return out, linkLen
 	}
 	if i == len(ls) {
@@ -416,6 +423,7 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, a
 		return strconv.AppendUint(b, uint64(ip.Protocol), 10)
 	}
 	pseudo := ipv4Pseudo(ip)
+	p.ttl = ip.TTL
 	return p.appendTransport(b, src, dst, ip.Protocol, l4len, ip.Payload, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0, "")
 }
 
@@ -478,7 +486,12 @@ done:
 	}
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
 	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
-	return p.appendTransport(b, src, dst, proto, l4len, nil, next[i:], ipv6Pseudo(ip), fragmented, ext)
+	l4data := ip.Payload
+	if i > 0 {
+		l4data = next[i-1].LayerPayload()
+	}
+	p.ttl = ip.HopLimit
+	return p.appendTransport(b, src, dst, proto, l4len, l4data, next[i:], ipv6Pseudo(ip), fragmented, ext)
 }
 
 // appendTransport appends "src.port > dst.port: ..." for TCP and UDP and
@@ -509,6 +522,13 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 				return out
 			}
 		}
+		if f, ok := portLookup(udpPortPrinters, uint16(l.SrcPort), uint16(l.DstPort)); ok && !fragmented && int(l.Length) >= 8 {
+			c := &printContext{data: l.Payload[:min(len(l.Payload), int(l.Length)-8)], length: int(l.Length) - 8,
+				src: src, dst: dst, sport: uint16(l.SrcPort), dport: uint16(l.DstPort), ttl: p.ttl}
+			if out, ok := p.printRegistered(b, f, c); ok {
+				return out
+			}
+		}
 		b = append(b, "UDP, length "...)
 		return strconv.AppendInt(b, int64(l.Length)-8, 10)
 	}
@@ -517,6 +537,12 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	b = dst.AppendTo(b)
 	b = append(b, ": "...)
 	b = append(b, ext...)
+	if f := ipProtoPrinters[uint8(proto)]; f != nil {
+		c := &printContext{data: l4data[:min(len(l4data), max(l4len, 0))], length: l4len, src: src, dst: dst, ttl: p.ttl}
+		if out, ok := p.printRegistered(b, f, c); ok {
+			return out
+		}
+	}
 	switch l := l.(type) {
 	case *layers.IPSecESP:
 		b = append(b, "ESP(spi=0x"...)
@@ -683,7 +709,15 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 		}
 	}
 	b = append(b, ", length "...)
-	return strconv.AppendInt(b, int64(length), 10)
+	b = strconv.AppendInt(b, int64(length), 10)
+	if length > 0 && !fragmented {
+		if f, ok := portLookup(tcpPortPrinters, uint16(t.SrcPort), uint16(t.DstPort)); ok {
+			c := &printContext{data: t.Payload[:min(len(t.Payload), length)], length: length,
+				src: src, dst: dst, sport: uint16(t.SrcPort), dport: uint16(t.DstPort), ttl: p.ttl}
+			b, _ = p.printRegistered(b, f, c)
+		}
+	}
+	return b
 }
 
 func appendUDPChecksum(b []byte, u *layers.UDP, l4len int, pseudo pseudoHeader) []byte {
