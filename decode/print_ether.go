@@ -50,3 +50,29 @@ func (p *Printer) appendUnknownEtherType(b []byte, eth *layers.Ethernet, et laye
 	}
 	return appendDefault(b, payload)
 }
+
+// link8023 returns the length field of an 802.3 frame whose last link-layer
+// header is link's (Ethernet or an 802.1Q tag whose type field is a
+// length), which tcpdump takes for the frame's length rather than its
+// padded size, and the LLC header that follows, which gopacket leaves
+// undecoded after an 802.1Q tag.
+func link8023(link []gopacket.Layer, next gopacket.Layer) (int, gopacket.Layer, bool) {
+	if len(link) == 0 {
+		return 0, nil, false
+	}
+	switch l := link[len(link)-1].(type) {
+	case *layers.Ethernet:
+		if l.Length > 0 {
+			return int(l.Length), next, true
+		}
+	case *layers.Dot1Q:
+		if l.Type < 0x600 {
+			llc := &layers.LLC{}
+			if llc.DecodeFromBytes(l.Payload[:min(len(l.Payload), int(l.Type))], gopacket.NilDecodeFeedback) != nil {
+				return 0, nil, false
+			}
+			return int(l.Type), llc, true
+		}
+	}
+	return 0, nil, false
+}
