@@ -149,6 +149,9 @@ func appendLength(b []byte, n int) []byte {
 // SNAP OUI and protocol id, else by DSAP). rest is the frame's length after
 // the link-layer headers.
 func (p *Printer) appendLinkPayload(b []byte, link []gopacket.Layer, next gopacket.Layer, rest int) ([]byte, bool) {
+	if n, llc, ok := link8023(link, next); ok {
+		rest, next = n, llc
+	}
 	if llc, ok := next.(*layers.LLC); ok {
 		c := &printContext{data: llc.Payload, length: rest - len(llc.Contents)}
 		if llc.DSAP == 0xaa && llc.SSAP == 0xaa && len(llc.Payload) >= 5 {
