@@ -63,7 +63,7 @@ capture() {
 		[ "$mode" = immediate ] && args+=(--immediate)
 	else
 		args=(tcpdump -Z root -i "$vb" -s "$snap" -B "$buf" -w "$out")
-		[ "$mode" = immediate ] && args+=(--immediate-mode)
+		[ "$mode" = immediate ] && args+=(--immediate-mode -U) # pcaptool --immediate writes each packet at once too
 	fi
 	[ -n "$expr" ] && args+=("$expr")
 	ip netns exec "$nsb" /usr/bin/time -f "%U %S" -o "$work/time" "${args[@]}" 2>"$work/err" &
