@@ -199,7 +199,7 @@ func runConformance(t *testing.T, list string, sampleEvery uint32) []*conformanc
 				if strings.HasSuffix(results[i].theirs, "packets") {
 					prog, err := CompileOptions(j.expr, j.c.lt, Options{NullByteOrder: j.c.order})
 					if err == nil {
-						lengths[i] = [2]int{len(prog), tcpdumpLength(j.c.lt, j.expr)}
+						lengths[i] = [2]int{len(prog), cachedTcpdumpLength(j.c, j.expr)}
 					}
 				}
 			}
