@@ -545,7 +545,7 @@ func (g *isisPrinter) tlv(typ uint8, t, n, length int) bool {
 		}
 	case 137:
 		g.str("\n\t      Hostname: ")
-		g.printJNP(t, n)
+		g.printJNP(d, t, n)
 	case 211:
 		if n < 1 {
 			return true
@@ -936,7 +936,7 @@ func (g *isisPrinter) auth(t, n int) bool {
 	g.str(": ")
 	switch typ {
 	case 1:
-		g.printJNP(t, n)
+		g.printJNP(d, t, n)
 	case 3:
 		if n < 2 {
 			return true
@@ -947,20 +947,6 @@ func (g *isisPrinter) auth(t, n int) bool {
 	}
 	return true
 }
-
-// printJNP appends n bytes from t as tcpdump's nd_printjnp does: up to the
-// first NUL, unprintable bytes escaped; a cut string ends the packet.
-func (g *isisPrinter) printJNP(t, n int) {
-	d := g.d
-	for i := 0; i < n; i++ {
-		c := d.u8(t + i)
-		if c == 0 {
-			return
-		}
-		g.b = appendPrintable(g.b, []byte{c})
-	}
-}
-
 // routerCapabilities prints the sub-TLVs of a router capability TLV.
 func (g *isisPrinter) routerCapabilities(t, n int) {
 	d := g.d
