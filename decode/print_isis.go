@@ -947,6 +947,7 @@ func (g *isisPrinter) auth(t, n int) bool {
 	}
 	return true
 }
+
 // routerCapabilities prints the sub-TLVs of a router capability TLV.
 func (g *isisPrinter) routerCapabilities(t, n int) {
 	d := g.d
