@@ -149,22 +149,10 @@ func appendLength(b []byte, n int) []byte {
 // SNAP OUI and protocol id, else by DSAP). rest is the frame's length after
 // the link-layer headers.
 func (p *Printer) appendLinkPayload(b []byte, link []gopacket.Layer, next gopacket.Layer, rest int) ([]byte, bool) {
-	if len(link) > 0 && next == nil {
-		// gopacket leaves an 802.3 length after a VLAN tag undecoded.
-		if q, ok := link[len(link)-1].(*layers.Dot1Q); ok && q.Type < 0x0600 {
-			llc := &layers.LLC{}
-			if llc.DecodeFromBytes(q.Payload[:min(len(q.Payload), int(q.Type))], gopacket.NilDecodeFeedback) == nil {
-				next, rest = llc, int(q.Type)
-				link = link[:len(link)-1]
-			}
-		}
+	if n, llc, ok := link8023(link, next); ok {
+		rest, next = n, llc
 	}
 	if llc, ok := next.(*layers.LLC); ok {
-		if len(link) > 0 {
-			if eth, ok := link[len(link)-1].(*layers.Ethernet); ok && eth.Length != 0 {
-				rest = int(eth.Length) // an 802.3 frame's length field leaves out the padding
-			}
-		}
 		c := &printContext{data: llc.Payload, length: rest - len(llc.Contents)}
 		if llc.DSAP == 0xaa && llc.SSAP == 0xaa && len(llc.Payload) >= 5 {
 			d := llc.Payload

@@ -232,17 +232,15 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 		return out, linkLen
 	}
 	if i == len(ls) {
-		return p.appendUnknownNetwork(b, ls, rest), linkLen
+		return p.appendUnknownNetwork(b, ls, rest, wireLen), linkLen
 	}
 	switch l := ls[i].(type) {
 	case *layers.IPv4:
 		b = p.appendIPv4(b, l, ls[i+1:], rest)
 	case *layers.IPv6:
 		b = p.appendIPv6(b, l, ls[i+1:])
-	case *layers.ARP:
-		b = appendARP(b, l, rest)
 	case *gopacket.DecodeFailure:
-		b = p.appendUnknownNetwork(b, ls[:i], rest)
+		b = p.appendUnknownNetwork(b, ls[:i], rest, wireLen)
 	default:
 		b = append(b, l.LayerType().String()...)
 		b = append(b, ", length "...)
@@ -297,19 +295,11 @@ func appendLeft(b []byte, s string, width int) []byte {
 
 // appendUnknownNetwork describes a packet whose network layer gopacket does
 // not decode, naming the EtherType when there is one.
-func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int) []byte {
-	var et layers.EthernetType
-	found := false
-	for _, l := range link {
-		switch l := l.(type) {
-		case *layers.Ethernet:
-			et, found = l.EthernetType, true
-		case *layers.Dot1Q:
-			et, found = l.Type, true
-		case *layers.LinuxSLL:
-			et, found = l.EthernetType, true
-		case *LinuxSLL2:
-			et, found = l.ProtocolType, true
+func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest, wireLen int) []byte {
+	et, found := linkEtherType(link)
+	if len(link) > 0 && found {
+		if eth, ok := link[0].(*layers.Ethernet); ok {
+			return p.appendUnknownEtherType(b, eth, et, link[len(link)-1].LayerPayload(), wireLen)
 		}
 	}
 	if found {
@@ -325,27 +315,6 @@ func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int
 func appendHex16(b []byte, v uint16) []byte {
 	const digits = "0123456789abcdef"
 	return append(b, digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15])
-}
-
-func appendARP(b []byte, a *layers.ARP, length int) []byte {
-	b = append(b, "ARP, "...)
-	switch {
-	case a.Operation == layers.ARPRequest && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
-		b = append(b, "Request who-has "...)
-		b = appendIP(b, a.DstProtAddress)
-		b = append(b, " tell "...)
-		b = appendIP(b, a.SourceProtAddress)
-	case a.Operation == layers.ARPReply && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
-		b = append(b, "Reply "...)
-		b = appendIP(b, a.SourceProtAddress)
-		b = append(b, " is-at "...)
-		b = append(b, net.HardwareAddr(a.SourceHwAddress).String()...)
-	default:
-		b = append(b, "opcode "...)
-		b = strconv.AppendInt(b, int64(a.Operation), 10)
-	}
-	b = append(b, ", length "...)
-	return strconv.AppendInt(b, int64(length), 10)
 }
 
 func appendIP(b []byte, ip []byte) []byte {
@@ -733,15 +702,11 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 		b = append(b, ", urg "...)
 		b = strconv.AppendUint(b, uint64(t.Urgent), 10)
 	}
-	if len(t.Options) > 0 {
-		b = append(b, ", options ["...)
-		for i, o := range t.Options {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendTCPOption(b, o, rev, base)
+	if opts := t.Contents[min(20, len(t.Contents)):]; len(opts) > 0 {
+		var ok bool
+		if b, ok = appendTCPOptions(b, opts, tcpSegmentFlags{syn: t.SYN, ack: t.ACK}, rev, base); !ok {
+			return b
 		}
-		b = append(b, ']')
 	}
 	b = append(b, ", length "...)
 	b = strconv.AppendInt(b, int64(length), 10)
@@ -751,66 +716,6 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 				src: src, dst: dst, sport: uint16(t.SrcPort), dport: uint16(t.DstPort), ttl: p.ttl}
 			b, _ = p.printRegistered(b, f, c)
 		}
-	}
-	return b
-}
-
-func appendTCPOption(b []byte, o layers.TCPOption, rev bool, base seqBase) []byte {
-	d := o.OptionData
-	be := binary.BigEndian
-	switch o.OptionType {
-	case layers.TCPOptionKindEndList:
-		return append(b, "eol"...)
-	case layers.TCPOptionKindNop:
-		return append(b, "nop"...)
-	case layers.TCPOptionKindMSS:
-		b = append(b, "mss"...)
-		if len(d) == 2 {
-			b = append(b, ' ')
-			b = strconv.AppendUint(b, uint64(be.Uint16(d)), 10)
-		}
-		return b
-	case layers.TCPOptionKindWindowScale:
-		b = append(b, "wscale"...)
-		if len(d) == 1 {
-			b = append(b, ' ')
-			b = strconv.AppendUint(b, uint64(d[0]), 10)
-		}
-		return b
-	case layers.TCPOptionKindSACKPermitted:
-		return append(b, "sackOK"...)
-	case layers.TCPOptionKindSACK:
-		b = append(b, "sack "...)
-		b = strconv.AppendInt(b, int64(len(d)/8), 10)
-		b = append(b, ' ')
-		for i := 0; i+8 <= len(d); i += 8 {
-			s, e := be.Uint32(d[i:]), be.Uint32(d[i+4:])
-			if rev {
-				s, e = s-base.lo, e-base.lo
-			} else {
-				s, e = s-base.hi, e-base.hi
-			}
-			b = append(b, '{')
-			b = strconv.AppendUint(b, uint64(s), 10)
-			b = append(b, ':')
-			b = strconv.AppendUint(b, uint64(e), 10)
-			b = append(b, '}')
-		}
-		return b
-	case layers.TCPOptionKindTimestamps:
-		b = append(b, "TS"...)
-		if len(d) == 8 {
-			b = append(b, " val "...)
-			b = strconv.AppendUint(b, uint64(be.Uint32(d)), 10)
-			b = append(b, " ecr "...)
-			b = strconv.AppendUint(b, uint64(be.Uint32(d[4:])), 10)
-		}
-		return b
-	}
-	b = append(b, "unknown-"...)
-	b = strconv.AppendUint(b, uint64(o.OptionType), 10)
-	for _, c := range d {
-		b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
 	}
 	return b
 }

@@ -1,0 +1,23 @@
+package decode_test
+
+// Corpus files the link-layer, TCP option, tunnel and application printers
+// (print_stp.go, print_tcpopt.go, ...) print exactly as tcpdump does at -v 0
+// and 1.
+func init() {
+	conformanceSample = append(conformanceSample,
+		"802.1D_spanning_tree.pcap",
+		"802.1w_rapid_STP.pcap",
+		"MSTP_Intra-Region_BPDUs.pcap",
+		"spb_bpduv4.pcap",
+		"stp-heapoverflow-2.pcap",
+		"stp-heapoverflow-4.pcap",
+		"stp-v4-length-sigsegv.pcap",
+		"mptcp-aa-echo.pcap",
+		"mptcp-aa-v1.pcap",
+		"mptcp-fclose.pcap",
+		"mptcp-tcprst.pcap",
+		"mptcp-v1.pcap",
+		"scps_invalid.pcap",
+		"tfo-5c1fa7f9ae91.pcap",
+	)
+}
