@@ -30,6 +30,8 @@ func init() {
 		"EIGRP_goodbye.pcap",
 		"EIGRP_subnet_down.pcap",
 		"PIM-DM_pruning.pcap",
+		"sflow_multiple_counter_30_pdus.pcap",
+		"sflow-print-v6.pcap",
 		"vrrp.pcap",
 		"PIM_register_register-stop.pcap",
 		"PIMv2_bootstrap.pcap",
