@@ -29,6 +29,7 @@ func init() {
 		"isis_cap_tlv.pcap",
 		"EIGRP_goodbye.pcap",
 		"EIGRP_subnet_down.pcap",
+		"OSPFv2_Capture_FINAL.pcapng",
 		"PIM-DM_pruning.pcap",
 		"sflow_multiple_counter_30_pdus.pcap",
 		"sflow-print-v6.pcap",
