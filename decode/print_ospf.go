@@ -29,7 +29,11 @@ type ospfPrinter struct {
 
 func printOSPF(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 	g := &ospfPrinter{out: out{b: b, v: p.opts.Verbose}, d: view(c.data)}
-	g.print(c.length)
+	if c.v6() {
+		g.print6(c.length)
+	} else {
+		g.print(c.length)
+	}
 	return g.b, true
 }
 
