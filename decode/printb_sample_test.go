@@ -19,5 +19,15 @@ func init() {
 		"mptcp-v1.pcap",
 		"scps_invalid.pcap",
 		"tfo-5c1fa7f9ae91.pcap",
+		"evb.pcap",
+		"hoobr_safeputs.pcap",
+		"lldp-app-priority.pcap",
+		"lldp-infinite-loop-1.pcap",
+		"lldp-infinite-loop-2.pcap",
+		"lldp_8021_linkagg.pcap",
+		"lldp_8023_mtu-oobr.pcap",
+		"lldp_asan.pcap",
+		"lldp_mgmt_addr_tlv_asan.pcap",
+		"lldp_mudurl.pcap",
 	)
 }
