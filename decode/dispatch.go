@@ -54,7 +54,9 @@ type protoPrinter func(p *Printer, b []byte, c *printContext) ([]byte, bool)
 
 // portPrinter is a printer for a TCP or UDP port, with its rank in
 // tcpdump's order of tests: when both ports have a printer, the lower rank
-// wins, as the earlier test in tcpdump's udp_print or tcp_print does.
+// wins, as the earlier test in tcpdump's udp_print or tcp_print does. By
+// convention the rank is the line of that test in tcpdump 4.99.3's
+// print-udp.c or print-tcp.c (RIP 605, BFD 683, PTP 719, ...).
 type portPrinter struct {
 	rank  int
 	print protoPrinter
@@ -183,4 +185,30 @@ func (p *Printer) appendLinkPayload(b []byte, link []gopacket.Layer, next gopack
 		return b, false
 	}
 	return p.printRegistered(b, f, &printContext{data: link[len(link)-1].LayerPayload(), length: rest})
+}
+
+// appendIPPacket appends the line of the IPv4 or IPv6 packet in data (by
+// its version), length bytes long on the wire, as tcpdump's ip_print and
+// ip6_print do for a packet inside another protocol (PIM register, GRE,
+// ...).
+func (p *Printer) appendIPPacket(b []byte, data []byte, length int) []byte {
+	first := layers.LayerTypeIPv4
+	if len(data) > 0 && data[0]>>4 == 6 {
+		first = layers.LayerTypeIPv6
+	}
+	saved := p.ttl
+	defer func() { p.ttl = saved }()
+	ls := gopacket.NewPacket(data, first, gopacket.NoCopy).Layers()
+	if len(ls) > 0 {
+		switch l := ls[0].(type) {
+		case *layers.IPv4:
+			return p.appendIPv4(b, l, ls[1:], length)
+		case *layers.IPv6:
+			return p.appendIPv6(b, l, ls[1:])
+		}
+	}
+	if first == layers.LayerTypeIPv6 {
+		return append(b, "IP6 [|ip6]"...)
+	}
+	return append(b, "IP [|ip]"...)
 }

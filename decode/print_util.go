@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 )
 
 // Helpers shared by the protocol printers (print_*.go).
@@ -14,6 +15,9 @@ import (
 func appendTok[K ~uint8 | ~uint16 | ~uint32 | ~int](b []byte, names map[K]string, v K, unknown string) []byte {
 	if n, ok := names[v]; ok {
 		return append(b, n...)
+	}
+	if !strings.Contains(unknown, "%") {
+		return append(b, unknown...)
 	}
 	return fmt.Appendf(b, unknown, v)
 }
@@ -47,32 +51,124 @@ type bitName struct {
 // message it does not dissect: a hex and ASCII dump on tab-indented lines.
 func appendDefault(b, data []byte) []byte { return AppendHexASCII(b, data) }
 
-// appendHexLines appends data as tcpdump's print_unknown_data does: hex and
-// ASCII lines, each starting with "\n" and indent.
-func appendHexLines(b []byte, indent string, data []byte) []byte {
+// appendHexIdent appends data as tcpdump's hex_print does: lines of eight
+// groups of two bytes, each line starting with ident and "0x%04x: ".
+func appendHexIdent(b []byte, ident string, data []byte) []byte {
 	const digits = "0123456789abcdef"
-	for off := 0; off < len(data); off += 16 {
-		b = append(b, '\n')
-		b = append(b, indent...)
-		b = fmt.Appendf(b, "0x%04x: ", off)
-		line := data[off:min(off+16, len(data))]
-		start := len(b)
-		for i := 0; i < len(line); i += 2 {
-			b = append(b, ' ', digits[line[i]>>4], digits[line[i]&15])
-			if i+1 < len(line) {
-				b = append(b, digits[line[i+1]>>4], digits[line[i+1]&15])
-			}
+	for i := 0; i < len(data); i += 2 {
+		if i%16 == 0 {
+			b = append(b, ident...)
+			b = fmt.Appendf(b, "0x%04x: ", i)
 		}
-		for len(b)-start < 40 {
-			b = append(b, ' ')
+		b = append(b, ' ', digits[data[i]>>4], digits[data[i]&15])
+		if i+1 < len(data) {
+			b = append(b, digits[data[i+1]>>4], digits[data[i+1]&15])
 		}
-		b = append(b, ' ', ' ')
-		for _, c := range line {
-			if c <= 0x20 || c > 0x7e {
-				c = '.'
-			}
-			b = append(b, c)
+	}
+	return b
+}
+
+// truncated is what a view panics with when a printer reads past the
+// captured bytes, as tcpdump's GET_ macros give up on the whole packet; the
+// printer recovers it with catch.
+type truncated struct{}
+
+// view is the captured bytes a printer reads, addressed from the start of
+// its message; reads past the end panic with truncated.
+type view []byte
+
+func (d view) has(off, n int) bool { return off >= 0 && n >= 0 && off+n <= len(d) }
+
+func (d view) need(off, n int) {
+	if !d.has(off, n) {
+		panic(truncated{})
+	}
+}
+
+func (d view) u8(off int) uint8 { d.need(off, 1); return d[off] }
+
+func (d view) u16(off int) uint16 { d.need(off, 2); return be.Uint16(d[off:]) }
+
+func (d view) u24(off int) uint32 {
+	d.need(off, 3)
+	return uint32(d[off])<<16 | uint32(d[off+1])<<8 | uint32(d[off+2])
+}
+
+func (d view) u32(off int) uint32 { d.need(off, 4); return be.Uint32(d[off:]) }
+
+func (d view) u64(off int) uint64 { d.need(off, 8); return be.Uint64(d[off:]) }
+
+func (d view) bytes(off, n int) []byte { d.need(off, n); return d[off : off+n] }
+
+func (d view) ip4(off int) netip.Addr { return netip.AddrFrom4([4]byte(d.bytes(off, 4))) }
+
+func (d view) ip6(off int) netip.Addr { return netip.AddrFrom16([16]byte(d.bytes(off, 16))) }
+
+// avail returns how many captured bytes there are from off, at most n.
+func (d view) avail(off, n int) int {
+	if off >= len(d) || off < 0 {
+		return 0
+	}
+	return min(n, len(d)-off)
+}
+
+// out is the text a printer builds; its catch method ends it as tcpdump
+// does when a read goes past the captured bytes.
+type out struct {
+	b []byte
+	v int // tcpdump's -v count
+}
+
+// catch, deferred, recovers a view's truncated panic and appends
+// " [|proto]"; other panics go on.
+func (o *out) catch(proto string) {
+	if r := recover(); r != nil {
+		if _, ok := r.(truncated); !ok {
+			panic(r)
 		}
+		o.b = appendTrunc(o.b, proto)
+	}
+}
+
+func (o *out) str(s string) { o.b = append(o.b, s...) }
+
+func (o *out) printf(format string, args ...any) { o.b = fmt.Appendf(o.b, format, args...) }
+
+// unknownData appends up to n bytes of d from off as tcpdump's
+// print_unknown_data does (hex lines starting with ident), as many as were
+// captured.
+func (o *out) unknownData(d view, off int, ident string, n int) {
+	if off > len(d) {
+		o.str(ident)
+		o.str("Dissector error: print_unknown_data called with pointer past end of packet")
+		return
+	}
+	o.b = appendHexIdent(o.b, ident, d[off:off+d.avail(off, n)])
+}
+
+// hexPrint appends n bytes of d from off as tcpdump's hex_print does,
+// stopping with truncated where the capture ends.
+func (o *out) hexPrint(d view, off int, ident string, n int) {
+	a := d.avail(off, n)
+	o.b = appendHexIdent(o.b, ident, d[off:off+a])
+	if a < n {
+		panic(truncated{})
+	}
+}
+
+// appendPrintable appends s as tcpdump's nd_printn does: "M-" before bytes
+// above 0x7f, "^X" for control characters.
+func appendPrintable(b, s []byte) []byte {
+	for _, c := range s {
+		if c > 0x7f {
+			b = append(b, 'M', '-')
+			c &= 0x7f
+		}
+		if c < 0x20 || c == 0x7f {
+			b = append(b, '^', c^0x40)
+			continue
+		}
+		b = append(b, c)
 	}
 	return b
 }

@@ -219,6 +219,17 @@ type Stats struct {
 	Freezes uint64
 }
 
+// InjectStats counts what the sends of an Injector ran into, as tcpreplay's
+// "Statistics for network device" lines do.
+type InjectStats struct {
+	// Truncated counts frames the kernel sent shorter than given.
+	Truncated uint64
+	// RetriedENOBUFS counts sends retried because the device queue was full.
+	RetriedENOBUFS uint64
+	// RetriedEAGAIN counts waits for room in the socket's send buffer.
+	RetriedEAGAIN uint64
+}
+
 // SLL header sizes and the cooked-mode link-layer address length.
 const (
 	SLLHeaderLen  = 16

@@ -661,54 +661,6 @@ func (h *Handle) Close() error {
 	return err
 }
 
-// Injector sends frames on one interface without capturing.
-type Injector struct {
-	conn *packet.Conn
-	rc   syscall.RawConn
-	name string
-	mtu  int
-	lt   linktype.LinkType
-}
-
-// OpenInjector opens a socket that sends raw frames (link-layer header
-// included) on the named interface and receives nothing.
-func OpenInjector(name string) (*Injector, error) {
-	if name == AnyDevice {
-		return nil, ErrInjectAny
-	}
-	ifi, err := InterfaceByName(name)
-	if err != nil {
-		return nil, err
-	}
-	lt, cooked := LinkTypeForARPHRD(ifi.HardwareType)
-	if cooked {
-		return nil, fmt.Errorf("live: %s: %w", name, errCookedInject)
-	}
-	// Protocol 0: the socket is bound for sending but receives no packets.
-	conn, err := packet.Listen(&net.Interface{Index: ifi.Index, Name: name}, packet.Raw, 0, nil)
-	if err != nil {
-		return nil, openError(name, err)
-	}
-	rc, err := conn.SyscallConn()
-	if err != nil {
-		conn.Close()
-		return nil, openError(name, err)
-	}
-	return &Injector{conn: conn, rc: rc, name: name, mtu: ifi.MTU, lt: lt}, nil
-}
-
-// LinkType returns the link-layer header type frames must carry.
-func (i *Injector) LinkType() linktype.LinkType { return i.lt }
-
-// MTU returns the interface MTU.
-func (i *Injector) MTU() int { return i.mtu }
-
-// WritePacketData sends one frame.
-func (i *Injector) WritePacketData(frame []byte) error { return send(i.rc, frame) }
-
-// Close closes the socket.
-func (i *Injector) Close() error { return i.conn.Close() }
-
 // OSDescription names the running system as pcapng's shb_os records it:
 // the kernel name and release ("Linux 6.1.0").
 func OSDescription() string {

@@ -87,8 +87,20 @@ func (*Injector) LinkType() linktype.LinkType { return 0 }
 // MTU returns 0.
 func (*Injector) MTU() int { return 0 }
 
+// Name returns "".
+func (*Injector) Name() string { return "" }
+
+// MaxFrame returns 0.
+func (*Injector) MaxFrame([]byte) int { return 0 }
+
+// Stats returns zero counters.
+func (*Injector) Stats() InjectStats { return InjectStats{} }
+
 // WritePacketData returns ErrUnsupported.
 func (*Injector) WritePacketData([]byte) error { return ErrUnsupported }
+
+// WriteBatch returns ErrUnsupported.
+func (*Injector) WriteBatch([][]byte) (int, error) { return 0, ErrUnsupported }
 
 // Close returns nil.
 func (*Injector) Close() error { return nil }

@@ -56,6 +56,7 @@ type Session struct {
 	files     *fileSet
 	lastFlush time.Time
 	dirty     bool
+	unclocked int // packets written since the flush time was last looked at
 }
 
 // packetSink is where a session writes: its files, or the caller's Writer.
@@ -193,11 +194,20 @@ func (s *Session) write(p *pkt.Packet) error {
 	if !s.dirty {
 		s.dirty = true
 		s.setDeadline(s.lastFlush.Add(s.FlushInterval))
-	} else if time.Since(s.lastFlush) >= s.FlushInterval {
-		return s.flush()
+	} else if s.unclocked++; s.unclocked >= clockEvery {
+		// Reading the clock for every packet costs more than the rest of
+		// the write under a flood; every clockEvery packets is soon enough.
+		s.unclocked = 0
+		if time.Since(s.lastFlush) >= s.FlushInterval {
+			return s.flush()
+		}
 	}
 	return nil
 }
+
+// clockEvery is how many packets a busy session writes between looks at
+// the flush clock.
+const clockEvery = 64
 
 func (s *Session) flush() error {
 	s.dirty = false

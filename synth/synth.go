@@ -40,6 +40,10 @@ type Config struct {
 	SnapLen int
 	// Resolution of the interface described; 0 means nanoseconds.
 	Resolution pkt.Resolution
+	// FrameSize gives every frame this length in bytes (at most 1514;
+	// raised to the headers' length when smaller, 54 for TCP over IPv4);
+	// 0 draws sizes from a bimodal mix of 60 to 1514 bytes.
+	FrameSize int
 }
 
 type flow struct {
@@ -155,6 +159,9 @@ func (g *Generator) ReadPacket() (*pkt.Packet, error) {
 // frameSize draws from a bimodal distribution like real traffic: many
 // small frames (ACKs, DNS), many full-size ones, some in between.
 func (g *Generator) frameSize() int {
+	if g.cfg.FrameSize > 0 {
+		return min(g.cfg.FrameSize, len(g.buf))
+	}
 	switch r := g.rng.IntN(100); {
 	case r < 40:
 		return 60 + g.rng.IntN(40)

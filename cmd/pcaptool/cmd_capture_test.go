@@ -199,7 +199,7 @@ func TestCaptureMatchesTcpdump(t *testing.T) {
 	for _, b := range []*bg{td, ng, ring, anyc} {
 		b.waitListening(t)
 	}
-	rep := runIn(t, p.a, "replay", "-i", p.va, gen)
+	rep := replayIn(t, p.a, "-i", p.va, gen)
 	if !strings.Contains(rep, "Actual: 400 packets") {
 		t.Fatalf("replay report: %s", rep)
 	}
@@ -287,6 +287,20 @@ func runIn(t *testing.T, ns string, args ...string) string {
 		t.Fatalf("pcaptool %v: %v\n%s", args, err, stderr.String())
 	}
 	return stderr.String()
+}
+
+// replayIn runs pcaptool replay in namespace ns and returns its report,
+// which it prints on stdout as tcpreplay does.
+func replayIn(t *testing.T, ns string, args ...string) string {
+	t.Helper()
+	cmd := netns.Exec(ns, pcaptoolBin, append([]string{"replay"}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pcaptool replay %v: %v\n%s", args, err, stderr.String())
+	}
+	return string(out)
 }
 
 // checkPcapngBlocks checks the section and interface options and the
@@ -660,7 +674,7 @@ func TestReplayTiming(t *testing.T) {
 		{[]string{"--speed", "4"}, span / 4},
 		{[]string{"--pps", "400"}, 199 * time.Second / 400},
 	} {
-		rep := runIn(t, p.a, append(append([]string{"replay", "-i", p.va}, tc.args...), gen)...)
+		rep := replayIn(t, p.a, append(append([]string{"-i", p.va}, tc.args...), gen)...)
 		var n, bytes int
 		var secs float64
 		if _, err := fmt.Sscanf(rep, "Actual: %d packets (%d bytes) sent in %f seconds", &n, &bytes, &secs); err != nil {

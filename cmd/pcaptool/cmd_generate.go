@@ -26,7 +26,8 @@ func newGenerateCmd() *cobra.Command {
 60 to 1514-byte frames in a bimodal size mix, exponentially distributed gaps.
 The same --seed always gives the same file.`,
 		Example: `  pcaptool generate -c 2000000 big.pcapng
-  pcaptool generate -c 100000 --disorder 30 -F pcap shuffled.pcap`,
+  pcaptool generate -c 100000 --disorder 30 -F pcap shuffled.pcap
+  pcaptool generate -c 1000000 --frame-size 64 --ipv6 -1 small.pcap`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if start != "" {
@@ -63,6 +64,7 @@ The same --seed always gives the same file.`,
 	f.IntVar(&cfg.IPv6Percent, "ipv6", 20, "percentage of IPv6 flows (-1 for none)")
 	f.IntVar(&cfg.Disorder, "disorder", 0, "percentage of packets moved back in time (to exercise sort)")
 	f.IntVarP(&snaplen, "snaplen", "s", 0, "truncate captured data to this many bytes (0: no limit)")
+	f.IntVar(&cfg.FrameSize, "frame-size", 0, "give every frame this many bytes, up to 1514 (0: a mix of 60 to 1514)")
 	f.StringVar(&resolStr, "resolution", "nsec", "timestamp resolution of the interface: nsec or usec")
 	return cmd
 }

@@ -1,46 +1,55 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/live"
+	"github.com/pcaptool/pcaptool/pkt"
+	"github.com/pcaptool/pcaptool/replay"
 )
 
 type replayFlags struct {
-	iface    string
-	speed    float64
-	topspeed bool
-	pps      float64
-	loop     int
-	quiet    bool
+	iface string
+	cfg   replay.Config
+	loop  int
+	json  bool
+	quiet bool
 }
 
 func init() {
 	var f replayFlags
 	cmd := &cobra.Command{
-		Use:   "replay -i IFACE [--speed X | --topspeed | --pps N] [--loop N] FILE",
-		Short: "Send the packets of a capture file out of an interface",
+		Use:   "replay -i IFACE [-x SPEED | -t | -p PPS | -M MBPS] [-l LOOPS] [-L LIMIT] [--duration D] FILE",
+		Short: "Send the packets of a capture file out of an interface (like tcpreplay)",
 		Long: `replay injects every packet of FILE, link-layer header included, on an
-interface, keeping the capture's timing (scaled by --speed), at a fixed rate
-(--pps) or as fast as the interface takes them (--topspeed), and reports the
-packets and bytes sent and the rate, as tcpreplay does.
+interface: with the capture's timing scaled by --speed (1 by default), at a
+fixed rate (--pps, --mbps) or as fast as the interface takes them
+(--topspeed), and prints tcpreplay's statistics (--json for a JSON object).
+Packets that are due together are sent in one sendmmsg(2) call; waits end
+with a spin on the monotonic clock, so gaps are kept to a few microseconds.
 
 The capture's link type must match the interface's (Ethernet captures on
 Ethernet interfaces). Packets cut short by a snap length are sent as
-captured. Packets the interface refuses (larger than its MTU) are counted
-as failed and skipped.
+captured. A packet larger than the interface's MTU (plus its link-layer
+header) is reported with its number and size, counted as failed and
+skipped, as tcpreplay does. SIGINT or SIGTERM ends the replay with the
+statistics of what was sent (exit status 130).
 
 Sending needs CAP_NET_RAW:
   setcap cap_net_raw,cap_net_admin+ep ./pcaptool`,
+		Example: `  pcaptool replay -i eth0 in.pcapng                 # the captured timing
+  pcaptool replay -i eth0 --speed 2 in.pcapng       # twice as fast
+  pcaptool replay -i eth0 --topspeed --loop 10 in.pcap
+  pcaptool replay -i eth0 --pps 1000 --limit 5000 in.pcap
+  pcaptool replay -i eth0 --mbps 100 --duration 30s --json in.pcap`,
 		Args:        cobra.ExactArgs(1),
 		Annotations: map[string]string{"signals": "self"}, // replay reports what it sent when interrupted
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,135 +58,63 @@ Sending needs CAP_NET_RAW:
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.iface, "interface", "i", "", "interface to send on (required)")
-	fl.Float64Var(&f.speed, "speed", 1, "replay at this multiple of the captured speed (2 = twice as fast)")
-	fl.BoolVar(&f.topspeed, "topspeed", false, "send as fast as possible")
-	fl.Float64Var(&f.pps, "pps", 0, "send this many packets per second")
-	fl.IntVar(&f.loop, "loop", 1, "send the file this many times (0: until interrupted)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fl.Float64VarP(&f.cfg.Speed, "speed", "x", 0, "replay at this multiple of the captured speed (default 1; 2 = twice as fast)")
+	fl.BoolVarP(&f.cfg.TopSpeed, "topspeed", "t", false, "send as fast as possible")
+	fl.Float64VarP(&f.cfg.PPS, "pps", "p", 0, "send this many packets per second")
+	fl.Float64VarP(&f.cfg.Mbps, "mbps", "M", 0, "send at this many megabits per second")
+	fl.IntVarP(&f.loop, "loop", "l", 1, "send the file this many times (0: until interrupted)")
+	fl.Uint64VarP(&f.cfg.Limit, "limit", "L", 0, "stop after this many packets (0: no limit)")
+	fl.DurationVar(&f.cfg.Duration, "duration", 0, "stop after this long (e.g. 30s; 0: no limit)")
+	fl.IntVar(&f.cfg.BatchSize, "batch", replay.DefaultBatchSize, "largest number of due packets sent with one system call")
+	fl.BoolVar(&f.json, "json", false, "print the statistics as a JSON object on stdout")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not report skipped packets one by one")
 	cmd.MarkFlagRequired("interface")
 	rootCmd.AddCommand(cmd)
 }
 
-// replayStats is what replay reports.
-type replayStats struct {
-	packets, bytes, failed uint64
-	elapsed                time.Duration
-}
-
 func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
-	modes := 0
-	if cmd.Flags().Changed("speed") {
-		modes++
+	if f.loop < 0 {
+		return withExitCode(exitFailure, errors.New("replay: --loop must not be negative"))
 	}
-	if f.topspeed {
-		modes++
+	f.cfg.Loops = f.loop
+	if f.loop == 0 {
+		f.cfg.Loops = -1
 	}
-	if f.pps != 0 {
-		modes++
-	}
-	if modes > 1 {
-		return withExitCode(exitFailure, errors.New("replay: use one of --speed, --topspeed and --pps"))
-	}
-	if f.speed <= 0 || f.pps < 0 || f.loop < 0 {
-		return withExitCode(exitFailure, errors.New("replay: --speed must be positive, --pps and --loop not negative"))
+	if err := f.cfg.Validate(); err != nil {
+		return withExitCode(exitFailure, err)
 	}
 	inj, err := live.OpenInjector(f.iface)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	defer inj.Close()
-
-	var stop atomic.Bool
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	wake := make(chan struct{})
-	go func() {
-		if _, ok := <-sigs; ok {
-			stop.Store(true)
-			close(wake)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r := &replay.Replayer{Sender: inj, Config: f.cfg}
+	errOut := cmd.ErrOrStderr()
+	if !f.quiet {
+		r.Warn = func(err error) { fmt.Fprintf(errOut, "pcaptool: %v\n", err) }
+	}
+	st, runErr := r.Run(ctx, func() (pkt.Reader, error) {
+		rd, err := openCapture(name)
+		if err != nil {
+			return nil, err
 		}
-	}()
-
-	var st replayStats
-	start := time.Now()
-	var runErr error
-	var sent uint64 // packets scheduled so far, for --pps
-	for pass := 0; (f.loop == 0 || pass < f.loop) && !stop.Load() && runErr == nil; pass++ {
-		runErr = replayOnce(name, inj, f, &st, start, &sent, &stop, wake)
-	}
-	st.elapsed = time.Since(start)
-	out := cmd.ErrOrStderr()
-	secs := st.elapsed.Seconds()
-	fmt.Fprintf(out, "Actual: %d packets (%d bytes) sent in %.6f seconds\n", st.packets, st.bytes, secs)
-	if secs > 0 {
-		fmt.Fprintf(out, "Rated: %.1f Bps, %.3f Mbps, %.2f pps\n",
-			float64(st.bytes)/secs, float64(st.bytes)*8/secs/1e6, float64(st.packets)/secs)
-	}
-	if st.failed > 0 {
-		fmt.Fprintf(out, "Failed packets: %d\n", st.failed)
+		return rd, nil
+	})
+	if f.json {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		if err := enc.Encode(st); err != nil {
+			return withExitCode(exitFailure, err)
+		}
+	} else if err := st.WriteText(cmd.OutOrStdout()); err != nil {
+		return withExitCode(exitFailure, err)
 	}
 	if runErr != nil {
-		return withExitCode(exitFailure, runErr)
+		return withExitCode(exitFailure, fmt.Errorf("%s: %w", name, runErr))
 	}
-	if stop.Load() {
+	if st.Interrupted {
 		return withExitCode(exitInterrupted, nil)
-	}
-	return nil
-}
-
-// replayOnce sends the file once. Timing is computed from the start of the
-// whole replay so that sleeping errors do not accumulate over a long file.
-func replayOnce(name string, inj *live.Injector, f *replayFlags, st *replayStats, start time.Time, sent *uint64, stop *atomic.Bool, wake chan struct{}) error {
-	r, err := openCapture(name)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	var first time.Time
-	passStart := time.Now()
-	for !stop.Load() {
-		p, err := r.ReadPacket()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if lt := r.Interfaces()[p.Interface].LinkType; lt != inj.LinkType() {
-			return fmt.Errorf("replay: %s: packet %d is %s, interface %s needs %s", name, st.packets+st.failed+1, lt.Name(), f.iface, inj.LinkType().Name())
-		}
-		var due time.Time
-		switch {
-		case f.topspeed:
-		case f.pps > 0:
-			due = start.Add(time.Duration(float64(*sent) / f.pps * float64(time.Second)))
-		default:
-			if first.IsZero() {
-				first = p.Timestamp
-			}
-			due = passStart.Add(time.Duration(float64(p.Timestamp.Sub(first)) / f.speed))
-		}
-		*sent++
-		if d := time.Until(due); d > 0 {
-			select {
-			case <-time.After(d):
-			case <-wake:
-				return nil
-			}
-		}
-		if err := inj.WritePacketData(p.Data); err != nil {
-			if errors.Is(err, live.ErrFrameTooLarge) {
-				st.failed++
-				if !f.quiet {
-					fmt.Fprintf(os.Stderr, "pcaptool: replay: skipping packet of %d bytes: %v\n", len(p.Data), err)
-				}
-				continue
-			}
-			return err
-		}
-		st.packets++
-		st.bytes += uint64(len(p.Data))
 	}
 	return nil
 }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Capture under flood: `pcaptool capture -w` against `tcpdump -w` on the far
+# end of a veth pair between two network namespaces this script creates
+# (and removes), while `pcaptool replay --topspeed` floods small frames into
+# it. Same snap length, same -B buffer, same filter, one capture after the
+# other, RUNS times each: packets received, dropped by the kernel (the
+# socket's counters, as both print them), written, whether the file holds
+# exactly what was sent (count and bytes, in order) when nothing was
+# dropped, and CPU seconds per million packets sent. With and without a
+# filter, buffered and immediate. Prints a markdown table. Needs root,
+# ip(8), tcpdump and /usr/bin/time.
+#
+#   bench/capture-flood.sh            # FRAMES=2000000 RUNS=3 BUFFER_KIB=4096 FILTER=tcp
+set -euo pipefail
+cd "$(dirname "$0")/.."
+frames=${FRAMES:-2000000}
+runs=${RUNS:-3}
+buf=${BUFFER_KIB:-4096}
+snap=${SNAPLEN:-262144}
+filter=${FILTER:-tcp}
+for tool in ip tcpdump /usr/bin/time; do
+	command -v "$tool" >/dev/null || { echo "$tool not installed" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
+
+work=$(mktemp -d)
+nsa=pcfl-a-$$ nsb=pcfl-b-$$ va=pcfla$$ vb=pcflb$$
+va=${va:0:15} vb=${vb:0:15}
+cleanup() {
+	ip netns del "$nsa" 2>/dev/null || true
+	ip netns del "$nsb" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$nsa"
+ip netns add "$nsb"
+ip -n "$nsa" link add "$va" type veth peer name "$vb" netns "$nsb"
+for ns in "$nsa" "$nsb"; do
+	ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6'
+	ip -n "$ns" link set lo up
+done
+ip -n "$nsa" link set "$va" up
+ip -n "$nsb" link set "$vb" up
+
+CGO_ENABLED=0 go build -o "$work/pcaptool" ./cmd/pcaptool
+(cd bench && go build -o "$work/pcapcmp" ./pcapcmp)
+pt=$work/pcaptool
+per=200000
+loops=$(( (frames + per - 1) / per ))
+total=$((loops * per))
+"$pt" generate -F pcap -c "$per" --frame-size 64 --ipv6 -1 --gap 1us "$work/flood.pcap"
+"$pt" edit -q -F pcap -f "$filter" "$work/flood.pcap" "$work/flood-filtered.pcap"
+
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+# capture TOOL MODE FILTER: one run; prints "received dropped written match cpu_s".
+capture() {
+	local tool=$1 mode=$2 expr=$3 out=$work/cap.pcap
+	rm -f "$out"
+	local args=()
+	if [ "$tool" = pcaptool ]; then
+		args=("$pt" capture -i "$vb" -s "$snap" -B "$buf" -F pcap -w "$out")
+		[ "$mode" = immediate ] && args+=(--immediate)
+	else
+		args=(tcpdump -Z root -i "$vb" -s "$snap" -B "$buf" -w "$out")
+		[ "$mode" = immediate ] && args+=(--immediate-mode -U) # pcaptool --immediate writes each packet at once too
+	fi
+	[ -n "$expr" ] && args+=("$expr")
+	ip netns exec "$nsb" /usr/bin/time -f "%U %S" -o "$work/time" "${args[@]}" 2>"$work/err" &
+	local tpid=$!
+	until grep -q "listening on" "$work/err" 2>/dev/null; do sleep 0.05; done
+	ip netns exec "$nsa" "$pt" replay -q -i "$va" --topspeed --loop "$loops" "$work/flood.pcap" >/dev/null
+	sleep 1.5 # longer than a ring block's timeout: what the kernel holds is delivered
+	kill -TERM "$(pgrep -P "$tpid")"
+	wait "$tpid" || true
+	local recv drop
+	recv=$(awk '/received by filter/ {print $1}' "$work/err")
+	drop=$(awk '/dropped by kernel/ {print $1}' "$work/err")
+	local sent=$work/flood.pcap
+	[ -n "$expr" ] && sent=$work/flood-filtered.pcap
+	local cmp written match=-
+	cmp=$("$work/pcapcmp" "$sent" "$loops" "$out" || true)
+	written=$("$pt" info --json "$out" | sed -n 's/.*"packets":\([0-9]*\).*/\1/p')
+	if [ "$drop" = 0 ]; then
+		case $cmp in match*) match=yes ;; *) match=no ;; esac
+	fi
+	echo "$recv $drop $written $match $(awk '{print $1 + $2}' "$work/time")"
+}
+
+echo "pcaptool $(git rev-parse --short HEAD), tcpdump $(tcpdump --version 2>&1 | awk 'NR==1 {print $3}'); $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "$total 64-byte frames sent by pcaptool replay --topspeed (${loops} passes over $per), captured with"
+echo "-s $snap -B $buf -w FILE; median of $runs runs; CPU is the capturing process's user + system"
+echo "seconds per million frames sent; 'same' counts the runs without drops whose file holds exactly"
+echo "the frames sent (count and bytes, in order)."
+echo
+echo "| mode | filter | tool | received | dropped by kernel | written | same | CPU s / M frames |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
+for mode in buffered immediate; do
+	for expr in "" "$filter"; do
+		for tool in pcaptool tcpdump; do
+			: >"$work/rows"
+			for ((i = 0; i < runs; i++)); do
+				capture "$tool" "$mode" "$expr" >>"$work/rows"
+			done
+			col() { cut -d' ' -f"$1" "$work/rows" | median; }
+			same=$(awk '$4 == "yes" {y++} $4 != "-" {n++} END {printf "%d/%d", y, n}' "$work/rows")
+			cpu=$(col 5)
+			printf "| %s | %s | %s | %s | %s | %s | %s | %.2f |\n" "$mode" "${expr:-none}" "$tool" \
+				"$(col 1)" "$(col 2)" "$(col 3)" "$same" "$(awk -v c="$cpu" -v t="$total" 'BEGIN {print c / (t / 1e6)}')"
+		done
+	done
+done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

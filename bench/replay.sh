@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Replay against tcpreplay on a veth pair between two network namespaces
+# this script creates (and removes): top-speed packet rate for 64-byte and
+# 1500-byte frames, and timing accuracy at --speed 1, --pps and --mbps as
+# the inter-packet gap error measured by tcpdump (nanosecond timestamps) on
+# the far end. Prints markdown tables. Needs root, ip(8), tcpdump, tcpreplay.
+#
+#   bench/replay.sh                 # RUNS=3 runs per cell, median
+#   RUNS=5 SMALL=1000000 bench/replay.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-3}
+small=${SMALL:-300000}   # 64-byte frames in the top-speed file
+large=${LARGE:-100000}   # 1500-byte frames
+timed=${TIMED:-2000}     # packets in the timing files
+for tool in ip tcpdump tcpreplay; do
+	command -v "$tool" >/dev/null || { echo "$tool not installed" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
+
+work=$(mktemp -d)
+chmod 755 "$work" # tcpdump drops to its own user before writing
+nsa=pcrb-a-$$ nsb=pcrb-b-$$ va=pcrba$$ vb=pcrbb$$
+va=${va:0:15} vb=${vb:0:15}
+cleanup() {
+	ip netns del "$nsa" 2>/dev/null || true
+	ip netns del "$nsb" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$nsa"
+ip netns add "$nsb"
+ip -n "$nsa" link add "$va" type veth peer name "$vb" netns "$nsb"
+for ns in "$nsa" "$nsb"; do
+	ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6'
+	ip -n "$ns" link set lo up
+done
+ip -n "$nsa" link set "$va" up
+ip -n "$nsb" link set "$vb" up
+
+CGO_ENABLED=0 go build -o "$work/pcaptool" ./cmd/pcaptool
+pt=$work/pcaptool
+inA() { ip netns exec "$nsa" "$@"; }
+inB() { ip netns exec "$nsb" "$@"; }
+
+"$pt" generate -F pcap -c "$small" --frame-size 64 --ipv6 -1 "$work/64.pcap"
+"$pt" generate -F pcap -c "$large" --frame-size 1500 --ipv6 -1 "$work/1500.pcap"
+"$pt" generate -F pcap -c "$timed" --gap 200us --seed 3 "$work/mixed.pcap"
+"$pt" generate -F pcap -c "$timed" --gap 200us --seed 4 --frame-size 1000 --ipv6 -1 "$work/1000.pcap"
+
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+# rate TOOL FILE: the median pps of $runs top-speed runs.
+rate() {
+	local tool=$1 file=$2 i
+	for ((i = 0; i < runs; i++)); do
+		if [ "$tool" = pcaptool ]; then
+			inA "$pt" replay -i "$va" --topspeed "$file"
+		else
+			inA tcpreplay -q -i "$va" --topspeed "$file"
+		fi | awk '/^Rated:/ {print $6}'
+	done | median
+}
+
+# stamps FILE: one line per packet, nanoseconds since the first packet's
+# second (exact in awk's doubles) and the frame length.
+stamps() {
+	tcpdump -r "$1" -tt -nn -e --time-stamp-precision=nano 2>/dev/null | awk '
+		{ split($1, t, "."); if (NR == 1) base = t[1]
+		  match($0, /length [0-9]+:/); len = substr($0, RSTART + 7, RLENGTH - 8)
+		  printf "%.0f %d\n", (t[1] - base) * 1e9 + t[2], len }'
+}
+
+# gaperr MODE ARG ORIG CAPTURED: prints "p50 p99 max" of |gap error| in µs
+# over the packets of one run, or "lost N" when the counts differ.
+gaperr() {
+	local mode=$1 arg=$2
+	paste -d' ' <(stamps "$3") <(stamps "$4") | awk -v mode="$mode" -v arg="$arg" '
+		NF < 4 { lost++; next }
+		NR > 1 {
+			if (mode == "speed") want = ($1 - po) / arg
+			else if (mode == "pps") want = 1e9 / arg
+			else want = pl * 8 * 1000 / arg
+			e = ($3 - pc) - want; if (e < 0) e = -e
+			print e / 1000
+		}
+		{ po = $1; pl = $2; pc = $3 }
+		END { if (lost) print "gap error: " lost " packets sent or captured in excess" > "/dev/stderr" }' | sort -g | awk '
+		{ v[NR] = $1 } END { i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+		  printf "%.1f %.1f %.1f\n", v[int((NR + 1) / 2)], v[i99], v[NR] }'
+}
+
+# accuracy TOOL MODE ARG FILE: replays FILE while tcpdump records the far
+# end; prints the medians over $runs runs of p50, p99 and max gap error.
+accuracy() {
+	local tool=$1 mode=$2 arg=$3 file=$4 i
+	for ((i = 0; i < runs; i++)); do
+		local cap=$work/cap.pcap
+		ip netns exec "$nsb" tcpdump -i "$vb" --immediate-mode -B 65536 --time-stamp-precision=nano -w "$cap" 2>"$work/td.err" &
+		local td=$!
+		until grep -q listening "$work/td.err" 2>/dev/null; do sleep 0.05; done
+		local args
+		case $tool/$mode in
+		pcaptool/speed) args=(--speed "$arg") ;;
+		pcaptool/pps) args=(--pps "$arg") ;;
+		pcaptool/mbps) args=(--mbps "$arg") ;;
+		tcpreplay/speed) args=(--multiplier "$arg") ;;
+		tcpreplay/pps) args=(--pps "$arg") ;;
+		tcpreplay/mbps) args=(--mbps "$arg") ;;
+		esac
+		if [ "$tool" = pcaptool ]; then
+			inA "$pt" replay -i "$va" "${args[@]}" "$file" >/dev/null
+		else
+			inA tcpreplay -q -i "$va" "${args[@]}" "$file" >/dev/null
+		fi
+		sleep 0.3
+		kill -TERM "$td"
+		wait "$td" || true
+		gaperr "$mode" "$arg" "$file" "$cap"
+	done >"$work/acc"
+	printf "%s | %s | %s" "$(cut -d' ' -f1 "$work/acc" | median)" "$(cut -d' ' -f2 "$work/acc" | median)" "$(cut -d' ' -f3 "$work/acc" | median)"
+}
+
+echo "tcpreplay $(tcpreplay -V 2>&1 | awk 'NR==1 {print $3}'), tcpdump $(tcpdump --version 2>&1 | awk 'NR==1 {print $3}'); $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "Top speed on a veth pair, packets per second (median of $runs runs; higher is better):"
+echo
+echo "| frames | pcaptool replay --topspeed | tcpreplay --topspeed | ratio |"
+echo "|---|---:|---:|---:|"
+for f in 64 1500; do
+	n=$([ "$f" = 64 ] && echo "$small" || echo "$large")
+	a=$(rate pcaptool "$work/$f.pcap")
+	b=$(rate tcpreplay "$work/$f.pcap")
+	printf "| %s × %s bytes | %.0f | %.0f | %.2f× |\n" "$n" "$f" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')"
+done
+echo
+echo "Timing accuracy: |inter-packet gap error| in µs measured by tcpdump on the far end against the"
+echo "schedule (original gaps / rate), p50 | p99 | max over $timed packets, median of $runs runs (lower is better):"
+echo
+echo "| mode | pcaptool p50 | p99 | max | tcpreplay p50 | p99 | max |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for spec in "speed 1 mixed 200 µs mean gaps, mixed sizes" "pps 5000 mixed mixed sizes" "mbps 40 1000 1000-byte frames"; do
+	read -r mode arg file what <<<"$spec"
+	a=$(accuracy pcaptool "$mode" "$arg" "$work/$file.pcap")
+	b=$(accuracy tcpreplay "$mode" "$arg" "$work/$file.pcap")
+	echo "| --$mode $arg ($what) | $a | $b |"
+done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

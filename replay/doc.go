@@ -1,0 +1,21 @@
+// Package replay sends the packets of a capture out of an interface, as
+// tcpreplay does: with the capture's own timing scaled by a speed factor,
+// at a fixed packet or bit rate, or as fast as the interface takes them;
+// over several passes, up to a packet count or a duration; and it reports
+// what it sent with tcpreplay's statistics.
+//
+// A Schedule computes when each packet is due, a pure function of the
+// packets' timestamps and lengths that tests can check without a network.
+// A Replayer follows the schedule: it waits for each packet with a sleep
+// that stops short of the due time and a spin on the monotonic clock for
+// the rest, and hands packets that are due together (all of them at top
+// speed) to its Sender as one batch, which live.Injector sends with a
+// single sendmmsg(2).
+//
+//	inj, err := live.OpenInjector("eth0")
+//	if err != nil { return err }
+//	defer inj.Close()
+//	r := &replay.Replayer{Sender: inj, Config: replay.Config{Speed: 2}}
+//	st, err := r.Run(ctx, replay.OpenFile("in.pcapng"))
+//	st.WriteText(os.Stdout) // "Actual: 1000 packets (741958 bytes) sent in ..."
+package replay
