@@ -29,5 +29,11 @@ func init() {
 		"lldp_asan.pcap",
 		"lldp_mgmt_addr_tlv_asan.pcap",
 		"lldp_mudurl.pcap",
+		"erspan-type-i-1.pcap",
+		"erspan-type-ii-3.pcap",
+		"erspan-type-iii-ft-7.pcap",
+		"gre-heapoverflow-2.pcap",
+		"nhrp.pcapng",
+		"wccp_redirect_gre.pcap",
 	)
 }
