@@ -85,3 +85,12 @@ func appendNameOr[K comparable](b []byte, names map[K]string, v K, def string) [
 	}
 	return append(b, def...)
 }
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}

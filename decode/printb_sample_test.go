@@ -35,5 +35,11 @@ func init() {
 		"gre-heapoverflow-2.pcap",
 		"nhrp.pcapng",
 		"wccp_redirect_gre.pcap",
+		"dhcp-mud.pcap",
+		"dhcp-option-108.pcapng",
+		"dhcp-option-33.pcap",
+		"dhcp-rfc3004.pcap",
+		"dhcp-rfc5859.pcap",
+		"dcb_pfc.pcap",
 	)
 }
