@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/pcaptool/pcaptool/internal/hugepage"
 	"github.com/pcaptool/pcaptool/pkt"
 )
 
@@ -300,20 +301,22 @@ type sortArena struct {
 	pos    int // fill position in it
 }
 
-const arenaChunk = 1 << 20
+// arenaChunk is the arena's unit of allocation: two huge pages, so that
+// filling the arena faults once per 2 MiB (see internal/hugepage).
+const arenaChunk = 2 * hugepage.Size
 
 func (a *sortArena) alloc(n int) (chunk, off int, b []byte) {
 	if len(a.chunks) == 0 {
-		a.chunks = append(a.chunks, make([]byte, max(arenaChunk, n)))
+		a.chunks = append(a.chunks, hugepage.Alloc(max(arenaChunk, n)))
 		a.cur, a.pos = 0, 0
 	}
 	for a.pos+n > len(a.chunks[a.cur]) {
 		a.cur++
 		a.pos = 0
 		if a.cur == len(a.chunks) {
-			a.chunks = append(a.chunks, make([]byte, max(arenaChunk, n)))
+			a.chunks = append(a.chunks, hugepage.Alloc(max(arenaChunk, n)))
 		} else if len(a.chunks[a.cur]) < n {
-			a.chunks[a.cur] = make([]byte, n)
+			a.chunks[a.cur] = hugepage.Alloc(n)
 		}
 	}
 	off = a.pos
