@@ -19,22 +19,19 @@ import "unsafe"
 // Size is the huge page size this package aligns to.
 const Size = 2 << 20
 
-// Alloc returns a zeroed byte slice of length n. From one huge page up,
-// it starts on a huge-page boundary and is advised for huge pages, so that
-// touching it faults once per 2 MiB instead of once per 4 KiB; its capacity
-// is n. Allocate it before writing to it: memory the program has touched
-// already stays backed as it is. The alignment costs up to Size bytes of
-// address space, not of memory: the kernel backs only what is touched.
-func Alloc(n int) []byte {
-	if n < Size {
-		return make([]byte, n)
+// Make returns a zeroed slice of n values of type T, advised for huge pages
+// when it spans two huge pages or more: touching it then faults once per
+// 2 MiB instead of once per 4 KiB, except in the partial huge pages at
+// either end. Make it before writing to it: memory the program has touched
+// already stays backed as it is. T should hold no pointers, so that the
+// garbage collector does not scan what is only data.
+func Make[T any](n int) []T {
+	s := make([]T, n)
+	var zero T
+	if size := int(unsafe.Sizeof(zero)); n > 0 && size > 0 && n*size >= 2*Size {
+		Advise(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), n*size))
 	}
-	raw := make([]byte, n+Size)
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
-	off := int((start+Size-1)&^(Size-1) - start)
-	b := raw[off : off+n : off+n]
-	Advise(b)
-	return b
+	return s
 }
 
 // Advise asks for huge pages on the part of b that covers whole aligned

@@ -23,7 +23,7 @@ func TestAdviseTaken(t *testing.T) {
 	if !AdviseStatic() {
 		t.Error("AdviseStatic: advice for the program's .bss refused")
 	}
-	if !Advise(Alloc(2 * Size)) {
-		t.Error("Advise(Alloc(2 huge pages)): advice refused")
+	if !Advise(make([]byte, 2*Size)) {
+		t.Error("Advise(2 huge pages): advice refused")
 	}
 }

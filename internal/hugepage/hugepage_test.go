@@ -2,25 +2,23 @@ package hugepage
 
 import (
 	"testing"
-	"unsafe"
 )
 
-func TestAlloc(t *testing.T) {
-	for _, n := range []int{0, 1, 4096, Size - 1, Size, Size + 1, 3*Size + 12345} {
-		b := Alloc(n)
+func TestMake(t *testing.T) {
+	for _, n := range []int{0, 1, 4096, Size - 1, 2 * Size, 3*Size + 12345} {
+		b := Make[byte](n)
 		if len(b) != n || cap(b) != n {
-			t.Fatalf("Alloc(%d): len %d cap %d", n, len(b), cap(b))
+			t.Fatalf("Make[byte](%d): len %d cap %d", n, len(b), cap(b))
 		}
 		for i, c := range b {
 			if c != 0 {
-				t.Fatalf("Alloc(%d)[%d] = %d, want zeroed memory", n, i, c)
+				t.Fatalf("Make[byte](%d)[%d] = %d, want zeroed memory", n, i, c)
 			}
 		}
-		if n >= Size {
-			if addr := uintptr(unsafe.Pointer(unsafe.SliceData(b))); addr%Size != 0 {
-				t.Errorf("Alloc(%d) starts at %#x, not on a huge-page boundary", n, addr)
-			}
-		}
+	}
+	type entry struct{ a, b int64 }
+	if e := Make[entry](1 << 18); len(e) != 1<<18 || e[len(e)-1] != (entry{}) {
+		t.Errorf("Make[entry]: len %d", len(e))
 	}
 }
 
