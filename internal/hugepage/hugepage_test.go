@@ -16,9 +16,10 @@ func TestMake(t *testing.T) {
 			}
 		}
 	}
-	type entry struct{ a, b int64 }
-	if e := Make[entry](1 << 18); len(e) != 1<<18 || e[len(e)-1] != (entry{}) {
-		t.Errorf("Make[entry]: len %d", len(e))
+	type entry struct{ sec, seq int64 }
+	e := Make[entry](1 << 18)
+	if len(e) != 1<<18 || e[len(e)-1].sec != 0 || e[0].seq != 0 {
+		t.Errorf("Make[entry]: len %d, want %d zeroed entries", len(e), 1<<18)
 	}
 }
 
