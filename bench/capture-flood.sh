@@ -58,9 +58,10 @@ capture() {
 	local tool=$1 mode=$2 expr=$3 out=$work/cap.pcap
 	rm -f "$out"
 	local args=()
-	if [ "$tool" = pcaptool ]; then
+	if [ "$tool" != tcpdump ]; then
 		args=("$pt" capture -i "$vb" -s "$snap" -B "$buf" -F pcap -w "$out")
 		[ "$mode" = immediate ] && args+=(--immediate)
+		[ "$tool" = "pcaptool --method ring" ] && args+=(--method ring)
 	else
 		args=(tcpdump -Z root -i "$vb" -s "$snap" -B "$buf" -w "$out")
 		[ "$mode" = immediate ] && args+=(--immediate-mode -U) # pcaptool --immediate writes each packet at once too
@@ -103,7 +104,9 @@ echo "| mode | filter | tool | received | dropped by kernel | written | same | C
 echo "|---|---|---|---:|---:|---:|---:|---:|"
 for mode in buffered immediate; do
 	for expr in "" "$filter"; do
-		for tool in pcaptool tcpdump; do
+		tools=(pcaptool tcpdump)
+		[ "$mode" = immediate ] && tools=(pcaptool "pcaptool --method ring" tcpdump)
+		for tool in "${tools[@]}"; do
 			: >"$work/rows"
 			for ((i = 0; i < runs; i++)); do
 				capture "$tool" "$mode" "$expr" >>"$work/rows"
