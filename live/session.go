@@ -61,7 +61,6 @@ type Session struct {
 	lastFlush time.Time
 	dirty     bool
 	unclocked int // packets written since the flush time was last looked at
-	flushErr  error
 }
 
 // MaxPacketDelay is the longest a packet-buffered Session holds a packet
