@@ -212,16 +212,20 @@ func appendLayerJSON(b []byte, l gopacket.Layer) []byte {
 		o.num("window", uint64(l.Window))
 		o.num("checksum", uint64(l.Checksum))
 		o.num("urgent", uint64(l.Urgent))
-		if len(l.Options) > 0 {
+		if opts := l.Contents[min(20, len(l.Contents)):]; len(opts) > 0 {
 			o.key("options")
 			o.b = append(o.b, '[')
-			for i, opt := range l.Options {
-				if i > 0 {
+			n := 0
+			forTCPOptions(opts, func(kind byte, size int, at []byte) (int, bool) {
+				if n > 0 {
 					o.b = append(o.b, ',')
 				}
-				var tmp [64]byte
-				o.b = appendJSONString(o.b, string(appendTCPOption(tmp[:0], opt, false, seqBase{})))
-			}
+				n++
+				var tmp [128]byte
+				s, used, ok := appendTCPOption(tmp[:0], kind, size, at, tcpSegmentFlags{syn: l.SYN, ack: l.ACK}, false, seqBase{})
+				o.b = appendJSONString(o.b, string(s))
+				return used, ok
+			})
 			o.b = append(o.b, ']')
 		}
 		o.num("payload_length", uint64(len(l.Payload)))

@@ -78,6 +78,9 @@ type Printer struct {
 	// ifNames caches the local names of LINUX_SLL2 interface indexes.
 	ifNames map[uint32]string
 	frame   int
+	// ttl is the IPv4 TTL or IPv6 hop limit of the packet being printed,
+	// for protocol printers (printContext.ttl).
+	ttl uint8
 }
 
 type seqKey struct {
@@ -221,18 +224,23 @@ func (p *Printer) AppendSummary(b []byte, gp gopacket.Packet, wireLen int) ([]by
 			b = p.appendSLL2Prefix(b, sll2)
 		}
 	}
+	var next gopacket.Layer
+	if i < len(ls) {
+		next = ls[i]
+	}
+	if out, ok := p.appendLinkPayload(b, ls[:i], next, rest); ok {
+		return out, linkLen
+	}
 	if i == len(ls) {
-		return p.appendUnknownNetwork(b, ls, rest), linkLen
+		return p.appendUnknownNetwork(b, ls, rest, wireLen), linkLen
 	}
 	switch l := ls[i].(type) {
 	case *layers.IPv4:
 		b = p.appendIPv4(b, l, ls[i+1:], rest)
 	case *layers.IPv6:
 		b = p.appendIPv6(b, l, ls[i+1:])
-	case *layers.ARP:
-		b = appendARP(b, l, rest)
 	case *gopacket.DecodeFailure:
-		b = p.appendUnknownNetwork(b, ls[:i], rest)
+		b = p.appendUnknownNetwork(b, ls[:i], rest, wireLen)
 	default:
 		b = append(b, l.LayerType().String()...)
 		b = append(b, ", length "...)
@@ -287,19 +295,11 @@ func appendLeft(b []byte, s string, width int) []byte {
 
 // appendUnknownNetwork describes a packet whose network layer gopacket does
 // not decode, naming the EtherType when there is one.
-func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int) []byte {
-	var et layers.EthernetType
-	found := false
-	for _, l := range link {
-		switch l := l.(type) {
-		case *layers.Ethernet:
-			et, found = l.EthernetType, true
-		case *layers.Dot1Q:
-			et, found = l.Type, true
-		case *layers.LinuxSLL:
-			et, found = l.EthernetType, true
-		case *LinuxSLL2:
-			et, found = l.ProtocolType, true
+func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest, wireLen int) []byte {
+	et, found := linkEtherType(link)
+	if len(link) > 0 && found {
+		if eth, ok := link[0].(*layers.Ethernet); ok {
+			return p.appendUnknownEtherType(b, eth, et, link[len(link)-1].LayerPayload(), wireLen)
 		}
 	}
 	if found {
@@ -315,27 +315,6 @@ func (p *Printer) appendUnknownNetwork(b []byte, link []gopacket.Layer, rest int
 func appendHex16(b []byte, v uint16) []byte {
 	const digits = "0123456789abcdef"
 	return append(b, digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15])
-}
-
-func appendARP(b []byte, a *layers.ARP, length int) []byte {
-	b = append(b, "ARP, "...)
-	switch {
-	case a.Operation == layers.ARPRequest && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
-		b = append(b, "Request who-has "...)
-		b = appendIP(b, a.DstProtAddress)
-		b = append(b, " tell "...)
-		b = appendIP(b, a.SourceProtAddress)
-	case a.Operation == layers.ARPReply && a.AddrType == layers.LinkTypeEthernet && a.Protocol == layers.EthernetTypeIPv4:
-		b = append(b, "Reply "...)
-		b = appendIP(b, a.SourceProtAddress)
-		b = append(b, " is-at "...)
-		b = append(b, net.HardwareAddr(a.SourceHwAddress).String()...)
-	default:
-		b = append(b, "opcode "...)
-		b = strconv.AppendInt(b, int64(a.Operation), 10)
-	}
-	b = append(b, ", length "...)
-	return strconv.AppendInt(b, int64(length), 10)
 }
 
 func appendIP(b []byte, ip []byte) []byte {
@@ -444,6 +423,7 @@ func (p *Printer) appendIPv4(b []byte, ip *layers.IPv4, next []gopacket.Layer, a
 		return strconv.AppendUint(b, uint64(ip.Protocol), 10)
 	}
 	pseudo := ipv4Pseudo(ip)
+	p.ttl = ip.TTL
 	return p.appendTransport(b, src, dst, ip.Protocol, l4len, ip.Payload, next, pseudo, ip.Flags&layers.IPv4MoreFragments != 0, "")
 }
 
@@ -506,7 +486,12 @@ done:
 	}
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
 	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
-	return p.appendTransport(b, src, dst, proto, l4len, nil, next[i:], ipv6Pseudo(ip), fragmented, ext)
+	l4data := ip.Payload
+	if i > 0 {
+		l4data = next[i-1].LayerPayload()
+	}
+	p.ttl = ip.HopLimit
+	return p.appendTransport(b, src, dst, proto, l4len, l4data, next[i:], ipv6Pseudo(ip), fragmented, ext)
 }
 
 // appendTransport appends "src.port > dst.port: ..." for TCP and UDP and
@@ -537,6 +522,13 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 				return out
 			}
 		}
+		if f, ok := portLookup(udpPortPrinters, uint16(l.SrcPort), uint16(l.DstPort)); ok && !fragmented && int(l.Length) >= 8 {
+			c := &printContext{data: l.Payload[:min(len(l.Payload), int(l.Length)-8)], length: int(l.Length) - 8,
+				src: src, dst: dst, sport: uint16(l.SrcPort), dport: uint16(l.DstPort), ttl: p.ttl}
+			if out, ok := p.printRegistered(b, f, c); ok {
+				return out
+			}
+		}
 		b = append(b, "UDP, length "...)
 		return strconv.AppendInt(b, int64(l.Length)-8, 10)
 	}
@@ -545,6 +537,12 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	b = dst.AppendTo(b)
 	b = append(b, ": "...)
 	b = append(b, ext...)
+	if f := ipProtoPrinters[uint8(proto)]; f != nil {
+		c := &printContext{data: l4data[:min(len(l4data), max(l4len, 0))], length: l4len, src: src, dst: dst, ttl: p.ttl}
+		if out, ok := p.printRegistered(b, f, c); ok {
+			return out
+		}
+	}
 	switch l := l.(type) {
 	case *layers.IPSecESP:
 		b = append(b, "ESP(spi=0x"...)
@@ -704,76 +702,20 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 		b = append(b, ", urg "...)
 		b = strconv.AppendUint(b, uint64(t.Urgent), 10)
 	}
-	if len(t.Options) > 0 {
-		b = append(b, ", options ["...)
-		for i, o := range t.Options {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendTCPOption(b, o, rev, base)
+	if opts := t.Contents[min(20, len(t.Contents)):]; len(opts) > 0 {
+		var ok bool
+		if b, ok = appendTCPOptions(b, opts, tcpSegmentFlags{syn: t.SYN, ack: t.ACK}, rev, base); !ok {
+			return b
 		}
-		b = append(b, ']')
 	}
 	b = append(b, ", length "...)
-	return strconv.AppendInt(b, int64(length), 10)
-}
-
-func appendTCPOption(b []byte, o layers.TCPOption, rev bool, base seqBase) []byte {
-	d := o.OptionData
-	be := binary.BigEndian
-	switch o.OptionType {
-	case layers.TCPOptionKindEndList:
-		return append(b, "eol"...)
-	case layers.TCPOptionKindNop:
-		return append(b, "nop"...)
-	case layers.TCPOptionKindMSS:
-		b = append(b, "mss"...)
-		if len(d) == 2 {
-			b = append(b, ' ')
-			b = strconv.AppendUint(b, uint64(be.Uint16(d)), 10)
+	b = strconv.AppendInt(b, int64(length), 10)
+	if length > 0 && !fragmented {
+		if f, ok := portLookup(tcpPortPrinters, uint16(t.SrcPort), uint16(t.DstPort)); ok {
+			c := &printContext{data: t.Payload[:min(len(t.Payload), length)], length: length,
+				src: src, dst: dst, sport: uint16(t.SrcPort), dport: uint16(t.DstPort), ttl: p.ttl}
+			b, _ = p.printRegistered(b, f, c)
 		}
-		return b
-	case layers.TCPOptionKindWindowScale:
-		b = append(b, "wscale"...)
-		if len(d) == 1 {
-			b = append(b, ' ')
-			b = strconv.AppendUint(b, uint64(d[0]), 10)
-		}
-		return b
-	case layers.TCPOptionKindSACKPermitted:
-		return append(b, "sackOK"...)
-	case layers.TCPOptionKindSACK:
-		b = append(b, "sack "...)
-		b = strconv.AppendInt(b, int64(len(d)/8), 10)
-		b = append(b, ' ')
-		for i := 0; i+8 <= len(d); i += 8 {
-			s, e := be.Uint32(d[i:]), be.Uint32(d[i+4:])
-			if rev {
-				s, e = s-base.lo, e-base.lo
-			} else {
-				s, e = s-base.hi, e-base.hi
-			}
-			b = append(b, '{')
-			b = strconv.AppendUint(b, uint64(s), 10)
-			b = append(b, ':')
-			b = strconv.AppendUint(b, uint64(e), 10)
-			b = append(b, '}')
-		}
-		return b
-	case layers.TCPOptionKindTimestamps:
-		b = append(b, "TS"...)
-		if len(d) == 8 {
-			b = append(b, " val "...)
-			b = strconv.AppendUint(b, uint64(be.Uint32(d)), 10)
-			b = append(b, " ecr "...)
-			b = strconv.AppendUint(b, uint64(be.Uint32(d[4:])), 10)
-		}
-		return b
-	}
-	b = append(b, "unknown-"...)
-	b = strconv.AppendUint(b, uint64(o.OptionType), 10)
-	for _, c := range d {
-		b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
 	}
 	return b
 }
