@@ -35,6 +35,9 @@ func FuzzDecode(f *testing.F) {
 	for _, m := range dnsSeeds(f) {
 		f.Add(uint16(linktype.Ethernet), uint16(0), m)
 	}
+	for _, m := range routingSeeds(f) {
+		f.Add(uint16(linktype.Ethernet), uint16(0), m)
+	}
 	f.Add(uint16(linktype.IPv4), uint16(3), []byte{0x45, 0, 0, 20, 0, 1, 0x20, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2})
 	f.Add(uint16(linktype.LinuxSLL), uint16(0), make([]byte, 16))
 	opts := []decode.Options{

@@ -1,5 +1,14 @@
 package decode_test
 
+import (
+	"testing"
+	"time"
+
+	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/linktype"
+	"github.com/pcaptool/pcaptool/pkt"
+)
+
 // Corpus files the routing and control protocol printers (print_arp.go,
 // print_bgp.go, ...) print exactly as tcpdump does at -v 0 and 1.
 func init() {
@@ -43,4 +52,28 @@ func init() {
 		"pimv2-oobr-1.pcap",
 		"pimv2-oobr-2.pcap",
 	)
+}
+
+// TestPrintRoutingSeedsMatchTcpdump prints generated packets of each
+// routing and control protocol (routingSeeds) and checks that every line,
+// at -v 0 and 1, is tcpdump's.
+func TestPrintRoutingSeedsMatchTcpdump(t *testing.T) {
+	tcpdump := testenv.RequireTool(t, "tcpdump")
+	var pkts []*pkt.Packet
+	for i, frame := range routingSeeds(t) {
+		pkts = append(pkts, &pkt.Packet{Timestamp: time.Unix(1700000000, int64(i)*1000), Length: len(frame), Data: frame})
+	}
+	name := writePcap(t, pkt.FromSlice([]pkt.Interface{{LinkType: linktype.Ethernet}}, pkts), linktype.Ethernet, false)
+	for v := range 2 {
+		c := compareFile(tcpdump, name, v)
+		if c.err != nil {
+			t.Fatal(c.err)
+		}
+		total, same := c.lines(func(key, want, got string) {
+			t.Errorf("-v%d [%s]\n  tcpdump: %s\n  print:   %s", v, key, want, got)
+		})
+		if total == 0 || total != same {
+			t.Errorf("-v%d: %d of %d lines identical", v, same, total)
+		}
+	}
 }
