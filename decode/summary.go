@@ -81,6 +81,9 @@ type Printer struct {
 	// ttl is the IPv4 TTL or IPv6 hop limit of the packet being printed,
 	// for protocol printers (printContext.ttl).
 	ttl uint8
+	// dissected is where the last protocol printer's text starts and ends
+	// in the line being built, for AppendJSON.
+	dissected [2]int
 }
 
 type seqKey struct {
