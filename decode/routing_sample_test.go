@@ -15,6 +15,8 @@ func init() {
 	conformanceSample = append(conformanceSample,
 		"arp-oobr.pcap",
 		"arp-too-long-tha.pcap",
+		"babel_rfc6126bis.pcap",
+		"babel_rtt.pcap",
 		"bfd-raw-auth-md5.pcap",
 		"bfd-raw-auth-sha1.pcap",
 		"bfd-raw-auth-simple.pcap",
