@@ -11,7 +11,7 @@ import (
 
 // routingSeeds returns Ethernet frames carrying one message of each routing
 // and control protocol print dissects (BGP, OSPF, PIM, EIGRP, VRRP, BFD,
-// HSRP, sFlow, AH, IS-IS, ARP), for the fuzz target and the generated-packet
+// HSRP, sFlow, AH, Babel, IS-IS, ARP), for the fuzz target and the generated-packet
 // oracle test.
 func routingSeeds(t testing.TB) [][]byte {
 	be := binary.BigEndian
@@ -45,6 +45,7 @@ func routingSeeds(t testing.TB) [][]byte {
 		ipv4Frame(t, layers.IPProtocolUDP, 1985, 1985, hsrp),
 		ipv4Frame(t, layers.IPProtocolUDP, 40000, 6343, sflow),
 		ipv4Frame(t, 51, 0, 0, ah),
+		ipv4Frame(t, layers.IPProtocolUDP, 6696, 6696, []byte{42, 2, 0, 8, 4, 6, 0, 0, 0, 1, 1, 0x90}),
 	}
 	// IS-IS point-to-point hello over 802.2 LLC.
 	isis := []byte{0xfe, 0xfe, 0x03, 0x83, 20, 1, 0, 17, 1, 0, 0,
