@@ -76,3 +76,21 @@ func link8023(link []gopacket.Layer, next gopacket.Layer) (int, gopacket.Layer, 
 	}
 	return 0, nil, false
 }
+
+// appendNameOr appends names[v], or def when v has no name (tcpdump's
+// tok2str with a constant default).
+func appendNameOr[K comparable](b []byte, names map[K]string, v K, def string) []byte {
+	if n, ok := names[v]; ok {
+		return append(b, n...)
+	}
+	return append(b, def...)
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
