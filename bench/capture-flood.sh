@@ -84,17 +84,18 @@ capture() {
 	if [ "$drop" = 0 ]; then
 		case $cmp in match*) match=yes ;; *) match=no ;; esac
 	fi
-	echo "$recv $drop $written $match $(awk '{print $1 + $2}' "$work/time")"
+	echo "$recv $drop $written $match $(awk -v w="$written" '{print ($1 + $2) / (w / 1e6)}' "$work/time")"
 }
 
 echo "pcaptool $(git rev-parse --short HEAD), tcpdump $(tcpdump --version 2>&1 | awk 'NR==1 {print $3}'); $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "$total 64-byte frames sent by pcaptool replay --topspeed (${loops} passes over $per), captured with"
-echo "-s $snap -B $buf -w FILE; median of $runs runs; CPU is the capturing process's user + system"
-echo "seconds per million frames sent; 'same' counts the runs without drops whose file holds exactly"
-echo "the frames sent (count and bytes, in order)."
+echo "-s $snap -B $buf -w FILE (immediate: pcaptool --immediate, tcpdump --immediate-mode -U: every"
+echo "packet delivered and written at once); median of $runs runs; CPU is the capturing process's user +"
+echo "system seconds (start-up included) per million packets written; 'same' counts the runs without"
+echo "drops whose file holds exactly the frames sent (count and bytes, in order)."
 echo
-echo "| mode | filter | tool | received | dropped by kernel | written | same | CPU s / M frames |"
+echo "| mode | filter | tool | received | dropped by kernel | written | same | CPU s / M written |"
 echo "|---|---|---|---:|---:|---:|---:|---:|"
 for mode in buffered immediate; do
 	for expr in "" "$filter"; do
@@ -105,9 +106,8 @@ for mode in buffered immediate; do
 			done
 			col() { cut -d' ' -f"$1" "$work/rows" | median; }
 			same=$(awk '$4 == "yes" {y++} $4 != "-" {n++} END {printf "%d/%d", y, n}' "$work/rows")
-			cpu=$(col 5)
 			printf "| %s | %s | %s | %s | %s | %s | %s | %.2f |\n" "$mode" "${expr:-none}" "$tool" \
-				"$(col 1)" "$(col 2)" "$(col 3)" "$same" "$(awk -v c="$cpu" -v t="$total" 'BEGIN {print c / (t / 1e6)}')"
+				"$(col 1)" "$(col 2)" "$(col 3)" "$same" "$(col 5)"
 		done
 	done
 done

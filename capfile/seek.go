@@ -376,7 +376,7 @@ func (p *prober) resync(from, limit int64) (int64, time.Time, bool, error) {
 		// Another chain inside the first record that does not join this
 		// one means two readings of the bytes. The first record of the
 		// file is known to start where it does.
-		for q := at + step; q < chain[1] && at != p.dataStart; q += step {
+		for q := at + step; q < chain.offsets[1] && at != p.dataStart; q += step {
 			other, _, ok, err := p.chainAt(q)
 			if err != nil {
 				return 0, time.Time{}, false, err
@@ -393,10 +393,19 @@ func (p *prober) resync(from, limit int64) (int64, time.Time, bool, error) {
 	return 0, time.Time{}, false, nil
 }
 
+// recordChain holds the offsets of the records of a chain followed by
+// the end of the last; a value, so that probing allocates nothing.
+type recordChain struct {
+	offsets [seekChain + 1]int64
+	n       int
+}
+
+func (c *recordChain) all() []int64 { return c.offsets[:c.n] }
+
 // joins reports whether chain a lands on an offset of chain b.
-func joins(a, b []int64) bool {
-	for _, x := range a {
-		for _, y := range b {
+func joins(a, b recordChain) bool {
+	for _, x := range a.all() {
+		for _, y := range b.all() {
 			if x == y {
 				return true
 			}
@@ -408,30 +417,30 @@ func joins(a, b []int64) bool {
 // chainAt checks seekChain consecutive records from off (fewer when the
 // file ends exactly after one). It returns their offsets followed by the
 // end of the last, and the first timestamp among them.
-func (p *prober) chainAt(off int64) ([]int64, time.Time, bool, error) {
-	var chain [seekChain + 1]int64
+func (p *prober) chainAt(off int64) (recordChain, time.Time, bool, error) {
+	var chain recordChain
 	var first time.Time
 	at := off
 	for i := range seekChain {
-		chain[i] = at
+		chain.offsets[i] = at
 		n, t, ok, err := p.recordAt(at)
 		if err != nil || !ok {
-			return nil, time.Time{}, false, err
+			return recordChain{}, time.Time{}, false, err
 		}
 		if !t.IsZero() && t.Before(p.minTime) {
-			return nil, time.Time{}, false, nil
+			return recordChain{}, time.Time{}, false, nil
 		}
 		if first.IsZero() {
 			first = t
 		}
 		at += n
 		if at == p.size {
-			chain[i+1] = at
-			return chain[:i+2], first, true, nil
+			chain.offsets[i+1], chain.n = at, i+2
+			return chain, first, true, nil
 		}
 	}
-	chain[seekChain] = at
-	return chain[:], first, true, nil
+	chain.offsets[seekChain], chain.n = at, seekChain+1
+	return chain, first, true, nil
 }
 
 // recordAt checks that a plausible record starts at off and returns its

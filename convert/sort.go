@@ -8,13 +8,17 @@ import (
 	"io"
 	"os"
 	"slices"
+	"unsafe"
 
+	"github.com/pcaptool/pcaptool/internal/hugepage"
 	"github.com/pcaptool/pcaptool/pkt"
 )
 
 // DefaultSortMemory is the packet memory Sort uses when SortOptions leaves
-// it zero.
-const DefaultSortMemory = 64 << 20
+// it zero: 40 MiB, so that pcaptool sort, whose binary, runtime and I/O
+// buffers take about 30 MiB more, peaks well under 80 MiB at its default
+// settings, external sort included.
+const DefaultSortMemory = 40 << 20
 
 // ErrSortWindow reports, in streaming mode, a packet earlier than one Sort
 // has already returned (the input is more out of order than the memory
@@ -25,8 +29,7 @@ var ErrSortWindow = errors.New("convert: input cannot be sorted in the streaming
 // SortOptions tune Sort.
 type SortOptions struct {
 	// Memory bounds the bytes of packets held in memory, with their
-	// index (the streaming window gives the index an eighth); 0 means
-	// DefaultSortMemory.
+	// index (which gets an eighth of it); 0 means DefaultSortMemory.
 	Memory int64
 	// TempDir holds the sorted runs spilled when the input does not fit
 	// in Memory; "" means os.TempDir().
@@ -62,6 +65,7 @@ type Sort struct {
 	index  []sortEntry
 	seq    uint64
 	runs   []*runFile
+	spillW *bufio.Writer // reused by every run written
 	merger *runMerger
 	memPos int // next index entry when everything fit in memory
 
@@ -78,7 +82,7 @@ type sortEntry struct {
 	size  int32
 }
 
-const sortEntrySize = 40 // bytes an entry costs, counted against Memory
+const sortEntrySize = int64(unsafe.Sizeof(sortEntry{})) // bytes an entry costs, counted against Memory
 
 // NewSort returns a sorted view of src.
 func NewSort(src pkt.Reader, opts SortOptions) *Sort {
@@ -88,7 +92,9 @@ func NewSort(src pkt.Reader, opts SortOptions) *Sort {
 	if opts.MaxRuns <= 1 {
 		opts.MaxRuns = 128
 	}
-	return &Sort{src: src, opts: opts}
+	s := &Sort{src: src, opts: opts}
+	s.arena.chunkSize = int(min(s.arenaMemory(), maxArenaChunk))
+	return s
 }
 
 // Interfaces returns the source's interfaces.
@@ -130,10 +136,25 @@ func (s *Sort) Close() error {
 	return errors.Join(errs...)
 }
 
+// indexEntries is the capacity of the index: an eighth of Memory, as in the
+// streaming window.
+func (s *Sort) indexEntries() int {
+	return int(max(s.opts.Memory/8/sortEntrySize, 64))
+}
+
+// arenaMemory is what Memory leaves to the packets once the index has its
+// share.
+func (s *Sort) arenaMemory() int64 {
+	return max(s.opts.Memory-int64(s.indexEntries())*sortEntrySize, 1)
+}
+
 // fill reads the whole input, spilling sorted runs when memory is full, and
-// prepares the final merge.
+// prepares the final merge. The index is allocated once at its full
+// capacity and the arena is reused, so that sorting makes no garbage
+// whatever the input: memory stays at Memory plus the I/O buffers.
 func (s *Sort) fill() error {
-	used := int64(0)
+	used, budget := int64(0), s.arenaMemory()
+	s.index = hugepage.Make[sortEntry](s.indexEntries())[:0]
 	for {
 		p, err := s.src.ReadPacket()
 		if err == io.EOF {
@@ -143,7 +164,7 @@ func (s *Sort) fill() error {
 			return err
 		}
 		size := recordSize(p)
-		if used > 0 && used+int64(size)+sortEntrySize > s.opts.Memory {
+		if used > 0 && (used+int64(size) > budget || len(s.index) == cap(s.index)) {
 			if err := s.spill(); err != nil {
 				return err
 			}
@@ -154,7 +175,7 @@ func (s *Sort) fill() error {
 		sec, nsec := recordKey(b)
 		s.index = append(s.index, sortEntry{sec: sec, nsec: nsec, seq: s.seq, chunk: int32(chunk), off: int32(off), size: int32(size)})
 		s.seq++
-		used += int64(size) + sortEntrySize
+		used += int64(size)
 	}
 	s.sortIndex()
 	if len(s.runs) == 0 {
@@ -169,7 +190,7 @@ func (s *Sort) fill() error {
 	}
 	sources := make([]runSource, 0, len(s.runs)+1)
 	for _, r := range s.runs {
-		if err := r.rewind(); err != nil {
+		if err := r.rewind(s.runReadBuffer(len(s.runs))); err != nil {
 			return err
 		}
 		sources = append(sources, r)
@@ -200,7 +221,7 @@ func (s *Sort) record(e *sortEntry) []byte {
 // spill sorts what is in memory and writes it out as a run.
 func (s *Sort) spill() error {
 	s.sortIndex()
-	r, err := newRunFile(s.opts.TempDir)
+	r, err := s.newRunFile()
 	if err != nil {
 		return err
 	}
@@ -225,12 +246,12 @@ func (s *Sort) mergeSomeRuns() error {
 	group := s.runs[:n]
 	sources := make([]runSource, n)
 	for i, r := range group {
-		if err := r.rewind(); err != nil {
+		if err := r.rewind(s.runReadBuffer(n)); err != nil {
 			return err
 		}
 		sources[i] = r
 	}
-	out, err := newRunFile(s.opts.TempDir)
+	out, err := s.newRunFile()
 	if err != nil {
 		return err
 	}
@@ -295,25 +316,30 @@ func (s *Sort) decode(b []byte) (*pkt.Packet, error) {
 // sortArena hands out record space from large chunks, reused across runs,
 // so that buffering packets allocates nothing per packet.
 type sortArena struct {
-	chunks [][]byte
-	cur    int // chunk being filled
-	pos    int // fill position in it
+	chunks    [][]byte
+	cur       int // chunk being filled
+	pos       int // fill position in it
+	chunkSize int // 0 until the first alloc
 }
 
-const arenaChunk = 1 << 20
+// maxArenaChunk bounds one arena chunk. A chunk is allocated whole but
+// only the part filled takes memory; it is advised for huge pages, so that
+// filling it faults about once per 2 MiB (see internal/hugepage), and
+// chunks this large leave few partial huge pages at their ends.
+const maxArenaChunk = 64 << 20
 
 func (a *sortArena) alloc(n int) (chunk, off int, b []byte) {
 	if len(a.chunks) == 0 {
-		a.chunks = append(a.chunks, make([]byte, max(arenaChunk, n)))
+		a.chunks = append(a.chunks, hugepage.Make[byte](max(a.chunkSize, n)))
 		a.cur, a.pos = 0, 0
 	}
 	for a.pos+n > len(a.chunks[a.cur]) {
 		a.cur++
 		a.pos = 0
 		if a.cur == len(a.chunks) {
-			a.chunks = append(a.chunks, make([]byte, max(arenaChunk, n)))
+			a.chunks = append(a.chunks, hugepage.Make[byte](max(a.chunkSize, n)))
 		} else if len(a.chunks[a.cur]) < n {
-			a.chunks[a.cur] = make([]byte, n)
+			a.chunks[a.cur] = hugepage.Make[byte](n)
 		}
 	}
 	off = a.pos
@@ -356,16 +382,33 @@ type runFile struct {
 	lenBuf  [4]byte
 }
 
+// runBufferSize is the buffer of the run being written, and the most
+// each run being read gets.
 const runBufferSize = 256 << 10
 
-func newRunFile(dir string) (*runFile, error) {
-	f, err := os.CreateTemp(dir, "pcaptool-sort-*.run")
+// runReadBuffer sizes the read buffer of each of n runs merged at once:
+// together they take at most a sixteenth of Memory (at least 16 KiB each),
+// so that the merge stays near the memory bound however many runs there
+// are.
+func (s *Sort) runReadBuffer(n int) int {
+	return int(min(max(s.opts.Memory/16/int64(max(n, 1)), 16<<10), runBufferSize))
+}
+
+// newRunFile creates a temporary run file, written through the Sort's one
+// write buffer.
+func (s *Sort) newRunFile() (*runFile, error) {
+	f, err := os.CreateTemp(s.opts.TempDir, "pcaptool-sort-*.run")
 	if err != nil {
 		return nil, fmt.Errorf("convert: sort: %w", err)
 	}
 	r := &runFile{f: f, name: f.Name()}
 	r.removed = os.Remove(f.Name()) == nil
-	r.w = bufio.NewWriterSize(f, runBufferSize)
+	if s.spillW == nil {
+		s.spillW = bufio.NewWriterSize(f, runBufferSize)
+	} else {
+		s.spillW.Reset(f)
+	}
+	r.w = s.spillW
 	return r, nil
 }
 
@@ -388,12 +431,14 @@ func (r *runFile) finish() error {
 	return nil
 }
 
-func (r *runFile) rewind() error {
+// rewind starts reading the run from its beginning, through a buffer of
+// bufSize bytes.
+func (r *runFile) rewind(bufSize int) error {
 	if _, err := r.f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("convert: sort: %w", err)
 	}
-	if r.r == nil {
-		r.r = bufio.NewReaderSize(r.f, runBufferSize)
+	if r.r == nil || r.r.Size() != bufSize {
+		r.r = bufio.NewReaderSize(r.f, bufSize)
 	} else {
 		r.r.Reset(r.f)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/pcaptool/pcaptool/internal/hugepage"
 	"github.com/pcaptool/pcaptool/pkt"
 )
 
@@ -68,10 +69,10 @@ func newSortWindow(src pkt.Reader, memory int64) *sortWindow {
 	entries := int(max(index/windowEntryCost, 64))
 	return &sortWindow{
 		src:   src,
-		ring:  make([]byte, memory-index),
-		queue: make([]windowSlot, entries),
-		run:   make([]windowItem, 0, entries),
-		heap:  make([]windowItem, 0, entries),
+		ring:  hugepage.Make[byte](int(memory - index)),
+		queue: hugepage.Make[windowSlot](entries),
+		run:   hugepage.Make[windowItem](entries)[:0],
+		heap:  hugepage.Make[windowItem](entries)[:0],
 	}
 }
 

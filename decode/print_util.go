@@ -202,3 +202,16 @@ func appendUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~int](b []byte, v T) []
 }
 
 var be = binary.BigEndian
+
+// printJNP appends n bytes of d from t as tcpdump's nd_printjnp does: up
+// to the first NUL, unprintable bytes escaped; a cut string ends the
+// packet.
+func (o *out) printJNP(d view, t, n int) {
+	for i := 0; i < n; i++ {
+		c := d.u8(t + i)
+		if c == 0 {
+			return
+		}
+		o.b = appendPrintable(o.b, []byte{c})
+	}
+}

@@ -236,8 +236,9 @@ const (
 	specialLLC                          // llc [i|s|u|subtype]
 	specialWLANType                     // type T [subtype S], subtype S: Num is the value, Value the mask
 	specialWLANDir                      // dir D
-	specialATM                          // lane, metac, bcc, oam, oamf4, ...: Name
-	specialATMField                     // vpi N, vci > N: Name, Rel, Num
+	specialLinkAbbrev                   // ATM lane, metac, oam, ..., MTP2 fisu, lssu, msu, ...: Name
+	specialLinkField                    // ATM vpi N, vci > N, MTP3 sio N, opc < N, ...: Name, Rel, Num
+	specialPflog                        // ifname NAME, ruleset NAME, rnr N, srnr N, reason N, action N: Name, Arg, Num
 	specialGeneve                       // geneve [VNI]
 )
 
@@ -250,7 +251,8 @@ type specialNode struct {
 	HasNum bool
 	ByteOp byte   // &, |, <, >, = of byte
 	Value  uint32 // right operand of byte
-	Name   string // llc subtype, ATM keyword or field
+	Name   string // llc subtype, ATM or MTP keyword or field, pflog primitive
+	Arg    string // interface or ruleset name of a pflog primitive
 	Rel    relOp  // comparison of an ATM field
 }
 
@@ -420,12 +422,20 @@ func (n *specialNode) String() string {
 		return fmt.Sprintf("type %d subtype %d", n.Num&wlanTypeMask, n.Num&wlanSubtypeMask)
 	case specialWLANDir:
 		return fmt.Sprintf("dir %d", n.Num)
-	case specialATM:
+	case specialLinkAbbrev:
 		return n.Name
 	case specialGeneve:
 		return num("geneve")
-	case specialATMField:
+	case specialLinkField:
 		return fmt.Sprintf("%s %s %d", n.Name, relNames[n.Rel], n.Num)
+	case specialPflog:
+		switch n.Name {
+		case "ifname", "ruleset":
+			return n.Name + " " + n.Arg
+		case "action":
+			return "action " + pflogActions[n.Num]
+		}
+		return num(n.Name)
 	case specialLLC:
 		if n.Name != "" && needsEscape(n.Name) {
 			return `llc \` + n.Name

@@ -35,10 +35,7 @@ func (c *compiler) atmField(name string, rel relOp, v uint32) *frag {
 	if name == "vci" {
 		off, size = sunATMOffVCI, szH
 	}
-	jtype := map[relOp]uint16{relGT: jmpJGT, relGE: jmpJGE, relEQ: jmpJEQ, relLE: jmpJGT, relLT: jmpJGE, relNE: jmpJEQ}[rel]
-	// As libpcap's gen_ncmp, only the ordered comparisons are inverted:
-	// "vci != N" compiles as "vci = N" in libpcap 1.10, and so here.
-	reverse := rel == relLE || rel == relLT
+	jtype, reverse := relJump(rel)
 	return c.ncmp(orLinkHdr, off, size, 0xffffffff, jtype, reverse, v)
 }
 

@@ -14,12 +14,26 @@ var supportedLinkTypes = []linktype.LinkType{linktype.Ethernet, linktype.LinuxSL
 
 // moreLinkTypes are the other link types the fuzzers and kernel test
 // compile for: 802.11 with and without radiotap, PPP, Cisco HDLC, SunATM,
-// Frame Relay, ARCnet, IPNET, Juniper Ethernet, NFLOG.
+// Frame Relay, ARCnet, IPNET, Juniper Ethernet, NFLOG, pflog, SS7 MTP2.
 var moreLinkTypes = []linktype.LinkType{linktype.IEEE80211, linktype.Radiotap, linktype.PPP, linktype.CHDLC,
-	linktype.SunATM, ltFrameRelay, ltARCnetLinux, ltIPNet, 178, linktype.NFLog}
+	linktype.SunATM, ltFrameRelay, ltARCnetLinux, ltIPNet, 178, linktype.NFLog, ltPFLOG, ltMTP2}
+
+// grammarSeeds reach the link-type specific grammar (pflog, SS7, ATM
+// field lists) and protochain in the forms the lists above do not.
+var grammarSeeds = []string{
+	"on em0 and action block", "ifname a_b-c.d or rset ruleset1", "rulenum 7 and subrulenum 2",
+	"reason STATE-MISMATCH", "reason 300", "action synproxy-drop", "action accept or action DROP",
+	"lsu or hfisu or hmsu", "sio (1 or 2) and opc < 100", "hdpc >= 1000 and hsls 15", "sls != 3",
+	"dpc 16383 or hopc (3 or 4)", "vci (5 or 16) and vpi > 0",
+	"protochain 59", "ip6 protochain 44 and not ip6 protochain 6", "ip protochain \\udp",
+	"vlan and protochain 6", "mpls and ip6 protochain 58", "protochain 6 or protochain 17",
+}
 
 func fuzzSeeds(f *testing.F) {
 	for _, e := range readExpressionList(f, "dev.txt") {
+		f.Add(e)
+	}
+	for _, e := range grammarSeeds {
 		f.Add(e)
 	}
 	for _, e := range oracleExpressions {

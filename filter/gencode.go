@@ -936,7 +936,11 @@ func (c *compiler) proto(v uint32, proto protoQual, dir dirQual) *frag {
 		return and(b0, b1)
 	case protoISO:
 		b0 := c.linkType(llcSAPISONS)
-		b1 := c.cmp(orLinkPlNoSNAP, 0, szB, v)
+		off := uint32(0)
+		if c.linktype == linktype.CHDLC {
+			off = 1 // OSI in Cisco HDLC follows a pad byte (libpcap's gen_proto)
+		}
+		b1 := c.cmp(orLinkPlNoSNAP, off, szB, v)
 		return and(b0, b1)
 	case protoISIS:
 		b0 := c.proto(isoISIS, protoISO, dirDefault)
@@ -1046,7 +1050,7 @@ func (c *compiler) ncode(s string, hasS bool, v uint32, q qualifier) *frag {
 	case addrProto:
 		return c.proto(v, q.Proto, q.Dir)
 	case addrProtochain:
-		c.fail("'protochain' is not supported by pcaptool")
+		return c.protochain(v, q.Proto)
 	}
 	c.fail("syntax error in filter expression")
 	return nil
@@ -1345,7 +1349,7 @@ func (c *compiler) scode(name string, q qualifier) *frag {
 		v := c.lookupProto(name, q.Proto)
 		return c.proto(v, q.Proto, q.Dir)
 	case addrProtochain:
-		c.fail("'protochain' is not supported by pcaptool")
+		return c.protochain(c.lookupProto(name, q.Proto), q.Proto)
 	}
 	c.fail("syntax error in filter expression")
 	return nil
@@ -1650,12 +1654,20 @@ func (c *compiler) special(n *specialNode) *frag {
 		return c.wlanFrameType(n.Num, n.Value)
 	case specialWLANDir:
 		return c.wlanDirection(n.Num)
-	case specialATM:
+	case specialLinkAbbrev:
+		if mtp2Abbrevs[n.Name] {
+			return c.mtp2Abbrev(n.Name)
+		}
 		return c.atmAbbrev(n.Name)
+	case specialPflog:
+		return c.pflog(n)
 	case specialGeneve:
 		return c.geneve(n.Num, n.HasNum)
-	case specialATMField:
-		return c.atmField(n.Name, n.Rel, n.Num)
+	case specialLinkField:
+		if n.Name == "vpi" || n.Name == "vci" {
+			return c.atmField(n.Name, n.Rel, n.Num)
+		}
+		return c.mtp3Field(n.Name, n.Rel, n.Num)
 	}
 	c.fail("unknown primitive")
 	return nil

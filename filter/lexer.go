@@ -121,7 +121,7 @@ const (
 	tPPPoES
 	tGeneve
 	tLLC
-	tUnsupported // keywords of link types pcaptool does not compile for (ATM, MTP, pf, ...)
+	tLinkKeyword // keywords of primitives for one family of link types (ATM, SS7 MTP, pflog)
 )
 
 var keywords = map[string]tokKind{
@@ -146,9 +146,9 @@ var keywords = map[string]tokKind{
 	"llc": tLLC,
 }
 
-// unsupportedKeywords are reserved words of the language whose primitives
-// apply only to link types pcaptool does not compile for (ATM, SS7, pflog).
-var unsupportedKeywords = []string{
+// linkKeywords are reserved words of the language whose primitives
+// apply only to one family of link types (ATM, SS7, pflog).
+var linkKeywords = []string{
 	"lane", "metac", "bcc", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic", "vpi", "vci",
 	"connectmsg", "metaconnect", "on", "ifname", "rset", "ruleset", "rnr", "rulenum", "srnr",
 	"subrulenum", "reason", "action", "fisu", "lssu", "lsu", "msu", "hfisu", "hlssu", "hmsu",
@@ -181,8 +181,8 @@ var namedNumbers = map[string]uint32{
 }
 
 func init() {
-	for _, k := range unsupportedKeywords {
-		keywords[k] = tUnsupported
+	for _, k := range linkKeywords {
+		keywords[k] = tLinkKeyword
 	}
 }
 

@@ -19,6 +19,10 @@ const (
 	ltFrameRelay   linktype.LinkType = 107
 	ltARCnetLinux  linktype.LinkType = 129
 	ltPPPPPPD      linktype.LinkType = 166
+	ltPFLOG        linktype.LinkType = 117
+	ltMTP2WithPHdr linktype.LinkType = 139
+	ltMTP2         linktype.LinkType = 140
+	ltERF          linktype.LinkType = 197
 	ltIPNet        linktype.LinkType = 226
 	ltMatchingMin  linktype.LinkType = 104 // libpcap's DLT_MATCHING_MIN
 	ltMatchingMax  linktype.LinkType = 289 // libpcap 1.10's DLT_MATCHING_MAX

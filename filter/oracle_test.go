@@ -450,7 +450,7 @@ func TestOracleVerdicts(t *testing.T) {
 
 func runOracle(t *testing.T, c *capture, expr string) oracleResult {
 	res := oracleResult{capture: c.name, expr: expr}
-	theirs, msg, ok := tcpdumpKeep(t, c.path, expr)
+	theirs, msg, ok := cachedTcpdumpKeep(t, c, expr)
 	prog, err := CompileOptions(expr, c.lt, Options{NullByteOrder: c.order})
 	switch {
 	case !ok && err != nil:
@@ -487,9 +487,8 @@ func runOracle(t *testing.T, c *capture, expr string) oracleResult {
 		}
 	}
 	if c.lt == linktype.Ethernet {
-		out, err := exec.Command("tcpdump", "-r", c.path, "-d", "--", expr).Output()
-		if err == nil {
-			res.theirLen = strings.Count(string(out), "\n")
+		if n := cachedTcpdumpLength(c, expr); n > 0 {
+			res.theirLen = n
 			res.ourLen = len(prog)
 		}
 	}

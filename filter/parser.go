@@ -306,11 +306,13 @@ func (p *parser) parseRterm(q0 qualifier) (Node, qualifier, error) {
 	case tType, tSubtype, tDir:
 		n, err := p.parseWLAN()
 		return n, qualErr, err
-	case tUnsupported:
-		if n, ok, err := p.parseATM(); ok {
+	case tLinkKeyword:
+		if _, ok := pflogKeywords[t.text]; ok {
+			n, err := p.parsePflog()
 			return n, qualErr, err
 		}
-		return nil, qualErr, p.errorf(t.pos, "%q applies only to SS7 (MTP2, MTP3) or pflog link types, whose primitives pcaptool does not implement", t.text)
+		n, err := p.parseLinkKeyword()
+		return n, qualErr, err
 	}
 	return nil, qualErr, p.unexpected()
 }
@@ -611,7 +613,7 @@ func (p *parser) parseSpecial() (Node, qualifier, error) {
 		if m := p.tok(); m.kind == tID {
 			p.next()
 			n.Name = m.text
-		} else if m.kind == tUnsupported && (m.text == "rnr" || m.text == "rulenum") {
+		} else if m.kind == tLinkKeyword && (m.text == "rnr" || m.text == "rulenum") {
 			p.next()
 			n.Name = "rnr"
 		}
@@ -845,48 +847,84 @@ func (p *parser) parseWLAN() (Node, error) {
 	return n, nil
 }
 
-// atmAbbrevs are the ATM keywords that stand alone.
-var atmAbbrevs = map[string]bool{"lane": true, "metac": true, "bcc": true, "oamf4ec": true, "oamf4sc": true,
-	"sc": true, "ilmic": true, "oam": true, "oamf4": true, "connectmsg": true, "metaconnect": true}
+// atmAbbrevs are the ATM keywords that stand alone, mtp2Abbrevs the SS7
+// ones.
+var (
+	atmAbbrevs = map[string]bool{"lane": true, "metac": true, "bcc": true, "oamf4ec": true, "oamf4sc": true,
+		"sc": true, "ilmic": true, "oam": true, "oamf4": true, "connectmsg": true, "metaconnect": true}
+	mtp2Abbrevs = map[string]bool{"fisu": true, "lssu": true, "lsu": true, "msu": true, "hfisu": true,
+		"hlssu": true, "hmsu": true}
+)
 
-// parseATM parses the SunATM primitives: a keyword of atmAbbrevs, or
-// "vpi"/"vci" followed by a number, a comparison with a number, or a
-// parenthesised list of numbers joined by "or". ok is false when the
-// current token is not one of them.
-func (p *parser) parseATM() (n Node, ok bool, err error) {
+// parsePflog parses a pflog primitive: "on"/"ifname" and "rset"/"ruleset"
+// with a name, "rnr"/"rulenum" and "srnr"/"subrulenum" with a number,
+// "reason" with a number or a reason name, "action" with an action name.
+// Reason and action names are checked here, as libpcap's grammar does,
+// whatever the link type.
+func (p *parser) parsePflog() (Node, error) {
 	t := p.tok()
-	if atmAbbrevs[t.text] {
-		p.next()
-		return &specialNode{At: t.pos, Kind: specialATM, Name: t.text}, true, nil
-	}
-	if t.text != "vpi" && t.text != "vci" {
-		return nil, false, nil
+	p.next()
+	n := &specialNode{At: t.pos, Kind: specialPflog, Name: pflogKeywords[t.text]}
+	a := p.tok()
+	switch {
+	case (n.Name == "ifname" || n.Name == "ruleset") && a.kind == tID:
+		n.Arg = a.text
+	case (n.Name == "rnr" || n.Name == "srnr" || n.Name == "reason") && a.kind == tNum:
+		n.Num, n.HasNum = a.num, true
+	case n.Name == "reason" && a.kind == tID:
+		v, ok := lookupPflogName(pflogReasons, a.text)
+		if !ok {
+			return nil, p.errorf(a.pos, "unknown PF reason \"%s\"", a.text)
+		}
+		n.Num, n.HasNum = v, true
+	case n.Name == "action" && a.kind == tID:
+		v, ok := lookupPflogName(pflogActions, a.text)
+		if !ok {
+			return nil, p.errorf(a.pos, "unknown PF action \"%s\"", a.text)
+		}
+		n.Num = v
+	default:
+		return nil, p.unexpected()
 	}
 	p.next()
+	return n, nil
+}
+
+// parseLinkKeyword parses the ATM and SS7 primitives: a keyword of
+// atmAbbrevs or mtp2Abbrevs, or a field ("vpi", "vci", "sio", "opc",
+// "dpc", "sls" and the "h" forms of the last four) followed by a number,
+// a comparison with a number, or a parenthesised list of numbers joined
+// by "or".
+func (p *parser) parseLinkKeyword() (n Node, err error) {
+	t := p.tok()
+	p.next()
+	if atmAbbrevs[t.text] || mtp2Abbrevs[t.text] {
+		return &specialNode{At: t.pos, Kind: specialLinkAbbrev, Name: t.text}, nil
+	}
 	field := func(op relOp) (Node, error) {
 		v := p.tok()
 		if v.kind != tNum {
 			return nil, p.unexpected()
 		}
 		p.next()
-		return &specialNode{At: t.pos, Kind: specialATMField, Name: t.text, Num: v.num, HasNum: true, Rel: op}, nil
+		return &specialNode{At: t.pos, Kind: specialLinkField, Name: t.text, Num: v.num, HasNum: true, Rel: op}, nil
 	}
 	rels := map[tokKind]relOp{tGT: relGT, tGEQ: relGE, tEQ: relEQ, tLEQ: relLE, tLT: relLT, tNEQ: relNE}
 	switch k := p.tok().kind; {
 	case k == tNum:
 		n, err = field(relEQ)
-		return n, true, err
+		return n, err
 	case rels[k] != 0 || k == tGT:
 		p.next()
 		n, err = field(rels[k])
-		return n, true, err
+		return n, err
 	case k == tLParen:
 		p.next()
 		var list Node
 		for {
 			f, err := field(relEQ)
 			if err != nil {
-				return nil, true, err
+				return nil, err
 			}
 			if list == nil {
 				list = f
@@ -899,9 +937,9 @@ func (p *parser) parseATM() (n Node, ok bool, err error) {
 			p.next()
 		}
 		if err := p.expect(tRParen); err != nil {
-			return nil, true, err
+			return nil, err
 		}
-		return list, true, nil
+		return list, nil
 	}
-	return nil, true, p.unexpected()
+	return nil, p.unexpected()
 }

@@ -157,20 +157,11 @@ func (f *editFlags) options(ranges []string, dupWindowSet bool) (convert.EditOpt
 	if f.keep && len(o.Ranges) == 0 {
 		return o, fmt.Errorf("-r needs packet numbers to keep")
 	}
-	var err error
-	if f.start != "" {
-		if o.Start, err = convert.ParseTime(f.start); err != nil {
-			return o, err
-		}
+	window, err := timeWindow(f.start, f.stop)
+	if err != nil {
+		return o, err
 	}
-	if f.stop != "" {
-		if o.Stop, err = convert.ParseTime(f.stop); err != nil {
-			return o, err
-		}
-	}
-	if !o.Start.IsZero() && !o.Stop.IsZero() && o.Start.After(o.Stop) {
-		return o, fmt.Errorf("start time is after the stop time")
-	}
+	o.Start, o.Stop = window.Start, window.Stop
 	if f.shift != "" {
 		if o.Shift, err = convert.ParseOffset(f.shift); err != nil {
 			return o, err
@@ -277,6 +268,27 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 		fmt.Fprintf(os.Stderr, "%d duplicate packets dropped\n", d.Dropped())
 	}
 	return nil
+}
+
+// timeWindow parses -A and -B (either may be empty: no bound) into the
+// edit options that keep packets stamped in [start, stop).
+func timeWindow(start, stop string) (convert.EditOptions, error) {
+	var o convert.EditOptions
+	var err error
+	if start != "" {
+		if o.Start, err = convert.ParseTime(start); err != nil {
+			return o, err
+		}
+	}
+	if stop != "" {
+		if o.Stop, err = convert.ParseTime(stop); err != nil {
+			return o, err
+		}
+	}
+	if !o.Start.IsZero() && !o.Stop.IsZero() && o.Start.After(o.Stop) {
+		return o, fmt.Errorf("start time is after the stop time")
+	}
+	return o, nil
 }
 
 // openEditInput opens the input; with -A and no option that counts

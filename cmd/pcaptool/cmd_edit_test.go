@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -574,5 +576,67 @@ func TestParseChop(t *testing.T) {
 				t.Errorf("parseChop(%q) = %d, %d, %v", tt.arg, off, n, err)
 			}
 		})
+	}
+}
+
+// TestSplitSeeksToFirstPiece checks split -A -B -i on a large ordered
+// file: the pieces are those of the streaming path (the same file
+// compressed, which cannot be sought), and they stay so when the file is
+// damaged well before the window, which only a reader that seeks past
+// the damage gets through.
+func TestSplitSeeksToFirstPiece(t *testing.T) {
+	dir := t.TempDir()
+	plain := writeGenerated(t, filepath.Join(dir, "big.pcap"), synth.Config{Packets: 15000, Seed: 5, MeanGap: 2 * time.Millisecond}, 0)
+	data, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := filepath.Join(dir, "big.pcap.gz")
+	mustRun(t, "convert", "-q", plain, gz)
+	damaged := filepath.Join(dir, "damaged.pcap")
+	// Spoil the header of the first record past 5 % of the file: lengths
+	// of 0xffffffff.
+	bad := bytes.Clone(data)
+	off := 24
+	for off < len(bad)/20 {
+		off += 16 + int(binary.LittleEndian.Uint32(bad[off+8:]))
+	}
+	copy(bad[off:off+16], bytes.Repeat([]byte{0xff}, 16))
+	if err := os.WriteFile(damaged, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	window := []string{"-A", strconv.FormatInt(base.Unix()+20, 10), "-B", strconv.FormatInt(base.Unix()+24, 10), "-i", "1"}
+	pieces := func(in string) map[string][]byte {
+		out := filepath.Join(t.TempDir(), "p.pcap")
+		mustRun(t, append(append([]string{"split", "-q"}, window...), in, out)...)
+		names, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "*"))
+		got := map[string][]byte{}
+		for _, n := range names {
+			b, err := os.ReadFile(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[filepath.Base(n)] = b
+		}
+		return got
+	}
+	want := pieces(gz)
+	if len(want) != 4 {
+		t.Fatalf("streaming split of a 4 s window by 1 s: %d pieces, want 4", len(want))
+	}
+	if res := runTool(t, nil, append(append([]string{"split", "-q"}, window[4:]...), damaged, filepath.Join(t.TempDir(), "p.pcap"))...); res.code == 0 {
+		t.Fatal("splitting the whole damaged file succeeded: the damage is not where a streaming reader fails")
+	}
+	for _, in := range []string{plain, damaged} {
+		got := pieces(in)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d pieces, streaming %d", filepath.Base(in), len(got), len(want))
+		}
+		for name, b := range want {
+			if !bytes.Equal(got[name], b) {
+				t.Errorf("%s: piece %s differs from the streaming one (%d and %d bytes)", filepath.Base(in), name, len(got[name]), len(b))
+			}
+		}
 	}
 }

@@ -71,9 +71,10 @@ func (s *splitFlags) options() (convert.SplitOptions, error) {
 
 func newSplitCmd() *cobra.Command {
 	var (
-		out   outputFlags
-		split splitFlags
-		quiet bool
+		out         outputFlags
+		split       splitFlags
+		quiet       bool
+		start, stop string
 	)
 	cmd := &cobra.Command{
 		Use:   "split (-c N | -i SECONDS | --size BYTES) [flags] IN OUT",
@@ -94,28 +95,47 @@ Differences from editcap: a compression extension stays at the end
 (out_00000_20240101000000.pcap.gz, where editcap writes
 out.pcap_00000_20240101000000.gz, a name that no longer says pcap), and
 --size has no editcap equivalent. Through pcaptool edit, pieces are cut
-after the edits (see its help).`,
+after the edits (see its help).
+
+-A and -B split only the packets stamped in [-A, -B), as pcaptool edit -A
+-B does before cutting: on a seekable, uncompressed pcap or pcapng file in
+time order the first piece is found by binary search on the file rather than
+by reading everything before it (see pcaptool edit), with the same pieces as
+reading from the start.`,
 		Example: `  pcaptool split -c 1000 big.pcapng part.pcapng
   pcaptool split -i 60 day.pcap minute.pcap.zst
-  pcaptool split --size 100000000 big.pcapng chunk.pcapng`,
+  pcaptool split --size 100000000 big.pcapng chunk.pcapng
+  pcaptool split -i 60 -A 2024-01-01T12:00:00Z -B 2024-01-01T13:00:00Z day.pcap minute.pcap`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !split.active() {
 				return withExitCode(exitFailure, fmt.Errorf("split: give -c, -i or --size"))
 			}
-			in, err := openCapture(args[0])
+			window, err := timeWindow(start, stop)
+			if err != nil {
+				return withExitCode(exitFailure, err)
+			}
+			in, err := openEditInput(args[0], &window)
 			if err != nil {
 				return withExitCode(exitFailure, err)
 			}
 			defer in.Close()
+			src := pkt.Reader(in)
+			if !window.Start.IsZero() || !window.Stop.IsZero() {
+				if src, err = convert.NewEdit(in, window); err != nil {
+					return withExitCode(exitFailure, err)
+				}
+			}
 			done := progress(quiet, "splitting", in)
 			defer done()
-			return runSplit(in, in, args[1], &out, &split)
+			return runSplit(src, in, args[1], &out, &split)
 		},
 	}
 	out.register(cmd)
 	split.register(cmd)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+	cmd.Flags().StringVarP(&start, "start", "A", "", "split only packets stamped at or after `TIME` (ISO 8601 or Unix seconds)")
+	cmd.Flags().StringVarP(&stop, "stop", "B", "", "split only packets stamped before `TIME`")
 	return cmd
 }
 

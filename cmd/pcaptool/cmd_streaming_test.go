@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
+	"github.com/pcaptool/pcaptool/convert"
 	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -20,10 +21,10 @@ const (
 	streamingPackets = 320_000 // about 200 MB of synth traffic
 	streamingMinSize = 180 << 20
 	// Peak RSS limits in KiB, as Rusage.Maxrss counts on Linux: the packet
-	// memory sort is given (its default 64 MiB, or --memory 16 MiB) plus
+	// memory sort is given (convert.DefaultSortMemory, or --memory 16 MiB) plus
 	// 40 MiB for the mapped binary, the runtime and the I/O buffers. Both
 	// are far below the input's size, and the test also checks that.
-	defaultMaxRSS = (64 + 40) << 10
+	defaultMaxRSS = convert.DefaultSortMemory>>10 + 40<<10
 	smallMaxRSS   = (16 + 40) << 10
 	smallMemory   = "16777216"
 )

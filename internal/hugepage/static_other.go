@@ -1,0 +1,6 @@
+//go:build !linux
+
+package hugepage
+
+// AdviseStatic does nothing outside Linux.
+func AdviseStatic() bool { return false }
