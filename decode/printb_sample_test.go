@@ -41,9 +41,7 @@ func init() {
 		"dhcp-rfc3004.pcap",
 		"dhcp-rfc5859.pcap",
 		"dcb_pfc.pcap",
-		"sflow-print-v6.pcap",
-		"sflow_expanded.pcap",
-		"sflow_multiple_counter_30_pdus.pcap",
-		"sflow_print-segv.pcap",
+		"3560_CDP.pcap",
+		"LLDP_and_CDP.pcap",
 	)
 }
