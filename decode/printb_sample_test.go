@@ -43,5 +43,8 @@ func init() {
 		"dcb_pfc.pcap",
 		"3560_CDP.pcap",
 		"LLDP_and_CDP.pcap",
+		"LACP.pcap",
+		"UDLD.pcap",
+		"udld-inf-loop-1.pcapng",
 	)
 }
