@@ -46,5 +46,12 @@ func init() {
 		"LACP.pcap",
 		"UDLD.pcap",
 		"udld-inf-loop-1.pcapng",
+		"geneve.pcap",
+		"geneve-gcp.pcap",
+		"gso-ipv4-vxlan-ipv6.pcap",
+		"gso-ipv6-geneve-ipv4.pcap",
+		"vxlan.pcap",
+		"mptcp-v0.pcap",
+		"ssh.pcap",
 	)
 }
