@@ -53,5 +53,8 @@ func init() {
 		"vxlan.pcap",
 		"mptcp-v0.pcap",
 		"ssh.pcap",
+		"accecn_handshake.pcap",
+		"ipv4_tcp_http_xml.pcap",
+		"print-flags.pcap",
 	)
 }
