@@ -166,7 +166,9 @@ func (x *run) onePass(open Opener) (bool, error) {
 		}
 		p, err := rd.ReadPacket()
 		if err == io.EOF {
-			return true, nil
+			// An empty pass (an empty file, or a stream that cannot be
+			// read twice) ends the replay rather than loop on nothing.
+			return num > 0, nil
 		}
 		if err != nil {
 			return false, err

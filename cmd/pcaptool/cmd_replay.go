@@ -76,6 +76,9 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 	if f.loop < 0 {
 		return withExitCode(exitFailure, errors.New("replay: --loop must not be negative"))
 	}
+	if name == "-" && f.loop != 1 {
+		return withExitCode(exitFailure, errors.New("replay: --loop needs a file: standard input can be read only once"))
+	}
 	f.cfg.Loops = f.loop
 	if f.loop == 0 {
 		f.cfg.Loops = -1
