@@ -185,7 +185,7 @@ func (x *run) onePass(open Opener) (bool, error) {
 			x.fail(num, p.Data, live.ErrFrameTooLarge)
 			continue
 		}
-		early := due > x.clock.elapsed()
+		early := due > 0 && due > x.clock.elapsed() // top speed: never early, no clock read
 		if early {
 			// What is pending is late already: send it before waiting.
 			if err := x.flush(); err != nil {
