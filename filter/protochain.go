@@ -1,6 +1,10 @@
 package filter
 
-import "golang.org/x/net/bpf"
+import (
+	"slices"
+
+	"golang.org/x/net/bpf"
+)
 
 // protochainDepth is how many headers "protochain" walks past before it
 // gives up. libpcap's code loops with a backward jump, which the kernel's
@@ -70,7 +74,9 @@ func (c *compiler) protochain(v uint32, proto protoQual) *frag {
 	// check runs stmts, then is true when A is v and goes on to rest,
 	// the tests of the header's type, otherwise (false when rest is nil).
 	check := func(stmts []bpf.RawInstruction, rest *block) *block {
-		b := c.testBlock(stmts, opJMP|jmpJEQ|srcK, v, nil, rest)
+		// Each block gets its own copy: the optimizer edits statements
+		// in place.
+		b := c.testBlock(slices.Clone(stmts), opJMP|jmpJEQ|srcK, v, nil, rest)
 		ts = union(ts, oneExit(b, true))
 		if rest == nil {
 			fs = union(fs, oneExit(b, false))
