@@ -428,7 +428,7 @@ func (c *compiler) sllLinkType(p uint32) *frag {
 // loopbackLinkType tests the 4-byte address family of DLT_NULL (in the
 // byte order of the capturing host) or DLT_LOOP (network order).
 func (c *compiler) loopbackLinkType(af uint32) *frag {
-	if c.linktype == linktype.Null {
+	if c.linktype == linktype.Null || c.linktype == ltENC {
 		var b [4]byte
 		c.opts.nullOrder().PutUint32(b[:], af)
 		af = binary.BigEndian.Uint32(b[:])
@@ -494,7 +494,7 @@ func (c *compiler) linkType(p uint32) *frag {
 		return c.genFalse()
 	case linktype.PPP:
 		return c.cmp(orLinkType, 0, szH, etherTypeToPPP(p))
-	case linktype.Null, linktype.Loop:
+	case linktype.Null, linktype.Loop, ltENC:
 		switch p {
 		case etherTypeIP:
 			return c.loopbackLinkType(2)

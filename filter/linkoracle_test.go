@@ -28,28 +28,78 @@ func synthCapture(t *testing.T, name string, lt linktype.LinkType, frames [][]by
 	return c
 }
 
+// ipPacket is an IPv4 or IPv6 packet with a TCP, UDP or ICMP header,
+// addresses and ports from small sets, sometimes a fragment or cut short.
+func ipPacket(r *rand.Rand, v6 bool) []byte {
+	protos := []byte{6, 17, 1, 58}
+	proto := protos[r.IntN(len(protos))]
+	var p []byte
+	if v6 {
+		p = make([]byte, 40)
+		p[0] = 0x60
+		p[6] = proto
+		p[23] = byte(1 + r.IntN(2))
+		p[39] = byte(1 + r.IntN(2))
+		if r.IntN(2) == 0 {
+			p[24] = 0xff
+		}
+	} else {
+		p = make([]byte, 20)
+		p[0] = 0x45
+		p[8] = 64
+		p[9] = proto
+		copy(p[12:], []byte{10, 0, 0, byte(1 + r.IntN(2))})
+		copy(p[16:], []byte{192, 168, 1, byte(1 + r.IntN(2))})
+		if r.IntN(8) == 0 {
+			p[7] = 8 // a later fragment
+		}
+		if r.IntN(8) == 0 {
+			p[16] = 224
+		}
+	}
+	l4 := make([]byte, 20)
+	ports := []uint16{53, 80, 443, 1024}
+	binary.BigEndian.PutUint16(l4, ports[r.IntN(len(ports))])
+	binary.BigEndian.PutUint16(l4[2:], ports[r.IntN(len(ports))])
+	l4[0] |= byte(r.IntN(2)) << 7 >> 7 // ICMP types 0 and 1 as well
+	l4[12], l4[13] = 0x50, byte(r.IntN(64))
+	p = append(p, l4...)
+	return p[:len(p)-r.IntN(3)*8]
+}
+
+// encFrames are OpenBSD enc(4) headers (address family in the file's
+// byte order, SPI, flags) before IPv4 and IPv6 packets.
+func encFrames(r *rand.Rand) [][]byte {
+	var out [][]byte
+	for i := range 60 {
+		h := make([]byte, 12)
+		af := []uint32{2, 10, 24, 7}[i%4]
+		binary.LittleEndian.PutUint32(h, af)
+		out = append(out, append(h, ipPacket(r, af != 2)...))
+	}
+	return out
+}
+
 // pflogFrames are pfloghdr headers (64 bytes, as OpenBSD writes them)
 // with varied interface, ruleset, rule numbers, reason and action, before
-// an IPv4 or IPv6 header.
+// an IPv4 or IPv6 packet.
 func pflogFrames(r *rand.Rand) [][]byte {
 	ifnames := []string{"em0", "eth0", "vlan0.1", "abcdefghijklmno", "e"}
 	rulesets := []string{"", "foo", "abc", "ruleset1"}
 	var out [][]byte
 	for i := range 60 {
-		h := make([]byte, 64+40)
-		h[0] = 61
-		h[1] = 2
-		if i%3 == 0 {
-			h[1] = 10
-		}
+		h := make([]byte, 64)
+		h[0] = []byte{61, 64, 45}[i%3] // the payload starts at the length rounded up to 4
+		h[1] = []byte{2, 10, 24}[i%3]
 		h[2] = byte(r.IntN(12))
 		h[3] = byte(r.IntN(16))
 		copy(h[pflogOffIfname:], ifnames[i%len(ifnames)])
 		copy(h[pflogOffRuleset:], rulesets[r.IntN(len(rulesets))])
 		binary.BigEndian.PutUint32(h[pflogOffRulenr:], uint32(r.IntN(8)))
 		binary.BigEndian.PutUint32(h[pflogOffSubrulenr:], uint32(r.IntN(4)))
-		h[64] = 0x45
-		out = append(out, h[:64+20+r.IntN(21)])
+		h[pflogOffDir] = byte(r.IntN(3))
+		h = h[:(int(h[0])+3)&^3]
+		out = append(out, append(h, ipPacket(r, h[1] != 2)...))
 	}
 	return out
 }
@@ -176,7 +226,15 @@ func TestSynthOracle(t *testing.T) {
 	pflogExprs := []string{"on em0", "ifname eth0", "on vlan0.1", "ifname abcdefghijklmno", "on e", "rset foo",
 		"ruleset abc", "rnr 3", "rulenum 0", "srnr 2", "subrulenum 1", "reason match", "reason 3",
 		"reason state-mismatch", "action pass", "action block", "action nat", "action 1", "on em0 and action drop",
-		"not rnr 5 or reason short", "len > 100 and ifname em0", "reason foo", "on abcdefghijklmnop", "sio 3"}
+		"not rnr 5 or reason short", "len > 100 and ifname em0", "reason foo", "on abcdefghijklmnop", "sio 3",
+		"inbound", "outbound", "not inbound and ip6"}
+	// Protocol tests on pflog (payload after the rounded-up header
+	// length) and enc (12-byte header).
+	ipExprs := []string{"ip", "ip6", "tcp", "udp port 53", "tcp port 80 or udp port 443", "host 10.0.0.1",
+		"src net 192.168.1.0/24", "ip6 host ::1", "ip6 dst host ::2", "icmp", "icmp6", "ip[9] = 17",
+		"tcp[13] & 0x12 != 0", "tcp[tcpflags] & tcp-syn != 0", "ip6[6] = 6", "portrange 50-100",
+		"ip multicast", "ip6 multicast", "ip proto 1", "ip6 proto 17", "len > 60 and ip", "arp",
+		"ip[ip[0] & 0xf] = 0", "udp[0:2] = 53", "not ip and not ip6", "vlan", "protochain 6"}
 	mtpExprs := []string{"fisu", "lssu", "lsu", "msu", "hfisu", "hlssu", "hmsu", "sio 3", "sio > 2", "sio <= 1",
 		"sio != 3", "sio (1 or 4)", "opc 1", "opc < 100", "dpc 2", "dpc >= 300", "sls 3", "sls > 8", "hsio 3",
 		"hopc 5", "hdpc (1 or 2)", "hsls 2", "msu and sio 3", "not fisu", "sio 256", "on em0"}
@@ -187,11 +245,15 @@ func TestSynthOracle(t *testing.T) {
 	netExprs := []string{"net loopback", "net link-local", "src net localnet", "net default", "ip net loopback",
 		"net nosuchnetwork"}
 	ether := synthCapture(t, "ipv6chains", linktype.Ethernet, ipv6ChainFrames(r))
+	pflog := synthCapture(t, "pflog", ltPFLOG, pflogFrames(r))
 	cases := []struct {
 		c     *capture
 		exprs []string
 	}{
-		{synthCapture(t, "pflog", ltPFLOG, pflogFrames(r)), pflogExprs},
+		{pflog, pflogExprs},
+		{pflog, ipExprs},
+		{pflog, []string{"on em0 and tcp port 80", "action pass and ip6", "rnr 3 or icmp"}},
+		{synthCapture(t, "enc", ltENC, encFrames(r)), ipExprs},
 		{synthCapture(t, "mtp2", ltMTP2, mtp2Frames(r, 0)), mtpExprs},
 		{synthCapture(t, "mtp2_phdr", ltMTP2WithPHdr, mtp2Frames(r, 4)), mtpExprs},
 		{synthCapture(t, "erf", ltERF, mtp2Frames(r, 20)), mtpExprs},
