@@ -187,7 +187,7 @@ func ipv6ChainFrames(r *rand.Rand) [][]byte {
 			binary.BigEndian.PutUint16(f[12:], 0x86dd)
 			ip := make([]byte, 40)
 			ip[0] = 0x60
-			n := r.IntN(protochainDepth + 3)
+			n := r.IntN(protochainDepth(protoIPv6) + 1)
 			types := make([]byte, n+1)
 			for k := range n {
 				types[k] = ext[r.IntN(len(ext))]
@@ -209,8 +209,8 @@ func ipv6ChainFrames(r *rand.Rand) [][]byte {
 		if i%9 == 0 {
 			f = f[:len(f)-20-r.IntN(10)]
 		}
-		if s4, s6 := libpcapChainSteps(f, false), libpcapChainSteps(f, true); s4 >= 0 && s4 <= protochainDepth &&
-			s6 >= 0 && s6 <= protochainDepth {
+		if s4, s6 := libpcapChainSteps(f, false), libpcapChainSteps(f, true); s4 >= 0 && s4 <= protochainDepth(protoIP) &&
+			s6 >= 0 && s6 <= protochainDepth(protoIPv6) {
 			out = append(out, f)
 		}
 	}
