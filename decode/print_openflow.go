@@ -22,11 +22,11 @@ type ofMsgType struct {
 type ofDecoder int
 
 const (
-	ofNone       ofDecoder = iota // header only
-	ofData                        // "data (N octets)"
-	ofConfig10                    // flags and miss_send_len
-	ofConfig13                    // flags and miss_send_len with names
-	ofUnsupported                 // tcpdump decodes it; this printer does not
+	ofNone        ofDecoder = iota // header only
+	ofData                         // "data (N octets)"
+	ofConfig10                     // flags and miss_send_len
+	ofConfig13                     // flags and miss_send_len with names
+	ofUnsupported                  // tcpdump decodes it; this printer does not
 )
 
 func ofMin(name string, size int, dec ofDecoder) ofMsgType {
