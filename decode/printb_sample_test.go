@@ -56,5 +56,7 @@ func init() {
 		"accecn_handshake.pcap",
 		"ipv4_tcp_http_xml.pcap",
 		"print-flags.pcap",
+		"arcnet-rfc1051-arp-icmp-http.pcap",
+		"arcnet-rfc1201-arp-icmp-http.pcap",
 	)
 }

@@ -114,6 +114,11 @@ func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 		return err
 	}
 	b = p.AppendTime(b, pkt.Timestamp)
+	if f := linkPrinters[t]; f != nil {
+		var linkLen int
+		b, linkLen = f(p, b, pkt.Data, pkt.Length)
+		return p.finishLine(b, pkt.Data, linkLen)
+	}
 	if _, ok := LinkDecoder(t); !ok {
 		b = append(b, "link-type "...)
 		b = append(b, t.Name()...)
@@ -128,8 +133,13 @@ func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 	gp := NewPacket(pkt.Data, t)
 	var linkLen int
 	b, linkLen = p.AppendSummary(b, gp, pkt.Length)
+	return p.finishLine(b, pkt.Data, linkLen)
+}
+
+// finishLine adds the hex dump the options ask for (from the network layer,
+// linkLen bytes into data, unless HexLink) and writes the line.
+func (p *Printer) finishLine(b, data []byte, linkLen int) error {
 	if p.opts.Hex != HexNone {
-		data := pkt.Data
 		if !p.opts.HexLink {
 			data = data[min(linkLen, len(data)):]
 		}
