@@ -1,10 +1,6 @@
 package decode
 
-import (
-	"github.com/google/gopacket/layers"
-
-	"github.com/pcaptool/pcaptool/linktype"
-)
+import "github.com/pcaptool/pcaptool/linktype"
 
 // ARCNET link layers (LINKTYPE_ARCNET_BSD with RFC 1051 and RFC 1201
 // headers, LINKTYPE_ARCNET_LINUX) as tcpdump's arcnet_if_print and
@@ -85,13 +81,11 @@ func printARCNETLinux(p *Printer, b, data []byte, length int) ([]byte, int) {
 func (p *Printer) appendARCNETPayload(b []byte, typ byte, d []byte, length int) []byte {
 	switch typ {
 	case arcTypeIP, arcTypeIPOld:
-		return p.appendEncapsulated(b, d, layers.LayerTypeIPv4, length)
+		return p.appendEtherTypePayload(b, 0x0800, d, length)
 	case arcTypeIPv6:
-		return p.appendEncapsulated(b, d, layers.LayerTypeIPv6, length)
+		return p.appendEtherTypePayload(b, 0x86dd, d, length)
 	case arcTypeARP, arcTypeARPOld, arcTypeRARP:
-		if out, ok := p.printRegistered(b, etherPrinters[0x0806], &printContext{data: d, length: length}); ok {
-			return out
-		}
+		return p.appendEtherTypePayload(b, 0x0806, d, length)
 	}
 	if p.opts.Hex != HexNone {
 		return b

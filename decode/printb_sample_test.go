@@ -58,5 +58,6 @@ func init() {
 		"print-flags.pcap",
 		"arcnet-rfc1051-arp-icmp-http.pcap",
 		"arcnet-rfc1201-arp-icmp-http.pcap",
+		"ipoib.pcap",
 	)
 }
