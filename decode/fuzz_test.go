@@ -17,7 +17,7 @@ import (
 // FuzzDecode prints arbitrary bytes as a packet of an arbitrary link type
 // in every output style (tcpdump lines at each verbosity, hex dumps, JSON)
 // and adds it to a protocol hierarchy: none of it may panic, and each
-// packet must give one line that does not start with white space (-v adds
+// packet must give one line that starts with its timestamp (-v adds
 // indented continuation lines, hex dumps tab-indented ones).
 func FuzzDecode(f *testing.F) {
 	src := synth.New(synth.Config{Packets: 60, Seed: 5, IPv6Percent: 30})
@@ -33,6 +33,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add(uint16(lt), uint16(0), p.Data)
 	}
 	for _, m := range dnsSeeds(f) {
+		f.Add(uint16(linktype.Ethernet), uint16(0), m)
+	}
+	for _, m := range routingSeeds(f) {
 		f.Add(uint16(linktype.Ethernet), uint16(0), m)
 	}
 	f.Add(uint16(linktype.IPv4), uint16(3), []byte{0x45, 0, 0, 20, 0, 1, 0x20, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2})
@@ -74,8 +77,8 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// lineCounter counts the lines written to it that start without white
-// space, and whether the text ends with a newline.
+// lineCounter counts the lines written to it that start with a digit (a
+// timestamp) or "{", and whether the text ends with a newline.
 type lineCounter struct {
 	heads int
 	ended bool
@@ -85,7 +88,10 @@ type lineCounter struct {
 func (c *lineCounter) Write(b []byte) (int, error) {
 	for _, x := range b {
 		if c.ended || len(c.text) == 0 && c.heads == 0 {
-			if x != ' ' && x != '\t' {
+			// Packet lines start with the timestamp (or JSON's "{"):
+			// tcpdump starts a few continuation lines at the margin (BGP's
+			// "[|BGP Update]", "message length 5 < 19").
+			if x >= '0' && x <= '9' || x == '{' {
 				c.heads++
 			}
 		}

@@ -81,6 +81,9 @@ type Printer struct {
 	// ttl is the IPv4 TTL or IPv6 hop limit of the packet being printed,
 	// for protocol printers (printContext.ttl).
 	ttl uint8
+	// dissected is where the last protocol printer's text starts and ends
+	// in the line being built, for AppendJSON.
+	dissected [2]int
 }
 
 type seqKey struct {
@@ -515,6 +518,11 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	if len(next) > 0 {
 		l = next[0]
 	}
+	if proto == layers.IPProtocolUDP && len(l4data) >= 8 {
+		if _, ok := l.(*layers.UDP); !ok {
+			l = udpHeader(l4data) // gopacket rejects UDP lengths tcpdump still reads
+		}
+	}
 	switch l := l.(type) {
 	case *layers.TCP:
 		b = appendPorts(b, src, dst, uint16(l.SrcPort), uint16(l.DstPort), ext)
@@ -532,8 +540,11 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 				return out
 			}
 		}
-		if f, ok := portLookup(udpPortPrinters, uint16(l.SrcPort), uint16(l.DstPort)); ok && !fragmented && int(l.Length) >= 8 {
-			c := &printContext{data: l.Payload[:min(len(l.Payload), int(l.Length)-8)], length: int(l.Length) - 8,
+		// Like tcpdump, the first fragment of a datagram is dissected too,
+		// up to the shorter of the UDP and IP lengths.
+		if f, ok := portLookup(udpPortPrinters, uint16(l.SrcPort), uint16(l.DstPort)); ok && int(l.Length) >= 8 {
+			n := min(int(l.Length), l4len) - 8
+			c := &printContext{data: l.Payload[:max(0, min(len(l.Payload), n))], length: n,
 				src: src, dst: dst, sport: uint16(l.SrcPort), dport: uint16(l.DstPort), ttl: p.ttl}
 			if out, ok := p.printRegistered(b, f, c); ok {
 				return out
@@ -1202,4 +1213,17 @@ func appendIPv4Route(b []byte, opt []byte) []byte {
 		}
 	}
 	return b
+}
+
+// udpHeader reads the UDP header at the start of data as tcpdump does,
+// whatever its length field says.
+func udpHeader(data []byte) *layers.UDP {
+	u := &layers.UDP{
+		SrcPort:  layers.UDPPort(binary.BigEndian.Uint16(data)),
+		DstPort:  layers.UDPPort(binary.BigEndian.Uint16(data[2:])),
+		Length:   binary.BigEndian.Uint16(data[4:]),
+		Checksum: binary.BigEndian.Uint16(data[6:]),
+	}
+	u.Contents, u.Payload = data[:8], data[8:]
+	return u
 }

@@ -1290,7 +1290,15 @@ func (c *compiler) checkPortProto(proto protoQual, realProto *int, what, name st
 func (c *compiler) scode(name string, q qualifier) *frag {
 	switch q.Addr {
 	case addrNet:
-		c.fail("network names are not resolved by pcaptool; use a numeric network instead of '%s'", name)
+		// As libpcap's gen_scode: the number's leading zero bytes are
+		// shifted out and masked off; a network whose first byte is set
+		// ("169.254.0.0") is compared as a whole address.
+		addr, mask := c.lookupNetwork(name), uint32(0xffffffff)
+		for addr != 0 && addr&0xff000000 == 0 {
+			addr <<= 8
+			mask <<= 8
+		}
+		return c.host(addr, mask, q.Proto, q.Dir, q.Addr)
 	case addrDefault, addrHost:
 		if q.Proto == protoLink {
 			return c.linkHost(c.lookupEther(name), q.Dir, "ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
