@@ -59,5 +59,6 @@ func init() {
 		"arcnet-rfc1051-arp-icmp-http.pcap",
 		"arcnet-rfc1201-arp-icmp-http.pcap",
 		"ipoib.pcap",
+		"AoE_Linux.pcap",
 	)
 }
