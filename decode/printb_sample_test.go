@@ -60,5 +60,10 @@ func init() {
 		"arcnet-rfc1201-arp-icmp-http.pcap",
 		"ipoib.pcap",
 		"AoE_Linux.pcap",
+		"ntp.pcap",
+		"ntp-control.pcap",
+		"ntp-mode7.pcap",
+		"ntp-time.pcap",
+		"ntp-time-ef.pcap",
 	)
 }
