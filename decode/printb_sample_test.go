@@ -65,5 +65,7 @@ func init() {
 		"ntp-mode7.pcap",
 		"ntp-time.pcap",
 		"ntp-time-ef.pcap",
+		"tcp_rst_data.pcap",
+		"tcp_rst_diag_payload-trunc.pcap",
 	)
 }

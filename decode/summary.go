@@ -731,6 +731,9 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 	}
 	b = append(b, ", length "...)
 	b = strconv.AppendInt(b, int64(length), 10)
+	if t.RST && p.opts.Verbose > 0 && length > 0 {
+		return appendTCPResetData(b, t.Payload, length)
+	}
 	if length > 0 && !fragmented {
 		if f, ok := portLookup(tcpPortPrinters, uint16(t.SrcPort), uint16(t.DstPort)); ok {
 			c := &printContext{data: t.Payload[:min(len(t.Payload), length)], length: length,
