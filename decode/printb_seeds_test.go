@@ -3,7 +3,6 @@ package decode_test
 import (
 	"encoding/binary"
 	"net"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -165,27 +164,15 @@ func TestPrintbGeneratedMatchTcpdump(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			p := &pkt.Packet{Timestamp: time.Unix(1700000000, 0), Length: len(s.data), Data: s.data}
 			name := writePcap(t, pkt.FromSlice([]pkt.Interface{{LinkType: s.lt}}, []*pkt.Packet{p}), s.lt, false)
+			notHex := func(l string) bool { return !strings.HasPrefix(l, "\t0x") } // the default printer's dump
 			for v, flag := range []string{"-tt", "-v"} {
-				args := []string{"-n", "-tt", "-r", name}
-				if v > 0 {
-					args = append(args, flag)
-				}
-				out, err := exec.Command(tcpdump, args...).Output()
-				if err != nil {
-					t.Fatal(err)
-				}
-				var want []string
-				for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
-					if !strings.HasPrefix(l, "\t0x") { // the default printer's hex dump
-						want = append(want, l)
-					}
-				}
+				want := tcpdumpLines(t, tcpdump, name, flag, notHex)
 				if len(want) == 0 || want[0] == "" {
 					t.Fatalf("%s: tcpdump printed nothing", flag)
 				}
 				var got []string
 				for _, l := range strings.Split(strings.TrimSuffix(printPcap(t, name, decode.Options{Time: decode.TimeEpoch, Verbose: v}), "\n"), "\n") {
-					if !strings.HasPrefix(l, "\t0x") {
+					if notHex(l) {
 						got = append(got, l)
 					}
 				}
