@@ -109,7 +109,7 @@ func appendAoEArgs(b []byte, cmd uint8, a []byte, n int) []byte {
 				return append(b, " [|aoe]"...)
 			}
 			b = fmt.Appendf(b, "\n\tConfig String (length %d): ", cs)
-			b = appendPrintableBytes(b, a[8:8+cs])
+			b = appendPrintable(b, a[8:8+cs])
 		}
 	case 2:
 		if n < 4 {

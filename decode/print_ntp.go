@@ -98,7 +98,7 @@ func printNTP(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 	case 0:
 		b = append(b, "(unspec)"...)
 	case 1:
-		b = appendPrintableBytes(b, d[12:16])
+		b = appendPrintable(b, d[12:16])
 	default:
 		b = fmt.Appendf(b, "0x%08x", be.Uint32(d[12:]))
 	}

@@ -468,6 +468,6 @@ func appendTCPResetData(b, data []byte, length int) []byte {
 		b = append(b, '+')
 	}
 	b = append(b, ' ')
-	b = appendPrintableBytes(b, data[:min(length, len(data))])
+	b = appendPrintable(b, data[:min(length, len(data))])
 	return append(b, ']')
 }
