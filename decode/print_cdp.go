@@ -58,7 +58,7 @@ func printCDP(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 		at += n
 		if !verbose && typ != 1 {
 			// tcpdump 4.99 dumps what it does not decode at -v 0 too.
-			b = appendHexIndented(b, "\n\t  ", v)
+			b = appendHexIdent(b, "\n\t  ", v)
 			continue
 		}
 		if verbose {
@@ -87,7 +87,7 @@ func plural(n int) string {
 func appendCDPValue(b []byte, typ uint16, v []byte, verbose bool) ([]byte, bool) {
 	quoted := func(s []byte) []byte {
 		b = append(b, '\'')
-		b = appendPrintableBytes(b, s)
+		b = appendPrintable(b, s)
 		return append(b, '\'')
 	}
 	n := len(v)
@@ -112,11 +112,11 @@ func appendCDPValue(b []byte, typ uint16, v []byte, verbose bool) ([]byte, bool)
 		b = append(b, "\n\t  "...)
 		for _, line := range bytes.SplitAfter(v, []byte{'\n'}) {
 			if l := len(line); l > 0 && line[l-1] == '\n' {
-				b = appendPrintableBytes(b, line[:l-1])
+				b = appendPrintable(b, line[:l-1])
 				b = append(b, "\n\t  "...)
 				continue
 			}
-			b = appendPrintableBytes(b, line)
+			b = appendPrintable(b, line)
 		}
 		return b, true
 	case 7:
@@ -174,11 +174,11 @@ func appendCDPValue(b []byte, typ uint16, v []byte, verbose bool) ([]byte, bool)
 		b = fmt.Appendf(b, "0x%02x", v[0])
 		if n > 1 {
 			b = append(b, '/')
-			b = appendPrintableBytes(b, v[1:])
+			b = appendPrintable(b, v[1:])
 		}
 		return b, true
 	}
-	return appendHexIndented(b, "\n\t  ", v), true
+	return appendHexIdent(b, "\n\t  ", v), true
 }
 
 // appendCDPAddresses appends an address list TLV: IPv4 and IPv6 addresses

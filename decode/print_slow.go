@@ -52,7 +52,7 @@ func printSlow(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 		b = appendTok(b, slowSubtypes, sub, "unknown (%d)")
 		b = appendLength(b, length)
 		if sub != 3 {
-			return appendHexIndented(b, "\n\t", d[:min(len(d), length)]), true
+			return appendHexIdent(b, "\n\t", d[:min(len(d), length)]), true
 		}
 	}
 	if !verbose || sub == 3 {
@@ -103,11 +103,11 @@ func printSlow(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 			b = fmt.Appendf(b, ", Request Port %d, Request Transaction ID 0x%08x", be.Uint16(v), be.Uint32(v[8:]))
 		default:
 			if p.opts.Verbose <= 1 {
-				b = appendHexIndented(b, "\n\t  ", v)
+				b = appendHexIdent(b, "\n\t  ", v)
 			}
 		}
 		if p.opts.Verbose > 1 {
-			b = appendHexIndented(b, "\n\t  ", v)
+			b = appendHexIdent(b, "\n\t  ", v)
 		}
 		tlvs, left = tlvs[n:], left-n
 	}
@@ -173,7 +173,7 @@ func printUDLD(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 			b = appendZeroPadded(b, v)
 		case 3:
 			b = append(b, ", "...)
-			b = appendPrintableBytes(b, v)
+			b = appendPrintable(b, v)
 		case 4, 5:
 			if n != 1 {
 				return append(b, " (invalid)"...), true

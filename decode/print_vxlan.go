@@ -76,16 +76,7 @@ func printGeneve(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 	} else {
 		b = append(b, ": "...)
 	}
-	inner, n := d[8+optLen:], left-optLen
-	switch proto {
-	case 0x0800:
-		return p.appendEncapsulated(b, inner, layers.LayerTypeIPv4, n), true
-	case 0x86dd:
-		return p.appendEncapsulated(b, inner, layers.LayerTypeIPv6, n), true
-	case 0x6558:
-		return p.appendEncapsulated(b, inner, layers.LayerTypeEthernet, n), true
-	}
-	if out, ok := p.printRegistered(b, etherPrinters[proto], &printContext{data: inner, length: n}); ok {
+	if out, ok := p.etherTypePayload(b, proto, d[8+optLen:], left-optLen); ok {
 		return out, true
 	}
 	return fmt.Appendf(b, "geneve-proto-0x%x", proto), true

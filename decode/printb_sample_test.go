@@ -56,5 +56,16 @@ func init() {
 		"accecn_handshake.pcap",
 		"ipv4_tcp_http_xml.pcap",
 		"print-flags.pcap",
+		"arcnet-rfc1051-arp-icmp-http.pcap",
+		"arcnet-rfc1201-arp-icmp-http.pcap",
+		"ipoib.pcap",
+		"AoE_Linux.pcap",
+		"ntp.pcap",
+		"ntp-control.pcap",
+		"ntp-mode7.pcap",
+		"ntp-time.pcap",
+		"ntp-time-ef.pcap",
+		"tcp_rst_data.pcap",
+		"tcp_rst_diag_payload-trunc.pcap",
 	)
 }

@@ -117,6 +117,11 @@ func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 		return err
 	}
 	b = p.AppendTime(b, pkt.Timestamp)
+	if f := linkPrinters[t]; f != nil {
+		var linkLen int
+		b, linkLen = f(p, b, pkt.Data, pkt.Length)
+		return p.finishLine(b, pkt.Data, linkLen)
+	}
 	if _, ok := LinkDecoder(t); !ok {
 		b = append(b, "link-type "...)
 		b = append(b, t.Name()...)
@@ -131,8 +136,13 @@ func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 	gp := NewPacket(pkt.Data, t)
 	var linkLen int
 	b, linkLen = p.AppendSummary(b, gp, pkt.Length)
+	return p.finishLine(b, pkt.Data, linkLen)
+}
+
+// finishLine adds the hex dump the options ask for (from the network layer,
+// linkLen bytes into data, unless HexLink) and writes the line.
+func (p *Printer) finishLine(b, data []byte, linkLen int) error {
 	if p.opts.Hex != HexNone {
-		data := pkt.Data
 		if !p.opts.HexLink {
 			data = data[min(linkLen, len(data)):]
 		}
@@ -730,6 +740,9 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 	}
 	b = append(b, ", length "...)
 	b = strconv.AppendInt(b, int64(length), 10)
+	if t.RST && p.opts.Verbose > 0 && length > 0 {
+		return appendTCPResetData(b, t.Payload, length)
+	}
 	if length > 0 {
 		if f, ok := portLookup(tcpPortPrinters, uint16(t.SrcPort), uint16(t.DstPort)); ok {
 			c := &printContext{data: t.Payload[:min(len(t.Payload), length)], length: length,
