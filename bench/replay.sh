@@ -7,9 +7,11 @@
 #
 #   bench/replay.sh                 # RUNS=3 runs per cell, median
 #   RUNS=5 SMALL=1000000 bench/replay.sh
+#   REPLAY_FLAGS="--spin 200us" bench/replay.sh   # extra flags for pcaptool's timed runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
+REPLAY_FLAGS=${REPLAY_FLAGS:-}
 small=${SMALL:-300000}   # 64-byte frames in the top-speed file
 large=${LARGE:-100000}   # 1500-byte frames
 timed=${TIMED:-2000}     # packets in the timing files
@@ -109,7 +111,7 @@ accuracy() {
 		tcpreplay/mbps) args=(--mbps "$arg") ;;
 		esac
 		if [ "$tool" = pcaptool ]; then
-			inA "$pt" replay -i "$va" "${args[@]}" "$file" >/dev/null
+			inA "$pt" replay -i "$va" "${args[@]}" $REPLAY_FLAGS "$file" >/dev/null
 		else
 			inA tcpreplay -q -i "$va" "${args[@]}" "$file" >/dev/null
 		fi

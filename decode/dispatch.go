@@ -128,6 +128,7 @@ func (p *Printer) printRegistered(b []byte, f protoPrinter, c *printContext) ([]
 	if !ok {
 		return b[:n], false
 	}
+	p.dissected = [2]int{n, len(out)}
 	return out, true
 }
 

@@ -21,6 +21,17 @@
 // transport layer. Options.Verbose adds tcpdump -v's IP header fields and
 // TCP/UDP checksum verification.
 //
+// # Protocol printers
+//
+// Beyond the transport layer, protocols print as tcpdump 4.99 prints them
+// at -v 0 and 1 (and mostly -vv), each from its own print_*.go file
+// registered by IP protocol, port, EtherType or LLC SAP (dispatch.go):
+// routing and control protocols BGP, OSPFv2/v3, IS-IS, PIM, EIGRP, VRRP,
+// HSRP, BFD, sFlow, IPsec AH and ARP among them. Damaged messages print
+// tcpdump's "[|proto]" and "(invalid)" marks. scripts/print-conformance.sh
+// measures the share of tcpdump's lines print reproduces over its test
+// corpus.
+//
 // # JSON
 //
 // AppendJSON writes
@@ -49,6 +60,8 @@
 //	dns        id response opcode rcode questions[{name qtype}]
 //	           answers[{name rtype ttl address|cname}]
 //	payload    length
+//	dissection protocol text (what the protocol printer writes at -v:
+//	           BGP messages, OSPF LSAs, IS-IS TLVs, ..., as tcpdump's text)
 //
 // TCP flags use tcpdump's letters ("S.", "P.", "F.", "R"); time_epoch has
 // nine decimals, more than a float64 keeps: use time for exact values.

@@ -17,7 +17,7 @@ import (
 // FuzzDecode prints arbitrary bytes as a packet of an arbitrary link type
 // in every output style (tcpdump lines at each verbosity, hex dumps, JSON)
 // and adds it to a protocol hierarchy: none of it may panic, and each
-// packet must give one line that does not start with white space (-v adds
+// packet must give one line that starts with its timestamp (-v adds
 // indented continuation lines, hex dumps tab-indented ones).
 func FuzzDecode(f *testing.F) {
 	src := synth.New(synth.Config{Packets: 60, Seed: 5, IPv6Percent: 30})
@@ -34,6 +34,13 @@ func FuzzDecode(f *testing.F) {
 	}
 	for _, m := range dnsSeeds(f) {
 		f.Add(uint16(linktype.Ethernet), uint16(0), m)
+	}
+	for _, m := range routingSeeds(f) {
+		f.Add(uint16(linktype.Ethernet), uint16(0), m)
+	}
+	for _, s := range printbSeeds(f) {
+		f.Add(uint16(s.lt), uint16(0), s.data)
+		f.Add(uint16(s.lt), uint16(40), s.data[:len(s.data)*2/3]) // cut short of what it claims
 	}
 	f.Add(uint16(linktype.IPv4), uint16(3), []byte{0x45, 0, 0, 20, 0, 1, 0x20, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2})
 	f.Add(uint16(linktype.LinuxSLL), uint16(0), make([]byte, 16))
@@ -74,20 +81,20 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// lineCounter counts the lines written to it that start without white
-// space, and whether the text ends with a newline.
+// lineCounter counts the lines written to it that start with a digit (a
+// timestamp) or "{", and whether the text ends with a newline.
 type lineCounter struct {
 	heads int
 	ended bool
 	text  []byte
+	line  []byte
 }
 
 func (c *lineCounter) Write(b []byte) (int, error) {
 	for _, x := range b {
-		if c.ended || len(c.text) == 0 && c.heads == 0 {
-			if x != ' ' && x != '\t' {
-				c.heads++
-			}
+		c.line = append(c.line, x)
+		if x == '\n' {
+			c.countLine()
 		}
 		c.ended = x == '\n'
 		if len(c.text) < 4096 {
@@ -95,6 +102,21 @@ func (c *lineCounter) Write(b []byte) (int, error) {
 		}
 	}
 	return len(b), nil
+}
+
+// countLine counts the line just ended if it starts with a timestamp
+// (epoch, time of day or date) or JSON's "{": tcpdump starts a few
+// continuation lines at the margin (BGP's "[|BGP Update]", VXLAN's inner
+// frame, which may start with a MAC address).
+func (c *lineCounter) countLine() {
+	l := c.line
+	c.line = c.line[:0]
+	switch {
+	case len(l) > 0 && l[0] == '{':
+		c.heads++
+	case len(l) > 10 && l[0] >= '0' && l[0] <= '9' && (l[10] == '.' || l[8] == '.' || l[4] == '-'):
+		c.heads++
+	}
 }
 
 // dnsSeeds returns Ethernet frames carrying a DNS query and a response with

@@ -53,6 +53,7 @@ func AppendJSON(b []byte, frame int, pkt *pkt.Packet, t linktype.LinkType) []byt
 			}
 			b = appendLayerJSON(b, l)
 		}
+		b = appendDissectionJSON(b, gp, pkt.Length)
 	} else {
 		b = append(b, `{"type":"raw","length":`...)
 		b = strconv.AppendInt(b, int64(len(pkt.Data)), 10)
@@ -322,4 +323,26 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// appendDissectionJSON appends, after the layers gopacket decodes, a
+// {"type":"dissection","protocol":...,"text":...} object with what a
+// protocol printer (BGP, OSPF, IS-IS, PIM, ...) writes of the packet at
+// tcpdump -v, so that the JSON holds every field the line shows.
+func appendDissectionJSON(b []byte, gp gopacket.Packet, wireLen int) []byte {
+	pr := &Printer{opts: Options{Verbose: 1, Location: time.UTC}, seqs: make(map[seqKey]seqBase)}
+	line, _ := pr.AppendSummary(nil, gp, wireLen)
+	if pr.dissected[1] <= pr.dissected[0] {
+		return b
+	}
+	text := strings.TrimPrefix(string(line[pr.dissected[0]:pr.dissected[1]]), ": ")
+	proto := text
+	if i := strings.IndexAny(proto, " ,(:\n"); i >= 0 {
+		proto = proto[:i]
+	}
+	b = append(b, `,{"type":"dissection","protocol":`...)
+	b = appendJSONString(b, proto)
+	b = append(b, `,"text":`...)
+	b = appendJSONString(b, text)
+	return append(b, '}')
 }

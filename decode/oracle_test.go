@@ -55,20 +55,9 @@ func TestPrintMatchesTcpdump(t *testing.T) {
 // tab-indented lines (other than hex dumps) are skipped.
 func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options) (exact, prefix int) {
 	t.Helper()
-	args := []string{"-n", "-tt", "-r", name}
-	if flag != "-tt" {
-		args = append(args, flag)
-	}
-	out, err := exec.Command(tcpdump, args...).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
-		if !strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "\t0x") { // keep hex dumps
-			want = append(want, l)
-		}
-	}
+	want := tcpdumpLines(t, tcpdump, name, flag, func(l string) bool {
+		return !strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "\t0x") // keep hex dumps
+	})
 	got := strings.Split(strings.TrimSuffix(printPcap(t, name, opts), "\n"), "\n")
 	if len(got) != len(want) {
 		t.Fatalf("%d lines, tcpdump %d", len(got), len(want))
@@ -90,6 +79,27 @@ func comparePrint(t *testing.T, tcpdump, name, flag string, opts decode.Options)
 	}
 	t.Logf("%d lines equal, %d equal up to tcpdump's application dissection", exact, prefix)
 	return exact, prefix
+}
+
+// tcpdumpLines returns the lines `tcpdump -n -tt FLAG -r name` prints
+// that keep accepts.
+func tcpdumpLines(t testing.TB, tcpdump, name, flag string, keep func(string) bool) []string {
+	t.Helper()
+	args := []string{"-n", "-tt", "-r", name}
+	if flag != "-tt" {
+		args = append(args, flag)
+	}
+	out, err := exec.Command(tcpdump, args...).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if keep(l) {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }
 
 // TestPrintDNSMatchesTcpdump compares the DNS lines of the corpus's

@@ -146,9 +146,9 @@ func printBOOTP(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 		b = append(b, " \""...)
 		field := d[f.off:min(len(d), f.off+f.at)]
 		if i := bytes.IndexByte(field, 0); i >= 0 {
-			b = appendPrintableBytes(b, field[:i])
+			b = appendPrintable(b, field[:i])
 		} else {
-			b = appendPrintableBytes(b, field)
+			b = appendPrintable(b, field)
 			return append(b, "\" [|bootp]"...), true
 		}
 		b = append(b, '"')
@@ -256,7 +256,7 @@ func appendDHCPOption(b []byte, tag, format byte, o []byte) ([]byte, int) {
 	switch format {
 	case 'a':
 		b = append(b, '"')
-		b = appendPrintableBytes(b, o)
+		b = appendPrintable(b, o)
 		return append(b, '"'), 0
 	case 'i', 'l', 'L':
 		i := 0
@@ -348,7 +348,7 @@ func appendDHCPSpecial(b []byte, tag byte, o []byte) ([]byte, int) {
 			b = fmt.Appendf(b, "%d/%d ", o[1], o[2])
 		}
 		b = append(b, '"')
-		b = appendPrintableBytes(b, o[3:])
+		b = appendPrintable(b, o[3:])
 		return append(b, '"'), 0
 	case 61:
 		if n < 1 {
@@ -356,7 +356,7 @@ func appendDHCPSpecial(b []byte, tag byte, o []byte) ([]byte, int) {
 		}
 		if o[0] == 0 {
 			b = append(b, '"')
-			b = appendPrintableBytes(b, o[1:])
+			b = appendPrintable(b, o[1:])
 			return append(b, '"'), 0
 		}
 		if name, ok := dhcpHardwareTypes[o[0]]; ok {
@@ -385,9 +385,9 @@ func appendDHCPSpecial(b []byte, tag byte, o []byte) ([]byte, int) {
 			}
 			switch sub {
 			case 1, 2, 6:
-				b = appendPrintableBytes(b, o[:sl])
+				b = appendPrintable(b, o[:sl])
 			default:
-				b = appendHexIndented(b, "\n\t\t", o[:sl])
+				b = appendHexIdent(b, "\n\t\t", o[:sl])
 			}
 			o = o[sl:]
 		}
@@ -446,28 +446,11 @@ func appendDHCPSpecial(b []byte, tag byte, o []byte) ([]byte, int) {
 				return append(b, "[ERROR: invalid option]"...), 0
 			}
 			b = append(b, '"')
-			b = appendPrintableBytes(b, o[:sl])
+			b = appendPrintable(b, o[:sl])
 			b = fmt.Appendf(b, "\", length %d", sl)
 			o = o[sl:]
 		}
 		return b, 0
 	}
 	return fmt.Appendf(b, "[unknown special tag %d, size %d]", tag, n), 0
-}
-
-// appendPrintableBytes appends s as tcpdump's nd_printn does: every byte,
-// unprintable ones escaped ("M-" above 0x7f, "^X" for control characters).
-func appendPrintableBytes(b, s []byte) []byte {
-	for _, c := range s {
-		if c > 0x7f {
-			b = append(b, 'M', '-')
-			c &= 0x7f
-		}
-		if c < 0x20 || c == 0x7f {
-			b = append(b, '^', c^0x40)
-			continue
-		}
-		b = append(b, c)
-	}
-	return b
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
 )
 
 // GRE (RFC 2784, 2890; version 1 as PPTP uses it, RFC 2637) as tcpdump's
@@ -144,18 +143,12 @@ func (p *Printer) appendGREv1(b, d []byte, flags, proto uint16, length int) []by
 // protocols tcpdump's gre_print dissects.
 func (p *Printer) appendGREPayload(b []byte, proto uint16, data []byte, length int) []byte {
 	switch proto {
-	case 0x0800:
-		return p.appendEncapsulated(b, data, layers.LayerTypeIPv4, length)
-	case 0x86dd:
-		return p.appendEncapsulated(b, data, layers.LayerTypeIPv6, length)
-	case 0x6558: // transparent Ethernet bridging
-		return p.appendEncapsulated(b, data, layers.LayerTypeEthernet, length)
 	case 0x00fe: // OSI network layer, as after an LLC header
 		if out, ok := p.printRegistered(b, llcPrinters[0xfe], &printContext{data: data, length: length}); ok {
 			return out
 		}
-	case 0x8847, 0x8137, 0x809b, 0x894f: // MPLS, IPX, AppleTalk, NSH
-		if out, ok := p.printRegistered(b, etherPrinters[proto], &printContext{data: data, length: length}); ok {
+	case 0x0800, 0x86dd, 0x6558, 0x8847, 0x8137, 0x809b, 0x894f: // IP, IPv6, Ethernet, MPLS, IPX, AppleTalk, NSH
+		if out, ok := p.etherTypePayload(b, proto, data, length); ok {
 			return out
 		}
 	}

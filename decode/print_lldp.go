@@ -149,7 +149,7 @@ func printLLDP(p *Printer, b []byte, c *printContext) ([]byte, bool) {
 			return append(b, " [|lldp]"...), true
 		}
 		if p.opts.Verbose > 1 || verbose && hexdump {
-			b = appendHexIndented(b, "\n\t  ", v)
+			b = appendHexIdent(b, "\n\t  ", v)
 		}
 		d, left = d[n:], left-n
 	}
@@ -447,21 +447,3 @@ func appendLLDPIANA(b, v []byte) ([]byte, bool) {
 // appendNulStopped appends a counted string as tcpdump's nd_printjnp does:
 // up to the first NUL, unprintable bytes escaped.
 func appendNulStopped(b, s []byte) []byte { return appendZeroPadded(b, s) }
-
-// appendHexIndented appends data as tcpdump's print_unknown_data does:
-// lines of sixteen bytes in hex, each starting with indent and the offset.
-func appendHexIndented(b []byte, indent string, data []byte) []byte {
-	const digits = "0123456789abcdef"
-	for off := 0; off < len(data); off += 16 {
-		b = append(b, indent...)
-		b = fmt.Appendf(b, "0x%04x: ", off)
-		line := data[off:min(off+16, len(data))]
-		for i := 0; i < len(line); i += 2 {
-			b = append(b, ' ', digits[line[i]>>4], digits[line[i]&15])
-			if i+1 < len(line) {
-				b = append(b, digits[line[i+1]>>4], digits[line[i+1]&15])
-			}
-		}
-	}
-	return b
-}

@@ -233,16 +233,5 @@ func appendZeroPadded(b, s []byte) []byte {
 			break
 		}
 	}
-	for _, c := range s {
-		if c > 0x7f {
-			b = append(b, 'M', '-')
-			c &= 0x7f
-		}
-		if c < 0x20 || c == 0x7f {
-			b = append(b, '^', c^0x40)
-			continue
-		}
-		b = append(b, c)
-	}
-	return b
+	return appendPrintable(b, s)
 }

@@ -453,3 +453,21 @@ func appendMPTCPDSS(b, opt []byte, flags tcpSegmentFlags) ([]byte, bool) {
 	}
 	return b, len(d) == 0
 }
+
+// appendTCPResetData appends the data of a RST segment as tcpdump -v does
+// (RFC 1122 suggests a reason text there): up to 30 bytes, "+" when there
+// are more, "!RST" when the capture holds less than the segment.
+func appendTCPResetData(b, data []byte, length int) []byte {
+	if len(data) >= length {
+		b = append(b, " [RST"...)
+	} else {
+		b = append(b, " [!RST"...)
+	}
+	if length > 30 {
+		length = 30
+		b = append(b, '+')
+	}
+	b = append(b, ' ')
+	b = appendPrintable(b, data[:min(length, len(data))])
+	return append(b, ']')
+}

@@ -81,6 +81,9 @@ type Printer struct {
 	// ttl is the IPv4 TTL or IPv6 hop limit of the packet being printed,
 	// for protocol printers (printContext.ttl).
 	ttl uint8
+	// dissected is where the last protocol printer's text starts and ends
+	// in the line being built, for AppendJSON.
+	dissected [2]int
 }
 
 type seqKey struct {
@@ -114,6 +117,11 @@ func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 		return err
 	}
 	b = p.AppendTime(b, pkt.Timestamp)
+	if f := linkPrinters[t]; f != nil {
+		var linkLen int
+		b, linkLen = f(p, b, pkt.Data, pkt.Length)
+		return p.finishLine(b, pkt.Data, linkLen)
+	}
 	if _, ok := LinkDecoder(t); !ok {
 		b = append(b, "link-type "...)
 		b = append(b, t.Name()...)
@@ -128,8 +136,13 @@ func (p *Printer) Print(pkt *pkt.Packet, t linktype.LinkType) error {
 	gp := NewPacket(pkt.Data, t)
 	var linkLen int
 	b, linkLen = p.AppendSummary(b, gp, pkt.Length)
+	return p.finishLine(b, pkt.Data, linkLen)
+}
+
+// finishLine adds the hex dump the options ask for (from the network layer,
+// linkLen bytes into data, unless HexLink) and writes the line.
+func (p *Printer) finishLine(b, data []byte, linkLen int) error {
 	if p.opts.Hex != HexNone {
-		data := pkt.Data
 		if !p.opts.HexLink {
 			data = data[min(linkLen, len(data)):]
 		}
@@ -505,6 +518,20 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 	if len(next) > 0 {
 		l = next[0]
 	}
+	if proto == layers.IPProtocolUDP && len(l4data) >= 8 {
+		if _, ok := l.(*layers.UDP); !ok {
+			l = udpHeader(l4data) // gopacket rejects UDP lengths tcpdump still reads
+		}
+	}
+	if proto == layers.IPProtocolTCP && len(l4data) >= 20 {
+		if _, ok := l.(*layers.TCP); !ok {
+			// gopacket leaves first fragments undecoded; tcpdump reads
+			// their TCP header.
+			if t := (&layers.TCP{}); t.DecodeFromBytes(l4data, gopacket.NilDecodeFeedback) == nil {
+				l = t
+			}
+		}
+	}
 	switch l := l.(type) {
 	case *layers.TCP:
 		b = appendPorts(b, src, dst, uint16(l.SrcPort), uint16(l.DstPort), ext)
@@ -522,8 +549,11 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 				return out
 			}
 		}
-		if f, ok := portLookup(udpPortPrinters, uint16(l.SrcPort), uint16(l.DstPort)); ok && !fragmented && int(l.Length) >= 8 {
-			c := &printContext{data: l.Payload[:min(len(l.Payload), int(l.Length)-8)], length: int(l.Length) - 8,
+		// Like tcpdump, the first fragment of a datagram is dissected too,
+		// up to the shorter of the UDP and IP lengths.
+		if f, ok := portLookup(udpPortPrinters, uint16(l.SrcPort), uint16(l.DstPort)); ok && int(l.Length) >= 8 {
+			n := min(int(l.Length), l4len) - 8
+			c := &printContext{data: l.Payload[:max(0, min(len(l.Payload), n))], length: n,
 				src: src, dst: dst, sport: uint16(l.SrcPort), dport: uint16(l.DstPort), ttl: p.ttl}
 			if out, ok := p.printRegistered(b, f, c); ok {
 				return out
@@ -710,7 +740,10 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 	}
 	b = append(b, ", length "...)
 	b = strconv.AppendInt(b, int64(length), 10)
-	if length > 0 && !fragmented {
+	if t.RST && p.opts.Verbose > 0 && length > 0 {
+		return appendTCPResetData(b, t.Payload, length)
+	}
+	if length > 0 {
 		if f, ok := portLookup(tcpPortPrinters, uint16(t.SrcPort), uint16(t.DstPort)); ok {
 			c := &printContext{data: t.Payload[:min(len(t.Payload), length)], length: length,
 				src: src, dst: dst, sport: uint16(t.SrcPort), dport: uint16(t.DstPort), ttl: p.ttl}
@@ -1192,4 +1225,17 @@ func appendIPv4Route(b []byte, opt []byte) []byte {
 		}
 	}
 	return b
+}
+
+// udpHeader reads the UDP header at the start of data as tcpdump does,
+// whatever its length field says.
+func udpHeader(data []byte) *layers.UDP {
+	u := &layers.UDP{
+		SrcPort:  layers.UDPPort(binary.BigEndian.Uint16(data)),
+		DstPort:  layers.UDPPort(binary.BigEndian.Uint16(data[2:])),
+		Length:   binary.BigEndian.Uint16(data[4:]),
+		Checksum: binary.BigEndian.Uint16(data[6:]),
+	}
+	u.Contents, u.Payload = data[:8], data[8:]
+	return u
 }

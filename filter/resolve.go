@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -106,4 +107,63 @@ func (c *compiler) lookupEther(name string) []byte {
 	}
 	c.fail("unknown ether host '%s'", name)
 	return nil
+}
+
+// networksFile is where "net NAME" looks names up, as libpcap's
+// pcap_nametonetaddr does through getnetbyname.
+var networksFile = "/etc/networks"
+
+// lookupNetwork finds a network name (or alias, ignoring case, as glibc
+// does) in /etc/networks ("name number [aliases]" lines, # comments) and
+// returns its number as inet_network reads it: "10.1" is 0x0a01.
+func (c *compiler) lookupNetwork(name string) uint32 {
+	if c.opts.NoResolve {
+		c.fail("network name '%s' not resolved: name resolution is off", name)
+	}
+	f, err := os.Open(networksFile)
+	if err != nil {
+		c.fail("unknown network '%s'", name)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		match := strings.EqualFold(fields[0], name)
+		for _, alias := range fields[2:] {
+			match = match || strings.EqualFold(alias, name)
+		}
+		if !match {
+			continue
+		}
+		// getnetbyname's network 0 ("default") reads as "not found" to
+		// libpcap.
+		if v, ok := inetNetwork(fields[1]); ok && v != 0 {
+			return v
+		}
+	}
+	c.fail("unknown network '%s'", name)
+	return 0
+}
+
+// inetNetwork parses a network number as inet_network(3): up to four
+// parts separated by dots, each decimal, octal (leading 0) or hexadecimal
+// (leading 0x), shifted together a byte at a time.
+func inetNetwork(s string) (uint32, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) > 4 {
+		return 0, false
+	}
+	var v uint32
+	for _, p := range parts {
+		n, err := strconv.ParseUint(p, 0, 8)
+		if err != nil {
+			return 0, false
+		}
+		v = v<<8 | uint32(n)
+	}
+	return v, true
 }

@@ -171,6 +171,10 @@ type Handle struct {
 	// ring path
 	ring *ring
 
+	// beforeWait, when set, runs on the reading goroutine whenever a read
+	// is about to wait for packets (a packet-buffered Session flushes).
+	beforeWait func() error
+
 	// filter is the user-space side of the filter, nil when the kernel
 	// does all the filtering.
 	filter  atomic.Pointer[userFilter]
@@ -340,6 +344,12 @@ func (h *Handle) recvOnce(fd uintptr) bool {
 	h.msg.SetControllen(len(h.oob))
 	h.msg.Flags = 0
 	n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&h.msg)), unix.MSG_TRUNC|unix.MSG_DONTWAIT)
+	if errno == unix.EAGAIN && h.beforeWait != nil {
+		if err := h.beforeWait(); err != nil {
+			h.readErr = err
+			return true
+		}
+	}
 	if errno == unix.EAGAIN || errno == unix.EINTR {
 		return false
 	}

@@ -21,7 +21,7 @@ func Interfaces() ([]Interface, error) { return nil, ErrUnsupported }
 func InterfaceByName(string) (*Interface, error) { return nil, ErrUnsupported }
 
 // Handle is an open live capture; it cannot be opened on this system.
-type Handle struct{}
+type Handle struct{ beforeWait func() error }
 
 // Open returns ErrUnsupported on this system.
 func Open(string, *Config) (*Handle, error) { return nil, ErrUnsupported }

@@ -126,6 +126,11 @@ func (h *Handle) readRing() (bool, error) {
 			r.cur = (r.cur + 1) % r.blockNr
 		}
 		if !r.ready() {
+			if h.beforeWait != nil {
+				if err := h.beforeWait(); err != nil {
+					return false, err
+				}
+			}
 			if err := h.rc.Read(r.waitFn); err != nil {
 				return false, err
 			}

@@ -41,8 +41,12 @@ type Session struct {
 	// Count ends the session after this many packets; 0 means no limit
 	// (tcpdump -c).
 	Count int64
-	// PacketBuffered flushes the output after every packet (tcpdump -U),
-	// for readers that follow the file as it grows.
+	// PacketBuffered writes every packet out before the capture waits for
+	// the next one (tcpdump -U), for readers that follow the file as it
+	// grows. Packets that are already queued in the kernel are written
+	// together, with one flush, as soon as the queue is empty or
+	// MaxPacketDelay has passed: under a flood one write per packet would
+	// cost more than the capture itself and make the kernel drop packets.
 	PacketBuffered bool
 	// FlushInterval is the longest time a written packet stays buffered
 	// without PacketBuffered; 0 means DefaultFlushInterval. The output is
@@ -58,6 +62,10 @@ type Session struct {
 	dirty     bool
 	unclocked int // packets written since the flush time was last looked at
 }
+
+// MaxPacketDelay is the longest a packet-buffered Session holds a packet
+// while more keep arriving.
+const MaxPacketDelay = time.Millisecond
 
 // packetSink is where a session writes: its files, or the caller's Writer.
 type packetSink interface {
@@ -102,6 +110,10 @@ func (s *Session) Run(ctx context.Context) error {
 		return errors.Join(err, s.finish())
 	}
 	defer context.AfterFunc(ctx, s.stop)()
+	if s.PacketBuffered {
+		s.Handle.beforeWait = s.flushPending
+		defer func() { s.Handle.beforeWait = nil }()
+	}
 	err := s.loop()
 	if errors.Is(err, errFilesDone) {
 		err = nil
@@ -189,7 +201,12 @@ func (s *Session) write(p *pkt.Packet) error {
 	}
 	s.captured.Add(1)
 	if s.PacketBuffered {
-		return s.dst.Flush()
+		if !s.dirty {
+			s.dirty, s.lastFlush = true, time.Now()
+		} else if time.Since(s.lastFlush) >= MaxPacketDelay {
+			return s.flushPending()
+		}
+		return nil
 	}
 	if !s.dirty {
 		s.dirty = true
@@ -203,6 +220,16 @@ func (s *Session) write(p *pkt.Packet) error {
 		}
 	}
 	return nil
+}
+
+// flushPending writes out what a packet-buffered session holds; the Handle
+// calls it before it waits for packets.
+func (s *Session) flushPending() error {
+	if !s.dirty {
+		return nil
+	}
+	s.dirty = false
+	return s.dst.Flush()
 }
 
 // clockEvery is how many packets a busy session writes between looks at

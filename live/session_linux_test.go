@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -366,6 +367,68 @@ func TestSessionAllocs(t *testing.T) {
 				t.Errorf("%d allocations for %d packets", allocs, n)
 			} else {
 				t.Logf("%d allocations for %d packets (opening and closing the file)", allocs, n)
+			}
+		})
+	}
+}
+
+// flushCounter is a pkt.Writer that records how many packets it had
+// received at each Flush.
+type flushCounter struct {
+	mu      sync.Mutex
+	packets int
+	flushed []int
+}
+
+func (f *flushCounter) AddInterface(pkt.Interface) error { return nil }
+func (f *flushCounter) WritePacket(*pkt.Packet) error {
+	f.mu.Lock()
+	f.packets++
+	f.mu.Unlock()
+	return nil
+}
+func (f *flushCounter) Flush() error {
+	f.mu.Lock()
+	f.flushed = append(f.flushed, f.packets)
+	f.mu.Unlock()
+	return nil
+}
+func (f *flushCounter) lastFlushed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.flushed) == 0 {
+		return 0
+	}
+	return f.flushed[len(f.flushed)-1]
+}
+
+// TestSessionPacketBuffered checks that a packet-buffered session writes
+// every packet out before it waits for the next one (the flush interval is
+// an hour, so only that rule can flush), on the ring and with recvmsg.
+func TestSessionPacketBuffered(t *testing.T) {
+	for _, m := range []live.Method{live.MethodRecvmsg, live.MethodRing} {
+		t.Run(m.String(), func(t *testing.T) {
+			e := newEnv(t)
+			h := e.open(t, e.p.B, e.p.VethB, &live.Config{Immediate: true, Method: m, Protocol: testEtherType})
+			w := &flushCounter{}
+			s := &live.Session{Handle: h, Writer: w, PacketBuffered: true, FlushInterval: time.Hour}
+			ctx, cancel := context.WithCancel(context.Background())
+			errc := make(chan error, 1)
+			go func() { errc <- s.Run(ctx) }()
+			time.Sleep(50 * time.Millisecond)
+			for round := 1; round <= 3; round++ {
+				e.sendFrames(t, round*10, 5, 100)
+				deadline := time.Now().Add(5 * time.Second)
+				for w.lastFlushed() < 5*round {
+					if time.Now().After(deadline) {
+						t.Fatalf("round %d: %d packets flushed, want %d before the session waits", round, w.lastFlushed(), 5*round)
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			cancel()
+			if err := <-errc; err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -166,7 +166,9 @@ func (x *run) onePass(open Opener) (bool, error) {
 		}
 		p, err := rd.ReadPacket()
 		if err == io.EOF {
-			return true, nil
+			// An empty pass (an empty file, or a stream that cannot be
+			// read twice) ends the replay rather than loop on nothing.
+			return num > 0, nil
 		}
 		if err != nil {
 			return false, err
@@ -183,7 +185,7 @@ func (x *run) onePass(open Opener) (bool, error) {
 			x.fail(num, p.Data, live.ErrFrameTooLarge)
 			continue
 		}
-		early := due > x.clock.elapsed()
+		early := due > 0 && due > x.clock.elapsed() // top speed: never early, no clock read
 		if early {
 			// What is pending is late already: send it before waiting.
 			if err := x.flush(); err != nil {

@@ -249,3 +249,20 @@ func TestStatsJSON(t *testing.T) {
 		t.Errorf("round trip: %+v, %v; want %+v", back, err, st)
 	}
 }
+
+func TestReplayerEmptyPassEnds(t *testing.T) {
+	f := newFake()
+	passes := 0
+	open := func() (pkt.Reader, error) {
+		passes++
+		if passes > 1 {
+			return pkt.FromSlice(nil, nil), nil // a stream read once already
+		}
+		return frames(3, linktype.Ethernet)()
+	}
+	r := &Replayer{Sender: f, Config: Config{TopSpeed: true, Loops: -1}}
+	st, err := r.Run(context.Background(), open)
+	if err != nil || st.Packets != 3 || passes != 2 {
+		t.Fatalf("endless loop over a one-shot stream: %+v, %v after %d passes", st, err, passes)
+	}
+}

@@ -23,7 +23,8 @@ type Config struct {
 	Mbps float64
 	// Loops is the number of passes over the input: 0 means 1, a negative
 	// value repeats until the context is cancelled. The first packet of a
-	// pass follows the last packet of the previous one without a gap.
+	// pass follows the last packet of the previous one without a gap. A
+	// pass that yields no packet ends the replay.
 	Loops int
 	// Limit ends the replay after this many packets (sent or failed); 0
 	// means no limit.

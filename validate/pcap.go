@@ -188,7 +188,17 @@ func (c *checker) pcapKeep(s *pcapState, off int64, n, index int) {
 	if frac >= l.fracLimit {
 		c.add(Warning, CodeTimestamp, off+4, index, index, "sub-second timestamp field %d is not below %d", frac, l.fracLimit)
 	}
-	if capLen > origLen {
+	if l.swap == 0 && (capLen > origLen || origLen > maxOriginalLength) {
+		// The captured length is sound (the next record starts where it
+		// ends), so the original length is the damaged field: restore it
+		// to the captured length, as pcapfix does.
+		fixed := append(s.scratch[:0], rec...)
+		s.scratch = fixed
+		l.order.PutUint32(fixed[12:], capLen)
+		rec = fixed
+		c.add(Warning, CodeOriginalLength, off+12, index, index,
+			"original length %d is impossible for a record of %d captured bytes; set to %d", origLen, capLen, capLen)
+	} else if capLen > origLen {
 		c.add(Warning, CodeOriginalLength, off+8, index, index, "captured length %d is larger than the original length %d",
 			capLen, origLen)
 	}
@@ -378,13 +388,17 @@ func (c *checker) pcapChain(s *pcapState, p int64, depth int) bool {
 	return ok && c.pcapChain(s, p+int64(n), depth-1)
 }
 
+// maxOriginalLength is the largest original length taken as plausible:
+// 16 MiB, far above any link's frames (and their GSO aggregates).
+const maxOriginalLength = 1 << 24
+
 // pcapHeaderLike reports whether h looks like a record header apart from
 // its captured length: a sub-second field in range, a sane original length
 // and a time near the previous record's.
 func (c *checker) pcapHeaderLike(s *pcapState, h []byte) bool {
 	l := &s.in
 	sec, frac, _, origLen := l.record(h)
-	if frac >= l.fracLimit || origLen == 0 || origLen > 1<<24 {
+	if frac >= l.fracLimit || origLen == 0 || origLen > maxOriginalLength {
 		return false
 	}
 	return !s.haveSec || (uint64(sec)+86400 >= uint64(s.lastSec) && uint64(sec) <= uint64(s.lastSec)+366*86400)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -214,7 +215,11 @@ func TestCorruptions(t *testing.T) {
 		{"pcap/caplen-above-original-length", pc, func(b []byte) []byte {
 			le.PutUint32(b[recs[2]+12:], 10)
 			return b
-		}, Warning, CodeOriginalLength, int64(recs[2] + 8), 6},
+		}, Warning, CodeOriginalLength, int64(recs[2] + 12), 6},
+		{"pcap/absurd-original-length", pc, func(b []byte) []byte {
+			le.PutUint32(b[recs[2]+12:], 0xffffffff)
+			return b
+		}, Warning, CodeOriginalLength, int64(recs[2] + 12), 6},
 		{"pcap/implausible-caplen", pc, func(b []byte) []byte {
 			le.PutUint32(b[recs[2]+8:], 0x7fffffff)
 			return b
@@ -519,4 +524,24 @@ func TestCorpus(t *testing.T) {
 	}
 	t.Logf("%d corpus files: 0 with errors, %d with warnings only; capinfos refuses %d (unknown link types)",
 		len(files), warned, bad)
+}
+
+// TestRepairOriginalLength damages one record's original length (below the
+// captured length, zero, absurd) and checks that the repair restores the
+// record byte for byte, as pcapfix does: its captured length is sound, so
+// the original length becomes the captured length, which the sample's
+// untruncated packets had.
+func TestRepairOriginalLength(t *testing.T) {
+	pc := sample(t, capfile.Pcap, 6)
+	recs := pcapRecords(pc)
+	le := binary.LittleEndian
+	for _, bad := range []uint32{10, 0, 1 << 25, 0xffffffff} {
+		t.Run(fmt.Sprint(bad), func(t *testing.T) {
+			b := bytes.Clone(pc)
+			le.PutUint32(b[recs[2]+12:], bad)
+			if got := repairBytes(t, b); !bytes.Equal(got, pc) {
+				t.Errorf("repair output differs from the undamaged file")
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -784,5 +785,49 @@ func TestCaptureSummaryLines(t *testing.T) {
 				t.Errorf("line %d %q, want it to end with %q", i, l, want)
 			}
 		}
+	}
+}
+
+// TestReplayJSONLimitAndInterrupt checks replay's --json statistics with
+// --limit over several --loop passes, the usage error for contradictory
+// pacing flags, and that SIGINT ends an endless replay with its statistics
+// and exit status 130.
+func TestReplayJSONLimitAndInterrupt(t *testing.T) {
+	p := newVethPair(t)
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "gen.pcap")
+	mustRun(t, "generate", "-c", "40", "--seed", "3", gen)
+
+	out := replayIn(t, p.a, "-i", p.va, "--topspeed", "--loop", "3", "--limit", "100", "--json", gen)
+	var st struct {
+		Device  string  `json:"device"`
+		Packets uint64  `json:"packets"`
+		Failed  uint64  `json:"failed"`
+		Passes  int     `json:"passes"`
+		PPS     float64 `json:"pps"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("replay --json: %v\n%s", err, out)
+	}
+	if st.Device != p.va || st.Packets != 100 || st.Failed != 0 || st.Passes != 3 || st.PPS <= 0 {
+		t.Errorf("replay --json: %+v", st)
+	}
+
+	res := runTool(t, nil, "replay", "-i", p.va, "--topspeed", "--pps", "10", gen)
+	if res.code != exitFailure || !strings.Contains(res.stderr, "use one of") {
+		t.Errorf("--topspeed --pps: exit %d, %s", res.code, res.stderr)
+	}
+
+	r := startIn(t, p.a, pcaptoolBin, "replay", "-i", p.va, "--pps", "200", "--loop", "0", gen)
+	time.Sleep(500 * time.Millisecond)
+	err := r.stop(t, os.Interrupt)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("replay after SIGINT: %v, want exit status %d; %s", err, exitInterrupted, r.errText())
+	}
+	var n, bytes int
+	var secs float64
+	if _, err := fmt.Sscanf(r.stdout.String(), "Actual: %d packets (%d bytes) sent in %f seconds", &n, &bytes, &secs); err != nil || n == 0 {
+		t.Fatalf("replay report after SIGINT %q: %v", r.stdout.String(), err)
 	}
 }

@@ -65,6 +65,7 @@ Sending needs CAP_NET_RAW:
 	fl.IntVarP(&f.loop, "loop", "l", 1, "send the file this many times (0: until interrupted)")
 	fl.Uint64VarP(&f.cfg.Limit, "limit", "L", 0, "stop after this many packets (0: no limit)")
 	fl.DurationVar(&f.cfg.Duration, "duration", 0, "stop after this long (e.g. 30s; 0: no limit)")
+	fl.DurationVar(&f.cfg.SpinTime, "spin", replay.DefaultSpinTime, "stop sleeping this long before a packet is due and spin on the clock (longer: more accurate on a busy machine, more CPU)")
 	fl.IntVar(&f.cfg.BatchSize, "batch", replay.DefaultBatchSize, "largest number of due packets sent with one system call")
 	fl.BoolVar(&f.json, "json", false, "print the statistics as a JSON object on stdout")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not report skipped packets one by one")
@@ -75,6 +76,9 @@ Sending needs CAP_NET_RAW:
 func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 	if f.loop < 0 {
 		return withExitCode(exitFailure, errors.New("replay: --loop must not be negative"))
+	}
+	if name == "-" && f.loop != 1 {
+		return withExitCode(exitFailure, errors.New("replay: --loop needs a file: standard input can be read only once"))
 	}
 	f.cfg.Loops = f.loop
 	if f.loop == 0 {
