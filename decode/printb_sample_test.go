@@ -71,5 +71,6 @@ func init() {
 		"chdlc-slarp.pcap",
 		"hdlc_slarp.pcapng",
 		"hoobr_chdlc_print.pcap",
+		"eap_extract_read2_asan.pcap",
 	)
 }
