@@ -5,8 +5,10 @@ package decode
 // type, length and xid, and the length checks of each type. At -v the
 // bodies of hello, echo and switch-configuration messages print as
 // tcpdump's do, and OpenFlow 1.0 flow-removed messages with their match;
-// the bodies tcpdump decodes for the other types (features, flow mods,
-// port messages, statistics, errors) are not dissected here.
+// OpenFlow 1.0 errors, features replies, packet in/out, flow mods and
+// statistics print from print_openflow10.go; the other bodies tcpdump
+// decodes (port status and mod, queue configuration, vendor messages,
+// OpenFlow 1.3 beyond configuration and echo) are not dissected here.
 
 func init() { registerTCPPorts(765, printOpenFlow, 6633, 6653) }
 
@@ -123,7 +125,7 @@ func (o *out) openflow(d view, n int) {
 			d.need(at, n)
 			return
 		}
-		o.ofBody(d, at, length-8, mt)
+		o.ofBody(d, at, length-8, mt, version, typ)
 		if length-8 > n {
 			break
 		}
@@ -137,7 +139,7 @@ func (o *out) ofPartial(d view, at, n int) {
 }
 
 // ofBody prints a message body of n bytes at at.
-func (o *out) ofBody(d view, at, n int, mt *ofMsgType) {
+func (o *out) ofBody(d view, at, n int, mt *ofMsgType, version, typ uint8) {
 	if mt == nil {
 		d.need(at, n)
 		return
@@ -147,8 +149,14 @@ func (o *out) ofBody(d view, at, n int, mt *ofMsgType) {
 		d.need(at, n)
 		return
 	}
-	if o.v == 0 || mt.decoder == ofNone || mt.decoder == ofUnsupported {
+	if o.v == 0 || mt.decoder == ofNone {
 		d.need(at, n)
+		return
+	}
+	if mt.decoder == ofUnsupported {
+		if version != 1 || !o.of10Body(d, at, n, typ) {
+			d.need(at, n)
+		}
 		return
 	}
 	switch mt.decoder {

@@ -1,0 +1,11 @@
+package decode_test
+
+// Corpus files the OpenFlow, IS-IS and SCTP printers (print_openflow*.go,
+// print_isis.go, print_sctp.go) print exactly as tcpdump does at -v 0 and 1.
+func init() {
+	conformanceSample = append(conformanceSample,
+		"of10_s4810.pcap",
+		"of10_p3295.pcap",
+		"of10_inv_OFPST_FLOW.pcap",
+	)
+}
