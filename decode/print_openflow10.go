@@ -80,10 +80,50 @@ func (o *out) ofDataPrint(d view, at, n int, pfx string) {
 		return
 	}
 	o.printf("%sdata (%d octets)", pfx, n)
-	if o.v >= 2 {
-		o.b = appendHexASCIIIdent(o.b, pfx+" ", d[at:at+d.avail(at, n)])
-	}
 	d.need(at, n)
+}
+
+const ofVendorBSN = 0x005c16c7
+
+var bsnSubtypes = map[uint32]string{0: "SET_IP_MASK", 1: "GET_IP_MASK_REQUEST", 2: "GET_IP_MASK_REPLY",
+	3: "SET_MIRRORING", 4: "GET_MIRRORING_REQUEST", 5: "GET_MIRRORING_REPLY", 6: "SHELL_COMMAND",
+	7: "SHELL_OUTPUT", 8: "SHELL_STATUS"}
+
+// ofBSNMessage prints the body of a Big Switch Networks vendor message.
+func (o *out) ofBSNMessage(d view, at, n int) {
+	if n < 4 {
+		o.str(" (invalid)")
+		d.need(at, n)
+		return
+	}
+	sub := d.u32(at)
+	o.str("\n\t subtype ")
+	o.b = appendTok(o.b, bsnSubtypes, sub, "unknown (0x%08x)")
+	at, n = at+4, n-4
+	switch {
+	case (sub == 0 || sub == 2) && n == 8:
+		o.printf(", index %d, mask %s", d.u8(at), d.ip4(at+4))
+	case sub == 1 && n == 8:
+		o.printf(", index %d", d.u8(at))
+	case sub >= 3 && sub <= 5 && n == 4:
+		o.str(", report_mirror_ports ")
+		o.str(map[bool]string{true: "ON", false: "OFF"}[d.u8(at) != 0])
+	case sub == 6 && n >= 4:
+		o.printf(", service %d, data '", d.u32(at))
+		o.b = appendPrintable(o.b, d[at+4:at+4+d.avail(at+4, n-4)])
+		d.need(at+4, n-4)
+		o.str("'")
+	case sub == 7:
+		o.str(", data '")
+		o.b = appendPrintable(o.b, d[at:at+d.avail(at, n)])
+		d.need(at, n)
+		o.str("'")
+	case sub == 8 && n == 4:
+		o.printf(", status 0x%08x", d.u32(at))
+	default:
+		o.str(" (invalid)")
+		d.need(at, n)
+	}
 }
 
 func (o *out) of10Port(v uint16) { o.b = appendTok(o.b, of10Ports, v, "%d") }
@@ -99,6 +139,16 @@ func (o *out) of10Body(d view, at, n int, typ uint8) bool {
 		o.str(", code ")
 		o.b = appendTok(o.b, of10ErrorCodes[et], code, "invalid (0x%04x)")
 		o.ofDataPrint(d, at+4, n-4, "\n\t ")
+	case 4: // VENDOR
+		vendor := d.u32(at)
+		o.printf(", vendor 0x%08x (", vendor)
+		o.b = appendTok(o.b, ofVendors, vendor, "unknown")
+		o.str(")")
+		if vendor == ofVendorBSN {
+			o.ofBSNMessage(d, at+4, n-4)
+		} else {
+			o.ofDataPrint(d, at+4, n-4, "\n\t ")
+		}
 	case 6: // FEATURES_REPLY
 		o.printf("\n\t dpid 0x%016x, n_buffers %d, n_tables %d", d.u64(at), d.u32(at+8), d.u8(at+12))
 		caps, acts := d.u32(at+16), d.u32(at+20)
@@ -126,6 +176,18 @@ func (o *out) of10Body(d view, at, n int, typ uint8) bool {
 		}
 		o.of10Actions(d, at+8, alen, "\n\t ")
 		o.ofDataPrint(d, at+8+alen, n-8-alen, "\n\t ")
+	case 12: // PORT_STATUS
+		o.str("\n\t reason ")
+		o.b = appendTok(o.b, map[uint8]string{0: "ADD", 1: "DELETE", 2: "MODIFY"}, d.u8(at), "invalid (0x%02x)")
+		o.of10PhyPorts(d, at+8, n-8)
+	case 20: // QUEUE_GET_CONFIG_REQUEST
+		o.str("\n\t port ")
+		o.of10Port(d.u16(at))
+		d.need(at, n)
+	case 21: // QUEUE_GET_CONFIG_REPLY
+		o.str("\n\t port ")
+		o.of10Port(d.u16(at))
+		o.of10Queues(d, at+8, n-8)
 	case 14: // FLOW_MOD
 		o.of10FlowMod(d, at, n)
 	case 16: // STATS_REQUEST
@@ -233,6 +295,10 @@ func (o *out) of10Action(d view, at int, typ uint16, n int, pfx string) {
 		o.str(" (")
 		o.b = appendTok(o.b, ofVendors, vendor, "unknown")
 		o.str(")")
+		if vendor == ofVendorBSN && n-4 == 16 && d.u32(at+4) == 1 {
+			o.ofBSNMirror(d, at+8, pfx+" ")
+			return
+		}
 		o.ofDataPrint(d, at+4, n-4, pfx)
 	}
 	d.need(at, n)
@@ -262,10 +328,10 @@ func (o *out) of10PhyPorts(d view, at, n int) {
 		o.printf("\n\t   config 0x%08x", cfg)
 		o.ofBitmap(of10PortConfig, cfg, bitsMask(of10PortConfig))
 		o.printf("\n\t   state 0x%08x (", state)
-		if state&1 != 0 {
-			o.str("LINK_DOWN, ")
-		}
 		o.str([]string{"STP_LISTEN", "STP_LEARN", "STP_FORWARD", "STP_BLOCK"}[state>>8&3])
+		if state&1 != 0 {
+			o.str(", LINK_DOWN")
+		}
 		o.str(")")
 		if state&^0x301 != 0 {
 			o.str(" (bogus)")
@@ -433,4 +499,69 @@ func (o *out) of10FlowStats(d view, at, n int) {
 		}
 		at, n = at+rlen, n-rlen
 	}
+}
+
+// of10Queues prints the queue descriptions of a queue configuration reply.
+func (o *out) of10Queues(d view, at, n int) {
+	for n > 0 {
+		if n < 8 {
+			o.str(" (invalid)")
+			d.need(at, n)
+			return
+		}
+		qlen := int(d.u16(at + 4))
+		o.printf("\n\t  queue_id %d, len %d", d.u32(at), qlen)
+		if qlen < 8 || qlen > n {
+			o.str(" (invalid)")
+			d.need(at, n)
+			return
+		}
+		if o.v >= 2 {
+			o.of10QueueProps(d, at+8, qlen-8)
+		}
+		d.need(at, qlen)
+		at, n = at+qlen, n-qlen
+	}
+}
+
+// of10QueueProps prints a queue's properties (shown at -vv).
+func (o *out) of10QueueProps(d view, at, n int) {
+	for n > 0 {
+		if n < 8 {
+			o.str(" (invalid)")
+			return
+		}
+		prop, plen := d.u16(at), int(d.u16(at+2))
+		o.str("\n\t   property ")
+		o.b = appendTok(o.b, map[uint16]string{0: "NONE", 1: "MIN_RATE"}, prop, "invalid (0x%04x)")
+		o.printf(", len %d", plen)
+		if plen < 8 || plen > n {
+			o.str(" (invalid)")
+			return
+		}
+		if prop == 1 && plen == 16 {
+			o.printf(", rate %d", d.u16(at+8))
+		}
+		at, n = at+plen, n-plen
+	}
+}
+
+// ofBSNMirror prints the body of a Big Switch Networks mirror action.
+func (o *out) ofBSNMirror(d view, at int, pfx string) {
+	o.printf("%ssubtype MIRROR, dest_port %d, vlan_tag ", pfx, d.u32(at))
+	switch tag := d.u32(at + 4); {
+	case tag == 0:
+		o.str("none")
+	case tag>>16 == 0x8100:
+		o.printf("802.1Q (vlan %d, p %d", tag&0xfff, tag>>13&7)
+		if tag&0x1000 != 0 {
+			o.str(", DEI")
+		}
+		o.str(")")
+	default:
+		o.printf("unknown (0x%08x)", tag)
+	}
+	o.str(", copy_stage ")
+	o.b = appendTok(o.b, map[uint8]string{0: "INGRESS", 1: "EGRESS"}, d.u8(at+8), "unknown (%d)")
+	d.need(at, 12)
 }

@@ -7,5 +7,9 @@ func init() {
 		"of10_s4810.pcap",
 		"of10_p3295.pcap",
 		"of10_inv_OFPST_FLOW.pcap",
+		"of10_pf5240.pcap",
+		"of10_7050sx_bsn.pcap",
+		"of10_7050sx_bsn-oobr.pcap",
+		"of10_7050q.pcapng",
 	)
 }
