@@ -580,6 +580,10 @@ func (g *isisPrinter) tlv(typ uint8, t, n, length int) bool {
 			}
 			g.printf("\n\t      IPv6 interface address: %s", d.ip6(t))
 		}
+	case 143:
+		return g.mtPortCapability(t, n)
+	case 144:
+		return g.mtCapability(t, n)
 	case 240:
 		g.ptpAdjacency(t, n)
 	case 242:
@@ -790,6 +794,10 @@ func (g *isisPrinter) extISSubTLV(st uint8, t, sl int, ident string) {
 	case 18:
 		if sl >= 3 {
 			g.printf(", %d", d.u24(t))
+		}
+	case 29: // SPB metric (RFC 6329)
+		if sl >= 6 {
+			g.printf(", LM: %d, P: %d, P-ID: %d", d.u24(t), d.u8(t+3), d.u16(t+4))
 		}
 	case 32:
 		if sl < 8 {

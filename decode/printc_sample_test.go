@@ -13,3 +13,7 @@ func init() {
 		"of10_7050q.pcapng",
 	)
 }
+
+func init() {
+	conformanceSample = append(conformanceSample, "spb.pcap", "isis-extd-ipreach-oobr.pcap")
+}
