@@ -17,3 +17,7 @@ func init() {
 func init() {
 	conformanceSample = append(conformanceSample, "spb.pcap", "isis-extd-ipreach-oobr.pcap")
 }
+
+func init() {
+	conformanceSample = append(conformanceSample, "forces1.pcap", "forces3.pcap", "isup.pcap")
+}

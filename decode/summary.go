@@ -562,6 +562,15 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 		b = append(b, "UDP, length "...)
 		return strconv.AppendInt(b, int64(l.Length)-8, 10)
 	}
+	if proto == layers.IPProtocolSCTP && len(l4data) >= 4 && !fragmented {
+		// SCTP shows its ports in the addresses as TCP and UDP do.
+		sport, dport := binary.BigEndian.Uint16(l4data), binary.BigEndian.Uint16(l4data[2:])
+		b = appendPorts(b, src, dst, sport, dport, ext)
+		c := &printContext{data: l4data[:min(len(l4data), max(l4len, 0))], length: l4len, src: src, dst: dst,
+			sport: sport, dport: dport, ttl: p.ttl}
+		out, _ := p.printRegistered(b, printSCTP, c)
+		return out
+	}
 	b = src.AppendTo(b)
 	b = append(b, " > "...)
 	b = dst.AppendTo(b)
