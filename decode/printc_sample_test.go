@@ -21,3 +21,7 @@ func init() {
 func init() {
 	conformanceSample = append(conformanceSample, "forces1.pcap", "forces3.pcap", "isup.pcap")
 }
+
+func init() {
+	conformanceSample = append(conformanceSample, "OSPFv3_NBMA_adjacencies.pcap", "isis_sysid_asan.pcap")
+}
