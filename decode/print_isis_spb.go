@@ -17,11 +17,7 @@ func (g *isisPrinter) mtPortCapability(t, n int) bool {
 	for n >= 2 {
 		st, sl := d.u8(t), int(d.u8(t+1))
 		t, n = t+2, n-2
-		g.str("\n\t       ")
-		g.b = appendTok(g.b, map[uint8]string{4: "SPB MCID", 5: "SPB Digest", 6: "SPB BVID"}, st, "unknown")
-		g.printf(" subTLV #%d, length: %d", st, sl)
-		if sl > n {
-			g.str(" (> containing TLV length)")
+		if !g.spbSubTLV("\n\t       ", spbPortSubTLVs, st, sl, n) {
 			return true
 		}
 		switch st {
@@ -83,11 +79,7 @@ func (g *isisPrinter) mtCapability(t, n int) bool {
 	for n >= 2 {
 		st, sl := d.u8(t), int(d.u8(t+1))
 		t, n = t+2, n-2
-		g.str("\n\t      ")
-		g.b = appendTok(g.b, map[uint8]string{1: "SPB Instance", 2: "SPBM Service Identifier and Unicast Address"}, st, "unknown")
-		g.printf(" subTLV #%d, length: %d", st, sl)
-		if sl > n {
-			g.str(" (> containing TLV length)")
+		if !g.spbSubTLV("\n\t      ", spbCapSubTLVs, st, sl, n) {
 			return true
 		}
 		switch st {
@@ -110,6 +102,24 @@ func (g *isisPrinter) mtCapability(t, n int) bool {
 		}
 		d.need(t, sl)
 		t, n = t+sl, n-sl
+	}
+	return true
+}
+
+var (
+	spbPortSubTLVs = map[uint8]string{4: "SPB MCID", 5: "SPB Digest", 6: "SPB BVID"}
+	spbCapSubTLVs  = map[uint8]string{1: "SPB Instance", 2: "SPBM Service Identifier and Unicast Address"}
+)
+
+// spbSubTLV prints a sub-TLV's name and length; false when it overruns the
+// n bytes left in its TLV, where tcpdump stops the TLV.
+func (g *isisPrinter) spbSubTLV(ident string, names map[uint8]string, st uint8, sl, n int) bool {
+	g.str(ident)
+	g.b = appendTok(g.b, names, st, "unknown")
+	g.printf(" subTLV #%d, length: %d", st, sl)
+	if sl > n {
+		g.str(" (> containing TLV length)")
+		return false
 	}
 	return true
 }
