@@ -23,5 +23,5 @@ func init() {
 }
 
 func init() {
-	conformanceSample = append(conformanceSample, "OSPFv3_NBMA_adjacencies.pcap", "isis_sysid_asan.pcap")
+	conformanceSample = append(conformanceSample, "OSPFv3_NBMA_adjacencies.pcap", "isis_sysid_asan.pcap", "e1000g.pcap")
 }
