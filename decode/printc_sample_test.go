@@ -23,5 +23,6 @@ func init() {
 }
 
 func init() {
-	conformanceSample = append(conformanceSample, "OSPFv3_NBMA_adjacencies.pcap", "isis_sysid_asan.pcap", "e1000g.pcap")
+	conformanceSample = append(conformanceSample, "OSPFv3_NBMA_adjacencies.pcap", "isis_sysid_asan.pcap", "e1000g.pcap",
+		"icmp-rfc5837.pcap", "icmp-cksum-oobr-1.pcap")
 }

@@ -591,7 +591,7 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 		b = append(b, "), length "...)
 		return strconv.AppendInt(b, int64(l4len), 10)
 	case *layers.ICMPv4:
-		return appendICMPv4(b, l, l4len)
+		return p.appendICMPv4Quoted(appendICMPv4(b, l, l4len), l, l4len)
 	case *layers.IGMP, *layers.IGMPv1or2:
 		if len(l4data) >= max(l4len, 0) {
 			if out, ok := p.appendIGMP(b, l4data[:max(l4len, 0)]); ok {
