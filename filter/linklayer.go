@@ -56,7 +56,7 @@ var juniperPayload = map[linktype.LinkType]uint32{
 // pcaptool compiles only link-type independent primitives for (length,
 // raw link[] loads, arithmetic).
 var protoTestsNotYet = map[linktype.LinkType]bool{
-	114: true, 119: true, 122: true, 138: true, 163: true, 165: true, 192: true,
+	114: true, 122: true, 138: true, 165: true, 192: true,
 	240: true, 241: true,
 }
 
