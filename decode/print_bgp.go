@@ -878,9 +878,6 @@ func (g *bgpPrinter) attrSet(p, n, level int) bool {
 	return true
 }
 
-// bgpAFSAFI combines an address family and a SAFI as tcpdump's switches do.
-func bgpAFSAFI(af uint16, safi uint8) uint32 { return uint32(af)<<8 | uint32(safi) }
-
 // mpNLRI prints MP_REACH_NLRI (14) and MP_UNREACH_NLRI (15).
 func (g *bgpPrinter) mpNLRI(typ uint8, p, n int) bool {
 	d := g.d

@@ -215,3 +215,19 @@ func (o *out) printJNP(d view, t, n int) {
 		o.b = appendPrintable(o.b, []byte{c})
 	}
 }
+
+// appendHexASCIIIdent appends data as tcpdump's hex_and_ascii_print does
+// with an indent other than "\n\t".
+func appendHexASCIIIdent(b []byte, ident string, data []byte) []byte {
+	n := len(b)
+	b = AppendHexASCII(b, data)
+	if ident == "\n\t" {
+		return b
+	}
+	out := append([]byte(nil), b[:n]...)
+	for _, line := range strings.Split(string(b[n:]), "\n\t")[1:] {
+		out = append(out, ident...)
+		out = append(out, line...)
+	}
+	return out
+}

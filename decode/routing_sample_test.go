@@ -22,6 +22,7 @@ func init() {
 		"bfd-raw-auth-simple.pcap",
 		"bfd-multihop.pcap",
 		"bgp-4byte-asn.pcap",
+		"bgp-bgp_capabilities_print-oobr-1.pcap",
 		"bgp-addpath.pcap",
 		"bgp-evpn.pcap",
 		"bgp-large-community.pcap",

@@ -523,6 +523,15 @@ func (p *Printer) appendTransport(b []byte, src, dst netip.Addr, proto layers.IP
 			l = udpHeader(l4data) // gopacket rejects UDP lengths tcpdump still reads
 		}
 	}
+	if proto == layers.IPProtocolTCP && len(l4data) >= 20 {
+		if _, ok := l.(*layers.TCP); !ok {
+			// gopacket leaves first fragments undecoded; tcpdump reads
+			// their TCP header.
+			if t := (&layers.TCP{}); t.DecodeFromBytes(l4data, gopacket.NilDecodeFeedback) == nil {
+				l = t
+			}
+		}
+	}
 	switch l := l.(type) {
 	case *layers.TCP:
 		b = appendPorts(b, src, dst, uint16(l.SrcPort), uint16(l.DstPort), ext)
@@ -734,7 +743,7 @@ func (p *Printer) appendTCP(b []byte, src, dst netip.Addr, t *layers.TCP, l4len 
 	if t.RST && p.opts.Verbose > 0 && length > 0 {
 		return appendTCPResetData(b, t.Payload, length)
 	}
-	if length > 0 && !fragmented {
+	if length > 0 {
 		if f, ok := portLookup(tcpPortPrinters, uint16(t.SrcPort), uint16(t.DstPort)); ok {
 			c := &printContext{data: t.Payload[:min(len(t.Payload), length)], length: length,
 				src: src, dst: dst, sport: uint16(t.SrcPort), dport: uint16(t.DstPort), ttl: p.ttl}

@@ -221,25 +221,25 @@ type specialKind uint8
 
 // specialNode primitives.
 const (
-	specialBroadcast specialKind = iota // [ether|ip] broadcast
-	specialMulticast                    // [ether|ip|ip6] multicast
-	specialLess                         // less N
-	specialGreater                      // greater N
-	specialByte                         // byte N op M
-	specialInbound                      // inbound
-	specialOutbound                     // outbound
-	specialIfindex                      // ifindex N
-	specialVLAN                         // vlan [N]
-	specialMPLS                         // mpls [N]
-	specialPPPoED                       // pppoed
-	specialPPPoES                       // pppoes [N]
-	specialLLC                          // llc [i|s|u|subtype]
-	specialWLANType                     // type T [subtype S], subtype S: Num is the value, Value the mask
-	specialWLANDir                      // dir D
-	specialLinkAbbrev                   // ATM lane, metac, oam, ..., MTP2 fisu, lssu, msu, ...: Name
-	specialLinkField                    // ATM vpi N, vci > N, MTP3 sio N, opc < N, ...: Name, Rel, Num
-	specialPflog                        // ifname NAME, ruleset NAME, rnr N, srnr N, reason N, action N: Name, Arg, Num
-	specialGeneve                       // geneve [VNI]
+	specialBroadcast  specialKind = iota // [ether|ip] broadcast
+	specialMulticast                     // [ether|ip|ip6] multicast
+	specialLess                          // less N
+	specialGreater                       // greater N
+	specialByte                          // byte N op M
+	specialInbound                       // inbound
+	specialOutbound                      // outbound
+	specialIfindex                       // ifindex N
+	specialVLAN                          // vlan [N]
+	specialMPLS                          // mpls [N]
+	specialPPPoED                        // pppoed
+	specialPPPoES                        // pppoes [N]
+	specialLLC                           // llc [i|s|u|subtype]
+	specialWLANType                      // type T [subtype S], subtype S: Num is the value, Value the mask
+	specialWLANDir                       // dir D
+	specialLinkAbbrev                    // ATM lane, metac, oam, ..., MTP2 fisu, lssu, msu, ...: Name
+	specialLinkField                     // ATM vpi N, vci > N, MTP3 sio N, opc < N, ...: Name, Rel, Num
+	specialPflog                         // ifname NAME, ruleset NAME, rnr N, srnr N, reason N, action N: Name, Arg, Num
+	specialGeneve                        // geneve [VNI]
 )
 
 // specialNode is one of the SpecialKind primitives.

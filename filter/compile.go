@@ -127,7 +127,9 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 		// libpcap does not optimize a program that starts by computing
 		// variable offsets, and so never finds that it rejects all
 		// packets.
-		hasPrologue = entry != f.head || c.noRejectAll
+		// pflog's prologue is straight-line code, which libpcap's
+		// optimizer removes with the rest.
+		hasPrologue = entry != f.head && c.outer != ltPFLOG || c.noRejectAll
 	}
 	entry = optimize(entry)
 	if entry.ret && entry.retOp == opRET|retK && entry.retK == 0 && !hasPrologue {

@@ -14,9 +14,9 @@ var supportedLinkTypes = []linktype.LinkType{linktype.Ethernet, linktype.LinuxSL
 
 // moreLinkTypes are the other link types the fuzzers and kernel test
 // compile for: 802.11 with and without radiotap, PPP, Cisco HDLC, SunATM,
-// Frame Relay, ARCnet, IPNET, Juniper Ethernet, NFLOG, pflog, SS7 MTP2.
+// Frame Relay, ARCnet, IPNET, Juniper Ethernet, NFLOG, pflog, enc, SS7 MTP2.
 var moreLinkTypes = []linktype.LinkType{linktype.IEEE80211, linktype.Radiotap, linktype.PPP, linktype.CHDLC,
-	linktype.SunATM, ltFrameRelay, ltARCnetLinux, ltIPNet, 178, linktype.NFLog, ltPFLOG, ltMTP2}
+	linktype.SunATM, ltFrameRelay, ltARCnetLinux, ltIPNet, 178, linktype.NFLog, ltPFLOG, ltENC, ltMTP2}
 
 // grammarSeeds reach the link-type specific grammar (pflog, SS7, ATM
 // field lists) and protochain in the forms the lists above do not.

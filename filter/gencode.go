@@ -428,7 +428,7 @@ func (c *compiler) sllLinkType(p uint32) *frag {
 // loopbackLinkType tests the 4-byte address family of DLT_NULL (in the
 // byte order of the capturing host) or DLT_LOOP (network order).
 func (c *compiler) loopbackLinkType(af uint32) *frag {
-	if c.linktype == linktype.Null {
+	if c.linktype == linktype.Null || c.linktype == ltENC {
 		var b [4]byte
 		c.opts.nullOrder().PutUint32(b[:], af)
 		af = binary.BigEndian.Uint32(b[:])
@@ -494,7 +494,7 @@ func (c *compiler) linkType(p uint32) *frag {
 		return c.genFalse()
 	case linktype.PPP:
 		return c.cmp(orLinkType, 0, szH, etherTypeToPPP(p))
-	case linktype.Null, linktype.Loop:
+	case linktype.Null, linktype.Loop, ltENC:
 		switch p {
 		case etherTypeIP:
 			return c.loopbackLinkType(2)
@@ -1528,6 +1528,18 @@ func (c *compiler) inbound(out bool) *frag {
 		b = c.cmp(orLinkHdr, 0, szH, sllOutgoing)
 	case linktype.LinuxSLL2:
 		b = c.cmp(orLinkHdr, 10, szB, sllOutgoing)
+	case ltSLIP:
+		// The pseudo-header's first byte is 0 for received packets.
+		b = c.cmp(orLinkHdr, 0, szB, 0)
+		out = !out
+	case ltPPPPPPD:
+		// libpcap tests for the value asked (0 in, 1 out), so neither
+		// direction is "not the other"; the same for IPNET and pflog.
+		return c.cmp(orLinkHdr, 0, szB, map[bool]uint32{false: 0, true: 1}[out])
+	case ltIPNet:
+		return c.cmp(orLinkHdr, 2, szH, map[bool]uint32{false: 2, true: 1}[out])
+	case ltPFLOG:
+		return c.cmp(orLinkHdr, pflogOffDir, szB, map[bool]uint32{false: 1, true: 2}[out]) // PF_IN, PF_OUT
 	default:
 		if _, juniper := juniperPayload[c.linktype]; juniper {
 			// The direction flag follows the 3-byte magic.

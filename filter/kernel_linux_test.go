@@ -35,6 +35,7 @@ func attachToKernel(t *testing.T, prog []bpf.Instruction) error {
 func TestKernelAcceptsPrograms(t *testing.T) {
 	n := 0
 	exprs := append(readExpressionList(t, "dev.txt"), oracleExpressions...)
+	exprs = append(exprs, grammarSeeds...)
 	for _, lt := range append(supportedLinkTypes, moreLinkTypes...) {
 		for _, e := range exprs {
 			e = expandTemplate(e, addresses{ip4: "10.1.2.3", ip4b: "10.1.2.4", net8: "10.0.0.0", net16: "10.1",

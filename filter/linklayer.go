@@ -19,6 +19,7 @@ const (
 	ltFrameRelay   linktype.LinkType = 107
 	ltARCnetLinux  linktype.LinkType = 129
 	ltPPPPPPD      linktype.LinkType = 166
+	ltENC          linktype.LinkType = 109
 	ltPFLOG        linktype.LinkType = 117
 	ltMTP2WithPHdr linktype.LinkType = 139
 	ltMTP2         linktype.LinkType = 140
@@ -53,7 +54,7 @@ var juniperPayload = map[linktype.LinkType]uint32{
 // pcaptool compiles only link-type independent primitives for (length,
 // raw link[] loads, arithmetic).
 var protoTestsNotYet = map[linktype.LinkType]bool{
-	109: true, 114: true, 117: true, 119: true, 122: true, 138: true, 163: true, 165: true, 192: true,
+	114: true, 119: true, 122: true, 138: true, 163: true, 165: true, 192: true,
 	240: true, 241: true,
 }
 
@@ -110,6 +111,16 @@ func (c *compiler) initLinkType(lt linktype.LinkType) {
 		c.offLinkType, c.offLinkPl = 4, 8
 	case lt == ltIPNet:
 		c.offLinkType, c.offLinkPl = 1, 24
+	case lt == ltENC:
+		// OpenBSD's enc(4) header: an address family (in the byte
+		// order of the machine that wrote it, as DLT_NULL's), the SPI
+		// and flags.
+		c.offLinkType, c.offLinkPl = 0, 12
+	case lt == ltPFLOG:
+		// The pfloghdr's length, rounded up to 4, is the payload's
+		// offset: computed into a register at the start of the program
+		// when something needs it.
+		c.plVar = true
 	case lt == linktype.IEEE80211 || lt == linktype.Radiotap:
 		// The 802.11 header's length depends on the frame, and a radio
 		// header's on the packet: both are computed into registers at
@@ -221,6 +232,16 @@ func (c *compiler) otherLinkType(p uint32) (f *frag, ok bool) {
 			return c.cmp(orLinkType, 0, szB, ipnetAFInet6), true
 		}
 		return c.genFalse(), true
+	case c.linktype == ltPFLOG:
+		// pfloghdr's address family; AF_INET6 as on Linux, as libpcap
+		// compiled there.
+		switch p {
+		case etherTypeIP:
+			return c.cmp(orLinkHdr, 1, szB, 2), true
+		case etherTypeIPv6:
+			return c.cmp(orLinkHdr, 1, szB, 10), true
+		}
+		return c.genFalse(), true
 	case juniper:
 		// libpcap only checks the Juniper magic: the payload may be in
 		// any of several encapsulations.
@@ -291,6 +312,10 @@ func (c *compiler) prologue(entry *block) *block {
 		c.hdrReg, c.plReg = c.outerHdrReg, c.outerPlReg
 	}
 	var prefix []bpf.RawInstruction
+	if c.outer == ltPFLOG && c.plReg >= 0 {
+		prefix = []bpf.RawInstruction{stmt(opLD|mABS|szB, 0), stmt(opALU|aluADD|srcK, 3),
+			stmt(opALU|aluAND|srcK, 0xfffffffc), stmt(opST, uint32(c.plReg))}
+	}
 	if c.outer == linktype.Radiotap && c.hdrReg >= 0 {
 		// The radiotap header's length is a little-endian 16-bit field at 2.
 		prefix = []bpf.RawInstruction{

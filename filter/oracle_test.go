@@ -2,6 +2,7 @@ package filter
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -187,7 +188,11 @@ func sllToSLL2(in []packet) []packet {
 // tcpdumpKeep runs tcpdump -r path -w - expr and returns the packets it
 // kept, or ok=false when tcpdump rejects the expression.
 func tcpdumpKeep(t *testing.T, path, expr string) ([]packet, string, bool) {
-	cmd := exec.Command("tcpdump", "-r", path, "-w", "-", "--", expr)
+	// libpcap's protochain loop never ends on some packets: fail rather
+	// than hang.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tcpdump", "-r", path, "-w", "-", "--", expr)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

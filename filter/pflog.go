@@ -12,6 +12,7 @@ const (
 	pflogOffRuleset   = 20
 	pflogOffRulenr    = 36
 	pflogOffSubrulenr = 40
+	pflogOffDir       = 60
 	pflogNameSize     = 16 // IFNAMSIZ and PFLOG_RULESET_NAME_SIZE
 )
 

@@ -1,16 +1,27 @@
 package filter
 
-import "golang.org/x/net/bpf"
+import (
+	"slices"
+
+	"golang.org/x/net/bpf"
+)
 
 // protochainDepth is how many headers "protochain" walks past before it
-// gives up. libpcap's code loops with a backward jump, which the kernel's
+// gives up: libpcap's code loops with a backward jump, which the kernel's
 // checker refuses and which never ends on some crafted packets (its AH
 // step can land on the same header again); pcaptool unrolls the loop
-// instead, so that the program stays classic, forward-only BPF. Eight
-// headers are more than RFC 8200's recommended order can chain (hop-by-hop,
-// destination options, routing, fragment, AH, destination options) before
-// the upper-layer header.
-const protochainDepth = 8
+// instead, so that the program stays classic, forward-only BPF. For IPv6,
+// six headers are what RFC 8200's recommended order chains (hop-by-hop,
+// destination options, routing, fragment, AH, destination options)
+// before the upper-layer header; for IPv4 only AH headers are walked,
+// and after libpcap's first AH step the offsets it computes no longer
+// point at headers anyway.
+func protochainDepth(proto protoQual) int {
+	if proto == protoIPv6 {
+		return 6
+	}
+	return 3
+}
 
 // IPv6 extension headers that "protochain" steps over (IPPROTO_HOPOPTS,
 // _DSTOPTS, _ROUTING, _FRAGMENT), in the order libpcap tests them, and
@@ -54,23 +65,25 @@ func (c *compiler) protochain(v uint32, proto protoQual) *frag {
 		first = []bpf.RawInstruction{stmt(opLD|mABS|szB, nl+6), stmt(opLDX|mIMM, 40)}
 	}
 	// Each step leaves the header's type in A and its offset from the
-	// network-layer header in X. An extension header's length is in
-	// 8-byte units past the first 8; an AH header's in 4-byte units past
-	// the first 8.
-	extStep := []bpf.RawInstruction{
+	// network-layer header in X: it computes the next offset into A
+	// (an extension header's length is in 8-byte units past the first 8,
+	// an AH header's in 4-byte units past the first 8), then moves on.
+	extOffset := []bpf.RawInstruction{
 		stmt(opLD|mIND|szB, nl+1), stmt(opALU|aluADD|srcK, 1), stmt(opALU|aluLSH|srcK, 3),
-		stmt(opALU|aluADD|srcX, 0), stmt(opST, r), stmt(opLD|mIND|szB, nl), stmt(opLDX|mMEM, r),
+		stmt(opALU|aluADD|srcX, 0),
 	}
-	ahStep := []bpf.RawInstruction{
+	ahOffset := []bpf.RawInstruction{
 		stmt(opLD|mIND|szB, nl+1), stmt(opALU|aluADD|srcK, 2), stmt(opALU|aluLSH|srcK, 2),
-		stmt(opST, r), stmt(opLD|mIND|szB, nl), stmt(opLDX|mMEM, r),
 	}
+	moveOn := []bpf.RawInstruction{stmt(opST, r), stmt(opLD|mIND|szB, nl), stmt(opLDX|mMEM, r)}
 
 	var ts, fs *exits
 	// check runs stmts, then is true when A is v and goes on to rest,
 	// the tests of the header's type, otherwise (false when rest is nil).
 	check := func(stmts []bpf.RawInstruction, rest *block) *block {
-		b := c.testBlock(stmts, opJMP|jmpJEQ|srcK, v, nil, rest)
+		// Each block gets its own copy: the optimizer edits statements
+		// in place.
+		b := c.testBlock(slices.Clone(stmts), opJMP|jmpJEQ|srcK, v, nil, rest)
 		ts = union(ts, oneExit(b, true))
 		if rest == nil {
 			fs = union(fs, oneExit(b, false))
@@ -79,16 +92,22 @@ func (c *compiler) protochain(v uint32, proto protoQual) *frag {
 	}
 	// Built from the deepest header back to the first.
 	var rest *block
-	for range protochainDepth {
+	for range protochainDepth(proto) {
 		deeper := rest
-		isAH := c.testBlock(nil, opJMP|jmpJEQ|srcK, ipProtoAH, check(ahStep, deeper), nil)
-		fs = union(fs, oneExit(isAH, false))
-		rest = isAH
-		if proto == protoIPv6 {
-			ext := check(extStep, deeper)
-			for i := len(protochainExtHeaders) - 1; i >= 0; i-- {
-				rest = c.testBlock(nil, opJMP|jmpJEQ|srcK, protochainExtHeaders[i], ext, rest)
-			}
+		if proto == protoIP {
+			ah := check(slices.Concat(ahOffset, moveOn), deeper)
+			rest = c.testBlock(nil, opJMP|jmpJEQ|srcK, ipProtoAH, ah, nil)
+			fs = union(fs, oneExit(rest, false))
+			continue
+		}
+		// IPv6: both kinds of step share the move and the test.
+		next := check(moveOn, deeper)
+		ah := c.jumpBlock(slices.Clone(ahOffset), next)
+		ext := c.jumpBlock(slices.Clone(extOffset), next)
+		rest = c.testBlock(nil, opJMP|jmpJEQ|srcK, ipProtoAH, ah, nil)
+		fs = union(fs, oneExit(rest, false))
+		for i := len(protochainExtHeaders) - 1; i >= 0; i-- {
+			rest = c.testBlock(nil, opJMP|jmpJEQ|srcK, protochainExtHeaders[i], ext, rest)
 		}
 	}
 	return and(b0, &frag{head: check(first, rest), t: ts, f: fs})

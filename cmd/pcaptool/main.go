@@ -12,8 +12,6 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	_ "github.com/pcaptool/pcaptool/internal/hugepage/static" // before gopacket/layers fills its tables
 )
 
 // Exit codes, documented in the package comment and the README.

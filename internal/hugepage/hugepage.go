@@ -4,8 +4,7 @@
 // Each first touch of a 4 KiB page is a page fault. On bare metal a fault
 // costs about a microsecond, but in virtual machines without nested page
 // tables it can cost 20-30 µs: touching 64 MiB of fresh memory there takes
-// over 0.4 s in faults alone, and the 5 MiB of tables that
-// github.com/google/gopacket/layers fills at start-up take 30 ms. With
+// over 0.4 s in faults alone. With
 // THP set to "madvise" (the common distribution default) the kernel uses
 // huge pages only where madvise(MADV_HUGEPAGE) asked for them, and the Go
 // runtime no longer asks for its heap. Advise asks for one buffer.

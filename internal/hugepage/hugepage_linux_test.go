@@ -20,9 +20,6 @@ func TestAdviseTaken(t *testing.T) {
 	if !thpAvailable(t) {
 		t.Skip("no transparent huge pages: advice is refused")
 	}
-	if !AdviseStatic() {
-		t.Error("AdviseStatic: advice for the program's .bss refused")
-	}
 	if !Advise(make([]byte, 2*Size)) {
 		t.Error("Advise(2 huge pages): advice refused")
 	}
