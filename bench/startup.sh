@@ -37,7 +37,9 @@ for b in "${bins[@]}"; do
 	cpu=$(awk -F, '$3 == "task-clock" { printf "%.1f", $1 }' <<<"$stat")
 	faults=$(awk -F, '$3 == "page-faults" { printf "%d", $1 }' <<<"$stat")
 	wall=$( { perf stat -r "$runs" "$b" --version 2>&1 >/dev/null || true; } | awk '/seconds time elapsed/ { printf "%.1f", $1 * 1000 }')
-	rss=$(/usr/bin/time -f %M "$b" --version 2>&1 >/dev/null | tail -1)
+	# (tcpslice has no --version: it prints its usage and fails, which
+	# still measures its start-up.)
+	rss=$({ /usr/bin/time -f %M "$b" --version 2>&1 >/dev/null || true; } | tail -1)
 	printf '| %s | %.1f | %s | %s | %s | %.1f |\n' "$(basename "$b")" "$(awk -v s="$(stat -L -c %s "$b")" 'BEGIN { print s / 1e6 }')" "$wall" "$cpu" "$faults" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
 done
 echo

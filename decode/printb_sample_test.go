@@ -67,5 +67,10 @@ func init() {
 		"ntp-time-ef.pcap",
 		"tcp_rst_data.pcap",
 		"tcp_rst_diag_payload-trunc.pcap",
+		"HDLC.pcap",
+		"chdlc-slarp.pcap",
+		"hdlc_slarp.pcapng",
+		"hoobr_chdlc_print.pcap",
+		"eap_extract_read2_asan.pcap",
 	)
 }
