@@ -129,7 +129,9 @@ func compileNode(expr string, root Node, lt linktype.LinkType, opts Options) (pr
 		// packets.
 		// pflog's prologue is straight-line code, which libpcap's
 		// optimizer removes with the rest.
-		hasPrologue = entry != f.head && c.outer != ltPFLOG || c.noRejectAll
+		// Straight-line prologues (pflog, radio header lengths alone)
+		// are optimized away with the rest.
+		hasPrologue = entry != f.head && (c.outer == ltPrism || c.plReg >= 0 && isWLAN(c.outer)) || c.noRejectAll
 	}
 	entry = optimize(entry)
 	if entry.ret && entry.retOp == opRET|retK && entry.retK == 0 && !hasPrologue {
@@ -342,7 +344,7 @@ func (c *compiler) load(e *loadNode) *aval {
 	varReg := -1
 	switch e.Proto {
 	case protoRadio:
-		if c.outer != linktype.Radiotap {
+		if c.outer != linktype.Radiotap && c.outer != ltAVS && c.outer != ltPrism {
 			c.fail("radio information not present in capture")
 		}
 		r.cond = idx.cond

@@ -14,8 +14,9 @@
 // headers for "ip6 proto", VLAN, MPLS and PPPoE offsets that move for
 // what follows); 802.11 with or without a radiotap header, whose header
 // lengths are computed into scratch registers at the start of the
-// program as libpcap does (QoS data frames, radiotap padding), with the
-// type, subtype, dir and wlan address primitives and radio[] loads; PPP,
+// program as libpcap does (QoS data frames, radiotap padding; AVS and
+// Prism radio headers too), with the type, subtype, dir and wlan address
+// primitives and radio[] loads; PPP,
 // PPP in HDLC framing, Cisco HDLC, SLIP, ATM (RFC 1483, CLIP, and SunATM
 // with vpi, vci, lane, oam and the signalling keywords), Frame Relay,
 // ARCnet, Solaris IPNET, the Juniper link types, OpenBSD's pflog (with
@@ -46,8 +47,8 @@
 // about three times as long as libpcap's.
 //
 // Differences from libpcap, rejected with an error: "gateway" (as libpcap
-// built with IPv6 rejects it), and protocol tests on PRISM, AVS, PPI,
-// LTALK, IP over Fibre Channel, IEEE 1394 and netANALYZER link types,
+// built with IPv6 rejects it), and protocol tests on PPI, LTALK, IP over
+// Fibre Channel, IEEE 1394 and netANALYZER link types,
 // which have no captures in the test corpus yet (len, link[] and
 // arithmetic compile). Where libpcap does not optimize a program (802.11
 // programs that compute header lengths, protochain) it never reports that

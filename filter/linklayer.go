@@ -21,6 +21,8 @@ const (
 	ltPPPPPPD      linktype.LinkType = 166
 	ltENC          linktype.LinkType = 109
 	ltPFLOG        linktype.LinkType = 117
+	ltPrism        linktype.LinkType = 119
+	ltAVS          linktype.LinkType = 163
 	ltMTP2WithPHdr linktype.LinkType = 139
 	ltMTP2         linktype.LinkType = 140
 	ltERF          linktype.LinkType = 197
@@ -54,7 +56,7 @@ var juniperPayload = map[linktype.LinkType]uint32{
 // pcaptool compiles only link-type independent primitives for (length,
 // raw link[] loads, arithmetic).
 var protoTestsNotYet = map[linktype.LinkType]bool{
-	114: true, 119: true, 122: true, 138: true, 163: true, 165: true, 192: true,
+	114: true, 122: true, 138: true, 165: true, 192: true,
 	240: true, 241: true,
 }
 
@@ -62,7 +64,7 @@ var protoTestsNotYet = map[linktype.LinkType]bool{
 // header.
 func isWLAN(lt linktype.LinkType) bool {
 	switch lt {
-	case linktype.IEEE80211, linktype.Radiotap:
+	case linktype.IEEE80211, linktype.Radiotap, ltAVS, ltPrism:
 		return true
 	}
 	return false
@@ -121,11 +123,11 @@ func (c *compiler) initLinkType(lt linktype.LinkType) {
 		// offset: computed into a register at the start of the program
 		// when something needs it.
 		c.plVar = true
-	case lt == linktype.IEEE80211 || lt == linktype.Radiotap:
+	case isWLAN(lt):
 		// The 802.11 header's length depends on the frame, and a radio
 		// header's on the packet: both are computed into registers at
 		// the start of the program when something needs them.
-		c.hdrVar = lt == linktype.Radiotap
+		c.hdrVar = lt != linktype.IEEE80211
 		c.plVar = true
 		c.offLinkType, c.offLinkPl, c.offNl, c.offNlNoSNAP = 24, 0, 8, 3
 	case juniper:
@@ -308,6 +310,20 @@ func (c *compiler) testBlock(stmts []bpf.RawInstruction, jop uint16, k uint32, j
 // (24 bytes, 2 more for QoS data frames, rounded up to 4 when radiotap
 // says the frame is padded), as libpcap's insert_compute_vloffsets.
 func (c *compiler) prologue(entry *block) *block {
+	head := c.prologueBody(entry)
+	if c.outer != ltPrism || c.hdrReg < 0 {
+		return head
+	}
+	// Prism: the radio header's length goes into A before head stores it.
+	avs := c.jumpBlock([]bpf.RawInstruction{stmt(opLD|mABS|szW, 4)}, head)
+	prism := c.jumpBlock([]bpf.RawInstruction{stmt(opLD|mIMM, 144)}, head)
+	return c.testBlock([]bpf.RawInstruction{stmt(opLD|mABS|szW, 0), stmt(opALU|aluAND|srcK, 0xfffff000)},
+		opJMP|jmpJEQ|srcK, 0x80211000, avs, prism)
+}
+
+// prologueBody is the prologue once the radio header's length is in A
+// for Prism headers.
+func (c *compiler) prologueBody(entry *block) *block {
 	if c.outerSaved {
 		c.hdrReg, c.plReg = c.outerHdrReg, c.outerPlReg
 	}
@@ -315,6 +331,15 @@ func (c *compiler) prologue(entry *block) *block {
 	if c.outer == ltPFLOG && c.plReg >= 0 {
 		prefix = []bpf.RawInstruction{stmt(opLD|mABS|szB, 0), stmt(opALU|aluADD|srcK, 3),
 			stmt(opALU|aluAND|srcK, 0xfffffffc), stmt(opST, uint32(c.plReg))}
+	}
+	if c.outer == ltAVS && c.hdrReg >= 0 || c.outer == ltPrism && c.hdrReg >= 0 {
+		// AVS: a big-endian 32-bit length at 4. Prism: the same when the
+		// header is an AVS one after all (its message code says so),
+		// else 144 bytes; the length is loaded by prismLength's blocks.
+		prefix = []bpf.RawInstruction{stmt(opST, uint32(c.hdrReg)), stmt(opMISC|miscTAX, 0)}
+		if c.outer == ltAVS {
+			prefix = append([]bpf.RawInstruction{stmt(opLD|mABS|szW, 4)}, prefix...)
+		}
 	}
 	if c.outer == linktype.Radiotap && c.hdrReg >= 0 {
 		// The radiotap header's length is a little-endian 16-bit field at 2.

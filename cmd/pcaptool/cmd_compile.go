@@ -60,6 +60,6 @@ compiled as for reading a capture file. Host names are resolved from
 	f.StringVarP(&lt, "linktype", "y", "EN10MB", "link type to compile for (name or number)")
 	f.Uint32VarP(&snaplen, "snaplen", "s", pkt.DefaultSnapLen, "value the program returns for matching packets")
 	f.CountVarP(&dump, "dump", "d", "-d prints mnemonics (default), -dd a C array, -ddd decimal numbers, as tcpdump")
-	f.BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve host names (a name is an error), for reproducible programs")
+	f.BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve names (hosts, /etc/ethers, /etc/networks; a name is an error), for reproducible programs")
 	rootCmd.AddCommand(cmd)
 }

@@ -83,6 +83,6 @@ packet matched.`,
 	out.register(cmd)
 	cmd.Flags().BoolVar(&jsonStats, "json-stats", false, `print {"read":N,"kept":M} on standard error`)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
-	cmd.Flags().BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve host names in EXPR (a name is an error), for reproducible runs")
+	cmd.Flags().BoolVarP(&noResolve, "no-resolve", "n", false, "do not resolve names in EXPR (hosts, /etc/ethers, /etc/networks; a name is an error), for reproducible runs")
 	rootCmd.AddCommand(cmd)
 }
