@@ -154,7 +154,7 @@ func (o *out) ofBody(d view, at, n int, mt *ofMsgType, version, typ uint8) {
 		return
 	}
 	if mt.decoder == ofUnsupported {
-		if version != 1 || !o.of10Body(d, at, n, typ) {
+		if !(version == 1 && o.of10Body(d, at, n, typ) || version == 4 && o.of13Body(d, at, n, typ)) {
 			d.need(at, n)
 		}
 		return
