@@ -133,12 +133,7 @@ func (o *out) of10Port(v uint16) { o.b = appendTok(o.b, of10Ports, v, "%d") }
 func (o *out) of10Body(d view, at, n int, typ uint8) bool {
 	switch typ {
 	case 1: // ERROR
-		et, code := d.u16(at), d.u16(at+2)
-		o.str("\n\t type ")
-		o.b = appendTok(o.b, of10ErrorTypes, et, "invalid (0x%04x)")
-		o.str(", code ")
-		o.b = appendTok(o.b, of10ErrorCodes[et], code, "invalid (0x%04x)")
-		o.ofDataPrint(d, at+4, n-4, "\n\t ")
+		o.ofError(d, at, n, of10ErrorTypes, of10ErrorCodes)
 	case 4: // VENDOR
 		vendor := d.u32(at)
 		o.printf(", vendor 0x%08x (", vendor)
@@ -564,4 +559,14 @@ func (o *out) ofBSNMirror(d view, at int, pfx string) {
 	o.str(", copy_stage ")
 	o.b = appendTok(o.b, map[uint8]string{0: "INGRESS", 1: "EGRESS"}, d.u8(at+8), "unknown (%d)")
 	d.need(at, 12)
+}
+
+// ofError prints an error message's type, code and the data it quotes.
+func (o *out) ofError(d view, at, n int, types map[uint16]string, codes map[uint16]map[uint16]string) {
+	et, code := d.u16(at), d.u16(at+2)
+	o.str("\n\t type ")
+	o.b = appendTok(o.b, types, et, "invalid (0x%04x)")
+	o.str(", code ")
+	o.b = appendTok(o.b, codes[et], code, "invalid (0x%04x)")
+	o.ofDataPrint(d, at+4, n-4, "\n\t ")
 }

@@ -32,12 +32,7 @@ var (
 func (o *out) of13Body(d view, at, n int, typ uint8) bool {
 	switch typ {
 	case 1: // ERROR
-		et, code := d.u16(at), d.u16(at+2)
-		o.str("\n\t type ")
-		o.b = appendTok(o.b, of13ErrorTypes, et, "invalid (0x%04x)")
-		o.str(", code ")
-		o.b = appendTok(o.b, of13ErrorCodes[et], code, "invalid (0x%04x)")
-		o.ofDataPrint(d, at+4, n-4, "\n\t ")
+		o.ofError(d, at, n, of13ErrorTypes, of13ErrorCodes)
 	case 6: // FEATURES_REPLY
 		o.printf("\n\t dpid 0x%016x, n_buffers %d, n_tables %d, auxiliary_id %d",
 			d.u64(at), d.u32(at+8), d.u8(at+12), d.u8(at+13))
