@@ -23,28 +23,9 @@ for tool in ip tcpdump /usr/bin/time; do
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 
-work=$(mktemp -d)
-nsa=pcfl-a-$$ nsb=pcfl-b-$$ va=pcfla$$ vb=pcflb$$
-va=${va:0:15} vb=${vb:0:15}
-cleanup() {
-	ip netns del "$nsa" 2>/dev/null || true
-	ip netns del "$nsb" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$nsa"
-ip netns add "$nsb"
-ip -n "$nsa" link add "$va" type veth peer name "$vb" netns "$nsb"
-for ns in "$nsa" "$nsb"; do
-	ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6'
-	ip -n "$ns" link set lo up
-done
-ip -n "$nsa" link set "$va" up
-ip -n "$nsb" link set "$vb" up
-
-CGO_ENABLED=0 go build -o "$work/pcaptool" ./cmd/pcaptool
+. bench/veth.sh
+veth_setup pcfl
 (cd bench && go build -o "$work/pcapcmp" ./pcapcmp)
-pt=$work/pcaptool
 per=200000
 loops=$(( (frames + per - 1) / per ))
 total=$((loops * per))

@@ -20,30 +20,8 @@ for tool in ip tcpdump tcpreplay; do
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 
-work=$(mktemp -d)
-chmod 755 "$work" # tcpdump drops to its own user before writing
-nsa=pcrb-a-$$ nsb=pcrb-b-$$ va=pcrba$$ vb=pcrbb$$
-va=${va:0:15} vb=${vb:0:15}
-cleanup() {
-	ip netns del "$nsa" 2>/dev/null || true
-	ip netns del "$nsb" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$nsa"
-ip netns add "$nsb"
-ip -n "$nsa" link add "$va" type veth peer name "$vb" netns "$nsb"
-for ns in "$nsa" "$nsb"; do
-	ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6'
-	ip -n "$ns" link set lo up
-done
-ip -n "$nsa" link set "$va" up
-ip -n "$nsb" link set "$vb" up
-
-CGO_ENABLED=0 go build -o "$work/pcaptool" ./cmd/pcaptool
-pt=$work/pcaptool
-inA() { ip netns exec "$nsa" "$@"; }
-inB() { ip netns exec "$nsb" "$@"; }
+. bench/veth.sh
+veth_setup pcrb
 
 "$pt" generate -F pcap -c "$small" --frame-size 64 --ipv6 -1 "$work/64.pcap"
 "$pt" generate -F pcap -c "$large" --frame-size 1500 --ipv6 -1 "$work/1500.pcap"

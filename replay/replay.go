@@ -92,6 +92,11 @@ type run struct {
 	nums   []uint64 // input position of each frame of the batch
 	pass   int
 	err    error // an error that ends the replay
+
+	// started is set once the first packet has gone out; firstDue is its
+	// place in the schedule.
+	started  bool
+	firstDue time.Duration
 }
 
 // Run replays the packets open provides, once per pass, until the passes,
@@ -181,6 +186,9 @@ func (x *run) onePass(open Opener) (bool, error) {
 		if !ok {
 			return false, nil
 		}
+		if x.st.Packets == 0 && len(x.frames) == 0 {
+			x.firstDue = due
+		}
 		if len(p.Data) > x.Sender.MaxFrame(p.Data) {
 			x.fail(num, p.Data, live.ErrFrameTooLarge)
 			continue
@@ -225,6 +233,13 @@ func (x *run) flush() error {
 		for _, f := range frames[:n] {
 			x.st.Packets++
 			x.st.Bytes += uint64(len(f))
+		}
+		if !x.started && n > 0 && !x.Config.TopSpeed {
+			// A timed schedule starts when the first packet has gone out,
+			// as tcpreplay's does: opening the input, reading ahead and
+			// the socket's first send are not a gap between packets.
+			x.started = true
+			x.clock.start = time.Now().Add(-x.firstDue)
 		}
 		if err != nil {
 			if !errors.Is(err, live.ErrFrameTooLarge) || n >= len(frames) {
