@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,10 +25,12 @@ type fakeSender struct {
 	max     int
 	lt      linktype.LinkType
 	stats   live.InjectStats
-	failAt  int // WriteBatch fails with EMSGSIZE on the frame with this first byte, once; -1 none
+	failAt  int          // WriteBatch fails with EMSGSIZE on the frame with this first byte, once; -1 none
+	calls   atomic.Int64 // WriteBatch calls, for a goroutine watching the replay
 }
 
 func (f *fakeSender) WriteBatch(frames [][]byte) (int, error) {
+	defer f.calls.Add(1)
 	f.batches = append(f.batches, len(frames))
 	for i, fr := range frames {
 		if f.failAt >= 0 && int(fr[0]) == f.failAt {
@@ -167,7 +170,7 @@ func TestReplayerCancel(t *testing.T) {
 	go func() {
 		for {
 			time.Sleep(5 * time.Millisecond)
-			if len(f.sent) > 0 {
+			if f.calls.Load() > 0 {
 				cancel()
 				return
 			}
