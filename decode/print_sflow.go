@@ -121,29 +121,7 @@ func (o *out) sflowCounterSample(d view, at, n int, expanded bool) {
 		records = d.u32(at + 8)
 		o.printf(" seqnum %d, type %d, idx %d, records %d", d.u32(at), d.u8(at+4), d.u24(at+5), records)
 	}
-	at, n = at+size, n-size
-	for ; records > 0; records-- {
-		if n < 8 {
-			panic(sflowInvalid{})
-		}
-		format, l := d.u32(at), int(d.u32(at+4))
-		typ, enterprise := format&0xfff, format>>20
-		o.printf("\n\t    enterprise %d, ", enterprise)
-		if enterprise == 0 {
-			o.b = appendTok(o.b, sflowCounterTypes, typ, "Unknown")
-		} else {
-			o.str("Unknown")
-		}
-		o.printf(" (%d) length %d", typ, l)
-		at, n = at+8, n-8
-		if n < l {
-			panic(sflowInvalid{})
-		}
-		if enterprise == 0 {
-			o.sflowCounter(d, typ, at, n, l)
-		}
-		at, n = at+l, n-l
-	}
+	o.sflowRecords(d, at+size, n-size, records, 20, ", ", sflowCounterTypes, o.sflowCounter)
 }
 
 func (o *out) sflowCounter(d view, typ uint32, at, n, l int) {
@@ -226,15 +204,54 @@ func (o *out) sflowFlowSample(d view, at, n int, expanded bool) {
 			d.u32(at), d.u8(at+4), d.u24(at+5), d.u32(at+8), d.u32(at+12), d.u32(at+16), d.u32(at+20), d.u32(at+24), records)
 		at, n = at+32, n-32
 	}
+	o.sflowRecords(d, at, n, records, 12, " ", sflowFlowTypes, o.sflowFlow)
+}
+
+// sflowFlow prints the body of one flow record of length l at at (n bytes
+// left in the sample).
+func (o *out) sflowFlow(d view, typ uint32, at, n, l int) {
+	switch typ {
+	case 1:
+		if n < 16 {
+			panic(sflowInvalid{})
+		}
+		proto := d.u32(at)
+		o.str("\n\t      protocol ")
+		o.b = appendTok(o.b, map[uint32]string{1: "Ethernet", 11: "IPv4", 12: "IPv6"}, proto, "Unknown")
+		o.printf(" (%d), length %d, stripped bytes %d, header_size %d", proto, d.u32(at+4), d.u32(at+8), d.u32(at+12))
+	case 1001:
+		if n < 16 {
+			panic(sflowInvalid{})
+		}
+		o.printf("\n\t      src vlan %d, src pri %d, dst vlan %d, dst pri %d", d.u32(at), d.u32(at+4), d.u32(at+8), d.u32(at+12))
+	case 2:
+		if n < 24 {
+			panic(sflowInvalid{})
+		}
+		o.printf("\n\t      frame len %d, type %d", d.u32(at), d.u32(at+20))
+	case 3, 4, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012:
+	default:
+		if o.v <= 1 {
+			o.unknownData(d, at, "\n\t\t", l)
+		}
+	}
+}
+
+// sflowRecords walks the records of a counter or flow sample: each one's
+// enterprise, type name from types, length, and its body through body when
+// the enterprise is 0. tcpdump reads the enterprise with a different shift
+// (shift) and separator (sep) in the two kinds of sample; both are kept.
+func (o *out) sflowRecords(d view, at, n int, records uint32, shift uint, sep string, types map[uint32]string,
+	body func(d view, typ uint32, at, n, l int)) {
 	for ; records > 0; records-- {
 		if n < 8 {
 			panic(sflowInvalid{})
 		}
 		format, l := d.u32(at), int(d.u32(at+4))
-		typ, enterprise := format&0xfff, format>>12
-		o.printf("\n\t    enterprise %d ", enterprise)
+		typ, enterprise := format&0xfff, format>>shift
+		o.printf("\n\t    enterprise %d%s", enterprise, sep)
 		if enterprise == 0 {
-			o.b = appendTok(o.b, sflowFlowTypes, typ, "Unknown")
+			o.b = appendTok(o.b, types, typ, "Unknown")
 		} else {
 			o.str("Unknown")
 		}
@@ -244,31 +261,7 @@ func (o *out) sflowFlowSample(d view, at, n int, expanded bool) {
 			panic(sflowInvalid{})
 		}
 		if enterprise == 0 {
-			switch typ {
-			case 1:
-				if n < 16 {
-					panic(sflowInvalid{})
-				}
-				proto := d.u32(at)
-				o.str("\n\t      protocol ")
-				o.b = appendTok(o.b, map[uint32]string{1: "Ethernet", 11: "IPv4", 12: "IPv6"}, proto, "Unknown")
-				o.printf(" (%d), length %d, stripped bytes %d, header_size %d", proto, d.u32(at+4), d.u32(at+8), d.u32(at+12))
-			case 1001:
-				if n < 16 {
-					panic(sflowInvalid{})
-				}
-				o.printf("\n\t      src vlan %d, src pri %d, dst vlan %d, dst pri %d", d.u32(at), d.u32(at+4), d.u32(at+8), d.u32(at+12))
-			case 2:
-				if n < 24 {
-					panic(sflowInvalid{})
-				}
-				o.printf("\n\t      frame len %d, type %d", d.u32(at), d.u32(at+20))
-			case 3, 4, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012:
-			default:
-				if o.v <= 1 {
-					o.unknownData(d, at, "\n\t\t", l)
-				}
-			}
+			body(d, typ, at, n, l)
 		}
 		at, n = at+l, n-l
 	}
