@@ -25,6 +25,9 @@ type RawReader struct {
 	closers     []io.Closer
 	size        int64
 	compression Compression
+	// readAhead says the stream is a regular file, which the packet
+	// reader may read ahead on a goroutine of its own (pipeio.Peeker).
+	readAhead bool
 }
 
 // OpenRaw opens the named file ("-" for standard input) and returns its
@@ -55,6 +58,7 @@ func OpenRaw(name string) (*RawReader, error) {
 		r.file = f
 	}
 	r.size = size
+	r.readAhead = size >= 0
 	return r, nil
 }
 

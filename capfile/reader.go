@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync/atomic"
 
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 	"github.com/pcaptool/pcaptool/pkt"
@@ -20,6 +22,13 @@ type ReaderOptions struct {
 	// MaxPacketSize caps one packet's capture length (pcap) or one
 	// block's length (pcapng); 0 means the format's default.
 	MaxPacketSize int
+	// ReadAhead reads an uncompressed stream ahead on a goroutine of its
+	// own, into a ring the parser reads in place, when the machine has
+	// two cores or more. Open and OpenOptions set it for regular files;
+	// set it for NewReader only over a stream whose reads never wait
+	// for long (a regular file), since Close waits for the read in
+	// progress.
+	ReadAhead bool
 }
 
 // Reader reads packets from a capture file of either format. It implements
@@ -31,6 +40,9 @@ type Reader struct {
 	pcap   *pcap.Reader
 	pcapng *pcapng.PacketReader
 	src    pkt.Reader // the one of pcap and pcapng in use
+	// ahead reads a plain regular file ahead on a goroutine of its own;
+	// the pcap or pcapng reader parses its blocks in place.
+	ahead *pipeio.Peeker
 	// pending is a packet read ahead (by OpenFrom) to return next;
 	// atEOF says the stream ended while reading ahead.
 	pending *pkt.Packet
@@ -68,21 +80,39 @@ func NewReader(r io.Reader, name string, opts ReaderOptions) (*Reader, error) {
 }
 
 func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
-	name := raw.Name()
 	rd := &Reader{raw: raw}
-	inner := bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
+	var inner pipeio.BufferedReader
+	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone && runtime.GOMAXPROCS(0) > 1 {
+		rd.ahead = pipeio.NewPeeker(raw, 0, 0, 0)
+		inner = rd.ahead
+	} else {
+		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
+	}
+	if err := rd.open(inner, opts); err != nil {
+		if rd.ahead != nil {
+			rd.ahead.Close()
+		}
+		return nil, err
+	}
+	return rd, nil
+}
+
+// open reads the file header from inner and prepares the reader of its
+// format.
+func (rd *Reader) open(inner pipeio.BufferedReader, opts ReaderOptions) error {
+	name := rd.raw.Name()
 	head, err := inner.Peek(4)
 	if err != nil && len(head) < 4 {
 		if err == io.EOF {
-			return nil, fmt.Errorf("%s: %w: file has %d bytes", name, ErrUnknownFormat, len(head))
+			return fmt.Errorf("%s: %w: file has %d bytes", name, ErrUnknownFormat, len(head))
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	switch {
 	case pcap.IsPcap(head):
 		pr, err := pcap.NewReaderOptions(inner, pcap.ReaderOptions{MaxPacketSize: opts.MaxPacketSize})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		rd.format = Pcap
 		rd.pcap = pr
@@ -90,16 +120,16 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	case pcapng.IsPcapng(head):
 		pr, err := pcapng.NewPacketReader(inner, pcapng.ReaderOptions{MaxBlockSize: opts.MaxPacketSize})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		rd.format = Pcapng
 		rd.pcapng = pr
 		rd.src = pr
 	default:
-		return nil, fmt.Errorf("%s: %w: unknown magic number %02x%02x%02x%02x", name, ErrUnknownFormat,
+		return fmt.Errorf("%s: %w: unknown magic number %02x%02x%02x%02x", name, ErrUnknownFormat,
 			head[0], head[1], head[2], head[3])
 	}
-	return rd, nil
+	return nil
 }
 
 // ReadPacket returns the next packet, valid until the next call, or io.EOF.
@@ -145,7 +175,12 @@ func (r *Reader) Pcap() *pcap.Reader { return r.pcap }
 func (r *Reader) Pcapng() *pcapng.PacketReader { return r.pcapng }
 
 // Close releases the decompressor and the file.
-func (r *Reader) Close() error { return r.raw.Close() }
+func (r *Reader) Close() error {
+	if r.ahead != nil {
+		r.ahead.Close()
+	}
+	return r.raw.Close()
+}
 
 type countingReader struct {
 	r io.Reader

@@ -55,6 +55,7 @@ type Writer struct {
 	out     io.Writer
 	closers []io.Closer
 	behind  *pipeio.WriteBehind // between the file and the rest
+	gather  *pipeio.Gather      // the buffer of an uncompressed file
 	opts    WriterOptions
 	format  Format
 
@@ -124,6 +125,10 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		w.Abort()
 		return nil, err
 	}
+	if !w.compress {
+		w.gather = pipeio.NewGather(f, pcap.DefaultBufferSize)
+		w.out = w.gather
+	}
 	return w, nil
 }
 
@@ -185,6 +190,21 @@ func (w *Writer) compressBehind() {
 	w.behind = pipeio.NewWriteBehind(w.out, 0, 0)
 	w.closers = append(w.closers, w.behind)
 	w.out = w.behind
+}
+
+// Borrow lets w pass on the bytes of packets read from r without copying
+// them: they go to the file in place, from the ring r reads ahead into,
+// and w writes what it holds before r reuses that memory. It does nothing
+// unless r reads ahead (a plain regular file on two cores or more) and w
+// writes an uncompressed file. Packets from r must be written before the
+// next ReadPacket, as usual.
+func (w *Writer) Borrow(r *Reader) {
+	if w.gather == nil || r.ahead == nil {
+		return
+	}
+	g := w.gather
+	g.Lend(r.ahead.Owns)
+	r.ahead.AddRecycle(func() { _ = g.Flush() }) // an error comes back from the next write
 }
 
 // Format returns the format being written.
@@ -307,6 +327,9 @@ func (w *Writer) Flush() error {
 		err = w.pcapng.Flush()
 	case w.pcap != nil:
 		err = w.pcap.Flush()
+	}
+	if err == nil && w.gather != nil {
+		err = w.gather.Flush() // what CreateRaw's Write queued
 	}
 	if err == nil && w.behind != nil {
 		err = w.behind.Flush()

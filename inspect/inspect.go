@@ -63,7 +63,7 @@ func Summarize(name string, opts Options) (*Summary, error) {
 			size = st.Size()
 		}
 	}
-	s, err := SummarizeReader(f, name, opts)
+	s, err := summarize(f, name, opts, size >= 0)
 	if s != nil && size >= 0 {
 		s.FileSize = size
 	}
@@ -74,6 +74,12 @@ func Summarize(name string, opts Options) (*Summary, error) {
 // summary and in errors. The whole stream is read (for the hashes and the
 // size) even when the capture ends early.
 func SummarizeReader(r io.Reader, name string, opts Options) (*Summary, error) {
+	return summarize(r, name, opts, false)
+}
+
+// summarize is SummarizeReader; readAhead says r is a regular file, whose
+// reads never wait for long.
+func summarize(r io.Reader, name string, opts Options, readAhead bool) (*Summary, error) {
 	if opts.MaxComments == 0 {
 		opts.MaxComments = 100
 	}
@@ -92,7 +98,7 @@ func SummarizeReader(r io.Reader, name string, opts Options) (*Summary, error) {
 		}
 		src.hashes = append(src.hashes, namedHash{strings.ToLower(alg), h})
 	}
-	in, err := capfile.NewReader(src, name, capfile.ReaderOptions{MaxPacketSize: opts.MaxPacketSize})
+	in, err := capfile.NewReader(src, name, capfile.ReaderOptions{MaxPacketSize: opts.MaxPacketSize, ReadAhead: readAhead})
 	if err != nil {
 		return nil, err
 	}

@@ -59,13 +59,14 @@ type Options struct {
 // File is an output being written. It is an io.Writer; WriteAt works on
 // regular destinations. Close commits it.
 type File struct {
-	name   string // as given to Create
-	target string // the regular file the output becomes; "" for Stdout and Special
-	temp   string // temporary file renamed onto target by Close; "" when written directly
-	kind   Kind
-	file   *os.File
-	keep   *os.FileInfo // mode and owner to give the temporary file; nil for a new file
-	group  *Group
+	name    string // as given to Create
+	target  string // the regular file the output becomes; "" for Stdout and Special
+	temp    string // temporary file renamed onto target by Close; "" when written directly
+	kind    Kind
+	file    *os.File
+	keep    *os.FileInfo // mode and owner to give the temporary file; nil for a new file
+	group   *Group
+	vectors vectorScratch // for WriteVectors
 
 	mu       sync.Mutex
 	finished bool

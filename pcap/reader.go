@@ -12,6 +12,7 @@ import (
 	"github.com/google/gopacket/layers"
 
 	"github.com/pcaptool/pcaptool/internal/gopacketsrc"
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 )
@@ -43,7 +44,7 @@ const (
 // format fill Packet.Link with their interface index, protocol and packet
 // type.
 type Reader struct {
-	r         *bufio.Reader
+	r         pipeio.BufferedReader
 	hdr       FileHeader
 	order     binary.ByteOrder
 	hdrLen    int
@@ -70,7 +71,7 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if size <= 0 {
 		size = DefaultBufferSize
 	}
-	br := bufio.NewReaderSize(r, size)
+	br := pipeio.Buffered(r, size)
 	raw, err := br.Peek(FileHeaderLen)
 	if err != nil {
 		if len(raw) >= 4 {

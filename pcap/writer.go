@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/pkt"
 )
 
@@ -14,7 +15,7 @@ import (
 // Errors about what cannot be encoded are *FormatError values, as the
 // Reader's are, naming the record and the offset it would have had.
 type Writer struct {
-	w      *bufio.Writer
+	w      pipeio.BufferedWriter
 	hdr    FileHeader
 	order  binary.ByteOrder
 	buf    [ModifiedRecordHeaderLen]byte
@@ -54,7 +55,7 @@ func NewWriterSize(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
 		return nil, &FormatError{Offset: 20, Record: -1, Err: ErrLinkTypeRange,
 			Msg: fmt.Sprintf("link type %d with reserved bits 0x%x does not fit the link-type field", hdr.LinkType, hdr.LinkTypeReserved)}
 	}
-	wr := &Writer{w: bufio.NewWriterSize(w, size), hdr: hdr, order: hdr.ByteOrder, offset: FileHeaderLen}
+	wr := &Writer{w: pipeio.BufferWriter(w, size), hdr: hdr, order: hdr.ByteOrder, offset: FileHeaderLen}
 	b := wr.buf[:FileHeaderLen]
 	o := wr.order
 	o.PutUint32(b[0:], hdr.Magic())
@@ -86,11 +87,11 @@ func (w *Writer) AddInterface(ifc pkt.Interface) error {
 // writes no file header. Output is buffered (size bytes, at least 4096);
 // call Flush when done.
 func NewAppendWriter(w io.Writer, hdr FileHeader, size int) (*Writer, error) {
-	wr, err := NewWriterSize(w, hdr, max(size, 4096))
+	wr, err := NewWriterSize(io.Discard, hdr, max(size, 4096))
 	if err != nil {
 		return nil, err
 	}
-	wr.w.Reset(w) // drops the header, still in the buffer
+	wr.w = bufio.NewWriterSize(w, max(size, 4096)) // the header stays behind
 	return wr, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 	"github.com/pcaptool/pcaptool/linktype"
 )
 
@@ -36,7 +37,7 @@ type interfaceState struct {
 
 // Reader reads the blocks of a pcapng file one at a time, in constant memory.
 type Reader struct {
-	r        *bufio.Reader
+	r        pipeio.BufferedReader
 	maxBlock int
 
 	offset  int64 // offset of the next block
@@ -77,7 +78,7 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 		size = DefaultBufferSize
 	}
 	size = max(size, 4096)
-	rd := &Reader{r: bufio.NewReaderSize(r, size), maxBlock: opts.MaxBlockSize, section: -1,
+	rd := &Reader{r: pipeio.Buffered(r, size), maxBlock: opts.MaxBlockSize, section: -1,
 		skipUnknown: opts.SkipUnknownVersions}
 	if rd.maxBlock <= 0 {
 		rd.maxBlock = DefaultMaxBlockSize

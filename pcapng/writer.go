@@ -1,11 +1,12 @@
 package pcapng
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 )
 
 // Writer writes pcapng blocks. Each block is encoded in the byte order of
@@ -16,7 +17,7 @@ import (
 // encoded is reported as a *FormatError, as the Reader reports one that
 // cannot be decoded, naming its index and the offset it would have had.
 type Writer struct {
-	w       *bufio.Writer
+	w       pipeio.BufferedWriter
 	order   byteOrder
 	buf     []byte
 	offset  int64 // offset of the next block
@@ -32,7 +33,7 @@ func NewWriter(w io.Writer) *Writer { return NewWriterSize(w, DefaultBufferSize)
 
 // NewWriterSize is NewWriter with a buffer of the given size.
 func NewWriterSize(w io.Writer, size int) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, size)}
+	return &Writer{w: pipeio.BufferWriter(w, size)}
 }
 
 // ByteOrder returns the byte order of the section being written, or nil

@@ -69,6 +69,7 @@ func runConvert(inName, outName string, out *outputFlags, quiet bool) error {
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
+	w.Borrow(in)
 	done := progress(quiet, "converting", in)
 	_, err = pkt.Copy(w, in)
 	done()
