@@ -101,6 +101,7 @@ func (l *copyLoop) reopen() {
 		l.tb.Fatal(err)
 	}
 	l.r = r
+	l.w.Borrow(r) // as convert does
 }
 
 func (l *copyLoop) step() {

@@ -52,6 +52,10 @@ type Reader struct {
 	lastInterface int
 }
 
+// readAheadGeometry sizes the ring of a Reader that reads ahead; zeros
+// take pipeio's defaults. Tests make it small.
+var readAheadGeometry struct{ blockSize, blocks, peekSize int }
+
 // Open opens the named file ("-" for standard input) and prepares to read
 // its packets.
 func Open(name string) (*Reader, error) { return OpenOptions(name, ReaderOptions{}) }
@@ -83,7 +87,8 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	rd := &Reader{raw: raw}
 	var inner pipeio.BufferedReader
 	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone && runtime.GOMAXPROCS(0) > 1 {
-		rd.ahead = pipeio.NewPeeker(raw, 0, 0, 0)
+		g := readAheadGeometry
+		rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
 		inner = rd.ahead
 	} else {
 		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)

@@ -203,7 +203,7 @@ func (w *Writer) Borrow(r *Reader) {
 		return
 	}
 	g := w.gather
-	g.Lend(r.ahead.Owns)
+	g.Lend(r.ahead)
 	r.ahead.AddRecycle(func() { _ = g.Flush() }) // an error comes back from the next write
 }
 
@@ -371,6 +371,9 @@ func (w *Writer) Close() error {
 		w.Abort()
 		return err
 	}
+	if w.gather != nil {
+		w.gather.Stop() // flushed above
+	}
 	w.finished = true
 	if w.file == nil { // made by NewWriter: the caller owns out
 		return nil
@@ -402,6 +405,9 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.finished = true
+	if w.gather != nil {
+		w.gather.Stop()
+	}
 	if w.behind != nil {
 		w.behind.Abort()
 		w.behind = nil

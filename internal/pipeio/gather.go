@@ -1,5 +1,7 @@
 package pipeio
 
+import "slices"
+
 // VectorWriter writes a list of byte slices as one stream (writev).
 type VectorWriter interface {
 	WriteVectors(v [][]byte) (int64, error)
@@ -19,7 +21,7 @@ type Gather struct {
 	buf     []byte   // copies, len = bytes used
 	vecs    [][]byte // pending pieces in order
 	tail    bool     // the last piece ends at the end of buf
-	lenders []func([]byte) bool
+	lenders []Lender
 	err     error
 }
 
@@ -41,13 +43,23 @@ func NewGather(dst VectorWriter, size int) *Gather {
 	}
 }
 
-// Lend adds a test of the memory Write may keep references to until the
-// next Flush.
-func (g *Gather) Lend(owns func([]byte) bool) { g.lenders = append(g.lenders, owns) }
+// Lender is memory a Gather may keep references to until its next Flush
+// (a Peeker). A closed lender lends nothing more.
+type Lender interface {
+	Owns(b []byte) bool
+	Closed() bool
+}
+
+// Lend adds memory Write may keep references to, and forgets lenders
+// closed since.
+func (g *Gather) Lend(l Lender) {
+	g.lenders = slices.DeleteFunc(g.lenders, Lender.Closed)
+	g.lenders = append(g.lenders, l)
+}
 
 func (g *Gather) lent(p []byte) bool {
-	for _, owns := range g.lenders {
-		if owns(p) {
+	for _, l := range g.lenders {
+		if l.Owns(p) {
 			return true
 		}
 	}
@@ -113,4 +125,14 @@ func (g *Gather) Flush() error {
 	g.vecs, g.buf, g.tail = g.vecs[:0], g.buf[:0], false
 	g.err = err
 	return err
+}
+
+// Stop drops what is queued and makes later writes fail with ErrClosed,
+// for an output closed or abandoned while a lender may still call Flush.
+func (g *Gather) Stop() {
+	clear(g.vecs)
+	g.vecs, g.buf, g.tail = g.vecs[:0], g.buf[:0], false
+	if g.err == nil {
+		g.err = ErrClosed
+	}
 }

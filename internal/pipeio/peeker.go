@@ -42,7 +42,7 @@ type Peeker struct {
 	closeOnce sync.Once
 
 	cur     *peekBlock
-	err     error  // sticky: the source's error once its bytes are consumed
+	err     error    // sticky: the source's error once its bytes are consumed
 	recycle []func() // called before a block is handed back for reading
 }
 
@@ -127,13 +127,16 @@ func (p *Peeker) AddRecycle(fn func()) { p.recycle = append(p.recycle, fn) }
 
 // Owns reports whether b lies in the Peeker's memory: bytes returned by
 // Peek that stay valid until the recycle function is next called.
-func (p *Peeker) Owns(b []byte) bool {
+func (p *Peeker) Owns(b []byte) bool { return within(p.mem, b) }
+
+// within reports whether b, not empty, lies inside mem.
+func within(mem, b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(p.mem)))
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
 	at := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return at >= start && at-start+uintptr(len(b)) <= uintptr(len(p.mem))
+	return at >= start && at-start+uintptr(len(b)) <= uintptr(len(mem))
 }
 
 // Size returns the largest n Peek accepts.
@@ -222,6 +225,12 @@ func (p *Peeker) advance() bool {
 	}
 	var next *peekBlock
 	select {
+	case <-p.done:
+		p.err = ErrClosed
+		return false
+	default:
+	}
+	select {
 	case next = <-p.filled:
 	case <-p.done:
 		p.err = ErrClosed
@@ -243,9 +252,25 @@ func (p *Peeker) advance() bool {
 }
 
 // Close stops reading ahead and waits until the goroutine is out of the
-// source, so that the caller may then close the source.
+// source, so that the caller may then close the source. The recycle
+// functions are called once more, so that nothing keeps the ring.
 func (p *Peeker) Close() error {
-	p.closeOnce.Do(func() { close(p.done) })
+	p.closeOnce.Do(func() {
+		close(p.done)
+		for _, fn := range p.recycle {
+			fn()
+		}
+	})
 	<-p.exited
 	return nil
+}
+
+// Closed reports whether Close was called.
+func (p *Peeker) Closed() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
 }
