@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync/atomic"
 
@@ -86,9 +87,13 @@ func NewReader(r io.Reader, name string, opts ReaderOptions) (*Reader, error) {
 func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	rd := &Reader{raw: raw}
 	var inner pipeio.BufferedReader
-	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone && runtime.GOMAXPROCS(0) > 1 {
+	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone {
 		g := readAheadGeometry
-		rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
+		if os.Getenv("PT_RING") == "bg" && runtime.GOMAXPROCS(0) > 1 {
+			rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
+		} else {
+			rd.ahead = pipeio.NewPeekerSync(raw, g.blockSize, 2, g.peekSize)
+		}
 		inner = rd.ahead
 	} else {
 		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)

@@ -259,7 +259,7 @@ func runEdit(args []string, f *editFlags, dupWindowSet bool, out *outputFlags, s
 	if split.active() {
 		err = runSplit(r, in, args[1], out, split)
 	} else {
-		err = copyTo(r, args[1], out)
+		err = copyTo(r, args[1], out, in)
 	}
 	if err != nil {
 		return err
@@ -320,13 +320,17 @@ func filterError(err error) error {
 }
 
 // copyTo writes r to the named output through capfile: a temporary file
-// renamed into place only when everything succeeded.
-func copyTo(r pkt.Reader, name string, out *outputFlags) error {
+// renamed into place only when everything succeeded. Packets read from
+// the inputs are written without copying their bytes (capfile.Writer.Borrow).
+func copyTo(r pkt.Reader, name string, out *outputFlags, inputs ...*capfile.Reader) error {
 	w, err := out.create(name)
 	if err != nil {
 		return withExitCode(exitFailure, err)
 	}
 	defer w.Abort()
+	for _, in := range inputs {
+		w.Borrow(in)
+	}
 	if _, err := pkt.Copy(w, r); err != nil {
 		return withExitCode(exitFailure, err)
 	}

@@ -58,6 +58,7 @@ packet matched.`,
 			if err != nil {
 				return withExitCode(exitFailure, err)
 			}
+			w.Borrow(r)
 			done := progress(quiet, "filtering", r)
 			_, err = pkt.Copy(w, sf)
 			done()

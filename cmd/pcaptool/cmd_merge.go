@@ -102,5 +102,5 @@ func runMerge(names []string, output string, opts convert.MergeOptions, snap int
 	}
 	done := progress(quiet, "merging", ins...)
 	defer done()
-	return copyTo(r, output, out)
+	return copyTo(r, output, out, ins...)
 }
