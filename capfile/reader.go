@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sync/atomic"
 
@@ -89,7 +88,7 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	var inner pipeio.BufferedReader
 	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone {
 		g := readAheadGeometry
-		if os.Getenv("PT_RING") == "bg" && runtime.GOMAXPROCS(0) > 1 {
+		if runtime.GOMAXPROCS(0) > 1 {
 			rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
 		} else {
 			rd.ahead = pipeio.NewPeekerSync(raw, g.blockSize, 2, g.peekSize)
