@@ -174,7 +174,7 @@ func (w *Writer) wrapCompression(c Compression) error {
 		w.closers = append(w.closers, zw)
 		w.out = zw
 	case Zstd:
-		zw, err := zstd.NewWriter(w.out)
+		zw, err := zstd.NewWriter(w.out, zstd.WithEncoderConcurrency(2), zstd.WithWindowSize(2<<20), zstd.WithLowerEncoderMem(true))
 		if err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (w *Writer) wrapCompression(c Compression) error {
 		w.out = zw
 	case LZ4:
 		zw := lz4.NewWriter(w.out)
-		if err := zw.Apply(lz4.BlockSizeOption(lz4.Block256Kb), lz4.ConcurrencyOption(max(2, runtime.GOMAXPROCS(0)))); err != nil {
+		if err := zw.Apply(lz4.BlockSizeOption(lz4.Block64Kb), lz4.ConcurrencyOption(max(2, runtime.GOMAXPROCS(0)))); err != nil {
 			return err
 		}
 		w.closers = append(w.closers, zw)
