@@ -36,5 +36,7 @@ func main() {
 		}
 		f.Close()
 	}
-	os.Exit(int(sum) & 0) // keep the copy observable to the compiler
+	if sum == 1<<63 { // never: keeps the copy observable to the compiler
+		fmt.Fprintln(os.Stderr, sum)
+	}
 }
