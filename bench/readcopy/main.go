@@ -36,7 +36,7 @@ func main() {
 		}
 		f.Close()
 	}
-	if sum == 1<<63 { // never: keeps the copy observable to the compiler
+	if os.Getenv("READCOPY_SUM") != "" { // keeps the copy observable to the compiler
 		fmt.Fprintln(os.Stderr, sum)
 	}
 }
