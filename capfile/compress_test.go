@@ -1,12 +1,15 @@
 package capfile
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/pcaptool/pcaptool/internal/testenv"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
@@ -42,5 +45,45 @@ func TestAbortCompressed(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<16)
 		t.Errorf("%d goroutines after the aborts, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestCompressedOutputWiresharkReads has editcap decompress what capfile
+// compressed (pgzip's gzip, concurrent lz4 frames, zstd): the packets must
+// come back as the same nanosecond pcap bytes capfile writes uncompressed.
+func TestCompressedOutputWiresharkReads(t *testing.T) {
+	testenv.RequireTool(t, "editcap")
+	dir := t.TempDir()
+	write := func(name string) string {
+		path := filepath.Join(dir, name)
+		w, err := Create(path, WriterOptions{Format: Pcap, Resolution: pkt.Nanosecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 5000, Seed: 2})); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	want, err := os.ReadFile(write("plain.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.pcap.gz", "a.pcap.zst", "a.pcap.lz4"} {
+		back := filepath.Join(dir, name+".back.pcap")
+		out, err := exec.Command("editcap", "-F", "nsecpcap", write(name), back).CombinedOutput()
+		if err != nil {
+			t.Fatalf("editcap %s: %v\n%s", name, err, out)
+		}
+		got, err := os.ReadFile(back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: editcap reads %d bytes back, want the %d written uncompressed", name, len(got), len(want))
+		}
 	}
 }
