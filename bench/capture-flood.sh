@@ -11,6 +11,7 @@
 # ip(8), tcpdump and /usr/bin/time.
 #
 #   bench/capture-flood.sh            # FRAMES=2000000 RUNS=3 BUFFER_KIB=4096 FILTER=tcp
+#                                     # MODES="buffered immediate"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${FRAMES:-2000000}
@@ -18,6 +19,7 @@ runs=${RUNS:-3}
 buf=${BUFFER_KIB:-4096}
 snap=${SNAPLEN:-262144}
 filter=${FILTER:-tcp}
+modes=${MODES:-buffered immediate}
 for tool in ip tcpdump /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "$tool not installed" >&2; exit 1; }
 done
@@ -84,7 +86,7 @@ echo "drops whose file holds exactly the frames sent (count and bytes, in order)
 echo
 echo "| mode | filter | tool | received | dropped by kernel | written | same | CPU s / M written |"
 echo "|---|---|---|---:|---:|---:|---:|---:|"
-for mode in buffered immediate; do
+for mode in $modes; do
 	for expr in "" "$filter"; do
 		tools=(pcaptool tcpdump)
 		[ "$mode" = immediate ] && tools=(pcaptool "pcaptool --method ring" "pcaptool --method recvmsg" tcpdump)
