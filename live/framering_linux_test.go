@@ -13,11 +13,11 @@ func TestFrameGeometry(t *testing.T) {
 		room, buffer                            int
 		frameSize, perBlock, blockSize, frameNr int
 	}{
-		{"Ethernet MTU, 4 MiB", 1532, 4 << 20, 2048, 2, 4096, 2048},
-		{"Ethernet MTU, rounded up", 1532, 10000, 2048, 2, 4096, 6},
-		{"short snap length", 96, 1 << 20, 192, 21, 4096, 5376},
-		{"loopback MTU", 65568, 2 << 20, 131072, 1, 131072, 16},
-		{"smaller than a block", 1532, 1, 2048, 2, 4096, 2},
+		{"Ethernet MTU, 4 MiB", 1532, 4 << 20, 1632, 5, 8192, 2560},
+		{"Ethernet MTU, rounded up", 1532, 10000, 1632, 5, 8192, 10},
+		{"short snap length", 96, 1 << 20, 192, 85, 16384, 5440},
+		{"loopback MTU", 65568, 2 << 20, 69904, 15, 1 << 20, 30},
+		{"smaller than a block", 1532, 1, 1632, 5, 8192, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
