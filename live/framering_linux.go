@@ -43,15 +43,6 @@ const (
 	// defaultFrameMTU sizes the frames of a capture on "any", whose
 	// interfaces' MTUs may differ: Ethernet's.
 	defaultFrameMTU = 1500
-	// frameSpin is how long a reader that caught up with the kernel
-	// keeps looking at the next frame before it flushes its output and
-	// sleeps: about what sleeping and being woken costs (the flush's
-	// write, the Go scheduler parking the goroutine, epoll, futex wakes
-	// of the runtime's threads; tens of microseconds on a virtual
-	// machine), so that a reader never spends more than twice what is
-	// needed, and under a flood, where the next packet is a microsecond
-	// away, it goes on without a system call.
-	frameSpin = 20 * time.Microsecond
 	// frameRingDrain is how long a stopping Session keeps reading a
 	// frame ring: enough for the frames it holds, and for a scheduler
 	// that runs the reader late.
@@ -150,22 +141,6 @@ func (r *frameRing) ready() bool {
 	return atomic.LoadUint32(r.status())&unix.TP_STATUS_USER != 0
 }
 
-// spin looks at the current frame for up to frameSpin and reports whether
-// the kernel handed it over.
-func (r *frameRing) spin() bool {
-	start := time.Now()
-	for {
-		for range 64 {
-			if r.ready() {
-				return true
-			}
-		}
-		if time.Since(start) >= frameSpin {
-			return false
-		}
-	}
-}
-
 // readFrameRing returns the next packet from the ring, waiting for the
 // kernel to hand one over when none is pending. It reports false for a
 // packet the direction rules reject.
@@ -179,7 +154,7 @@ func (h *Handle) readFrameRing() (bool, error) {
 			r.cur = 0
 		}
 	}
-	if !r.ready() && !r.spin() {
+	if !r.ready() {
 		if err := h.waitRing(r.waitFn); err != nil {
 			return false, err
 		}
