@@ -5,7 +5,6 @@ package live
 import (
 	"time"
 
-	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/sys/unix"
 )
@@ -15,9 +14,11 @@ import (
 // sockaddr_ll (TPACKET_V2, TPACKET_V3), or from recvmsg's source address
 // and auxiliary data.
 type frameMeta struct {
-	ts      time.Time
-	wireLen int // the packet's length on the wire, link-layer header included for SOCK_RAW
-	sll     *unix.RawSockaddrLinklayer
+	// sec and nsec are the kernel's timestamp (a time.Time built by
+	// the caller would cost a store-forwarding stall per packet).
+	sec, nsec int64
+	wireLen   int // the packet's length on the wire, link-layer header included for SOCK_RAW
+	sll       *unix.RawSockaddrLinklayer
 	// vlanValid says the driver stripped a tag (TCI vlanTCI, TPID
 	// vlanTPID) that the capture puts back.
 	vlanValid bool
@@ -53,14 +54,7 @@ func (h *Handle) deliver(buf []byte, at, free, got int, m *frameMeta) bool {
 	}
 	proto := ntohs(sll.Protocol)
 	addr := sll.Addr[:min(int(sll.Halen), sllAddrLen)]
-	hdrLen := 0
-	switch {
-	case h.cooked && h.lt == linktype.LinuxSLL2:
-		hdrLen = SLL2HeaderLen
-	case h.cooked && h.lt == linktype.LinuxSLL:
-		hdrLen = SLLHeaderLen
-	}
-	off := vlanOffset(h.lt)
+	hdrLen, off := h.cookedLen, h.vlanOff
 	insert := m.vlanValid && off >= 0 && got+hdrLen >= off
 	room := hdrLen
 	if insert {
@@ -91,6 +85,6 @@ func (h *Handle) deliver(buf []byte, at, free, got int, m *frameMeta) bool {
 	if len(data) > h.snaplen {
 		data = data[:h.snaplen]
 	}
-	h.fill(m.ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: m.vlanTCI, VLAN: m.vlanValid})
+	h.fill(time.Unix(m.sec, m.nsec), wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: m.vlanTCI, VLAN: m.vlanValid})
 	return true
 }

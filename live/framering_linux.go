@@ -168,7 +168,8 @@ func (h *Handle) readFrameRing() (bool, error) {
 		return false, fmt.Errorf("%w: frame %d: packet at %d, %d bytes", errRingCorrupt, r.cur, mac, got)
 	}
 	m := frameMeta{
-		ts:      time.Unix(int64(hdr.Sec), int64(hdr.Nsec)),
+		sec:     int64(hdr.Sec),
+		nsec:    int64(hdr.Nsec),
 		wireLen: int(hdr.Len),
 		sll:     (*unix.RawSockaddrLinklayer)(unsafe.Pointer(&frame[tpacket2HdrLen])),
 	}

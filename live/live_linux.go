@@ -141,11 +141,16 @@ type Handle struct {
 	hatype  uint16
 	lt      linktype.LinkType
 	cooked  bool
-	snaplen int
-	mtu     int // sizes the frames of a frame ring
-	cfg     Config
-	method  Method
-	bufSize int // the kernel buffer in effect, see BufferSize
+	// cookedLen is the length of the cooked header put in front of each
+	// packet (0 unless cooked); vlanOff is where a stripped VLAN tag goes
+	// back (vlanOffset).
+	cookedLen int
+	vlanOff   int
+	snaplen   int
+	mtu       int // sizes the frames of a frame ring
+	cfg       Config
+	method    Method
+	bufSize   int // the kernel buffer in effect, see BufferSize
 
 	pkt      pkt.Packet
 	flags    [4]byte
@@ -228,6 +233,13 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	} else {
 		h.ifIndex, h.hatype, h.mtu = ifi.Index, ifi.HardwareType, ifi.MTU
 		h.lt, h.cooked = LinkTypeForARPHRD(ifi.HardwareType)
+	}
+	h.vlanOff = vlanOffset(h.lt)
+	switch {
+	case h.cooked && h.lt == linktype.LinuxSLL2:
+		h.cookedLen = SLL2HeaderLen
+	case h.cooked && h.lt == linktype.LinuxSLL:
+		h.cookedLen = SLLHeaderLen
 	}
 	// A cooked capture must keep at least its header and one byte.
 	if h.cooked && h.snaplen < SLL2HeaderLen+1 {
@@ -496,7 +508,7 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		switch {
 		case cm.Level == unix.SOL_SOCKET && cm.Type == unix.SCM_TIMESTAMPNS && len(data) >= int(unsafe.Sizeof(unix.Timespec{})):
 			tsp := (*unix.Timespec)(unsafe.Pointer(&data[0]))
-			m.ts = time.Unix(int64(tsp.Sec), int64(tsp.Nsec))
+			m.sec, m.nsec = int64(tsp.Sec), int64(tsp.Nsec)
 		case cm.Level == unix.SOL_PACKET && cm.Type == unix.PACKET_AUXDATA && len(data) >= int(unsafe.Sizeof(unix.TpacketAuxdata{})):
 			aux := (*unix.TpacketAuxdata)(unsafe.Pointer(&data[0]))
 			m.wireLen = int(aux.Len)
@@ -509,8 +521,9 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		}
 		oob = oob[next:]
 	}
-	if m.ts.IsZero() {
-		m.ts = time.Now()
+	if m.sec == 0 && m.nsec == 0 {
+		now := time.Now()
+		m.sec, m.nsec = now.Unix(), int64(now.Nanosecond())
 	}
 	return h.deliver(h.buf, headroom, headroom, got, &m), nil
 }

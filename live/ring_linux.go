@@ -174,7 +174,8 @@ func (h *Handle) readBlockRing() (bool, error) {
 		return false, fmt.Errorf("%w: block %d frame at %d+%d, %d bytes", errRingCorrupt, r.cur, pktOff, mac, got)
 	}
 	m := frameMeta{
-		ts:      time.Unix(int64(hdr.Sec), int64(hdr.Nsec)),
+		sec:     int64(hdr.Sec),
+		nsec:    int64(hdr.Nsec),
 		wireLen: int(hdr.Len),
 		sll:     (*unix.RawSockaddrLinklayer)(unsafe.Pointer(&r.mem[p+tpacket3HdrLen])),
 	}
