@@ -11,6 +11,7 @@
 # ip(8), tcpdump and /usr/bin/time.
 #
 #   bench/capture-flood.sh            # FRAMES=2000000 RUNS=3 BUFFER_KIB=4096 FILTER=tcp
+#                                     # MODES="buffered immediate"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${FRAMES:-2000000}
@@ -18,6 +19,7 @@ runs=${RUNS:-3}
 buf=${BUFFER_KIB:-4096}
 snap=${SNAPLEN:-262144}
 filter=${FILTER:-tcp}
+modes=${MODES:-buffered immediate}
 for tool in ip tcpdump /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "$tool not installed" >&2; exit 1; }
 done
@@ -42,7 +44,7 @@ capture() {
 	if [ "$tool" != tcpdump ]; then
 		args=("$pt" capture -i "$vb" -s "$snap" -B "$buf" -F pcap -w "$out")
 		[ "$mode" = immediate ] && args+=(--immediate)
-		[ "$tool" = "pcaptool --method ring" ] && args+=(--method ring)
+		case $tool in "pcaptool --method "*) args+=(--method "${tool#pcaptool --method }") ;; esac
 	else
 		args=(tcpdump -Z root -i "$vb" -s "$snap" -B "$buf" -w "$out")
 		[ "$mode" = immediate ] && args+=(--immediate-mode -U) # pcaptool --immediate writes each packet at once too
@@ -76,17 +78,18 @@ capture() {
 echo "pcaptool $(git rev-parse --short HEAD), tcpdump $(tcpdump --version 2>&1 | awk 'NR==1 {print $3}'); $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "$total 64-byte frames sent by pcaptool replay --topspeed (${loops} passes over $per), captured with"
-echo "-s $snap -B $buf -w FILE (immediate: pcaptool --immediate, tcpdump --immediate-mode -U: every"
-echo "packet delivered and written at once); median of $runs runs; CPU is the capturing process's user +"
+echo "-s $snap -B $buf -w FILE (immediate: pcaptool --immediate, which reads a TPACKET_V2 ring unless"
+echo "--method says otherwise, tcpdump --immediate-mode -U: every packet delivered and written at once);"
+echo "median of $runs runs; CPU is the capturing process's user +"
 echo "system seconds after start-up per million packets written; 'same' counts the runs without"
 echo "drops whose file holds exactly the frames sent (count and bytes, in order)."
 echo
 echo "| mode | filter | tool | received | dropped by kernel | written | same | CPU s / M written |"
 echo "|---|---|---|---:|---:|---:|---:|---:|"
-for mode in buffered immediate; do
+for mode in $modes; do
 	for expr in "" "$filter"; do
 		tools=(pcaptool tcpdump)
-		[ "$mode" = immediate ] && tools=(pcaptool "pcaptool --method ring" tcpdump)
+		[ "$mode" = immediate ] && tools=(pcaptool "pcaptool --method ring" "pcaptool --method recvmsg" tcpdump)
 		for tool in "${tools[@]}"; do
 			: >"$work/rows"
 			for ((i = 0; i < runs; i++)); do

@@ -42,7 +42,7 @@
 #                 /dev/null as an output name), which takes the kernel's
 #                 page-cache writes out of the measurement; both runs every
 #                 job both ways [BENCH_SINK]
-#   --jobs LIST   comma-separated subset of convert,merge,filter,slice,sort,info [BENCH_JOBS]
+#   --jobs LIST   comma-separated subset of convert,merge,filter,slice,sort,info,compress [BENCH_JOBS]
 #   --max-load L  before each job wait (up to 10 minutes) for the 1-minute
 #                 load average to drop below L [BENCH_MAX_LOAD]
 #   --quick       100,000 packets and 3 runs, unless given otherwise
@@ -313,6 +313,16 @@ for job in "${job_list[@]}"; do
 		add "pcaptool filter" "$W/filter-pcaptool.pcap" "$PCAPTOOL" filter 'tcp port 80' "$in" @OUT@
 		if have tcpdump; then add "tcpdump" "$W/filter-tcpdump.pcap" tcpdump -q --nano -r "$in" -w @OUT@ 'tcp port 80'; fi
 		add "cat (read floor)" "" cat "$in"
+		;;
+	compress)
+		# pcapng → gzip-compressed nanosecond pcap: pcaptool compresses
+		# on every core; the peers are editcap piped to gzip (Wireshark
+		# 4.0's editcap writes no compressed files) and, as a floor,
+		# gzip alone over the uncompressed pcap.
+		in=$data/big.pcapng
+		add "pcaptool convert --compress gzip" "$W/compress-pcaptool.pcap.gz" "$PCAPTOOL" convert -q -F pcap --compress gzip "$in" @OUT@
+		if have editcap; then add "editcap, piped to gzip" "$W/compress-editcap.pcap.gz" sh -c 'editcap -F nsecpcap "$1" - | gzip -c' sh "$in"; fi
+		add "gzip (compress floor)" "" gzip -c "$data/big.pcap"
 		;;
 	info)
 		in=$data/big.pcapng

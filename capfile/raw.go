@@ -82,7 +82,7 @@ func NewRawReader(r io.Reader, name string) (*RawReader, error) {
 	case Zstd:
 		// Two decoders: klauspost's zstd then decodes blocks
 		// asynchronously, beside the caller.
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(2))
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(2), zstd.WithDecoderLowmem(true))
 		if err != nil {
 			return nil, fmt.Errorf("%s: zstd: %w", name, err)
 		}

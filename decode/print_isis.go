@@ -359,6 +359,36 @@ func (g *isisPrinter) tlvs(at, left, length int) {
 	}
 }
 
+// fixedEntries prints the size-byte entries of a TLV value at t, n bytes
+// long, with each: a partial last entry ends the value unprinted, as in
+// tcpdump, and an entry not captured truncates the PDU.
+func (g *isisPrinter) fixedEntries(t, n, size int, each func(t int)) {
+	for ; n >= size; t, n = t+size, n-size {
+		if !g.d.has(t, size) {
+			g.trunc()
+		}
+		each(t)
+	}
+}
+
+// variableEntries prints the entries of a TLV value at t, n bytes long,
+// with each, which returns an entry's length (0 when it is not captured,
+// which truncates the PDU); an entry longer than what is left ends the
+// value with tcpdump's "(invalid)" note.
+func (g *isisPrinter) variableEntries(t, n int, each func(t, n int) int) {
+	for n != 0 {
+		l := each(t, n)
+		if l == 0 {
+			g.trunc()
+		}
+		if n < l {
+			g.printf(" [remaining tlv length %d < %d] (invalid)", n, l)
+			return
+		}
+		t, n = t+l, n-l
+	}
+}
+
 // tlv prints one TLV's value; false means the PDU print is over.
 func (g *isisPrinter) tlv(typ uint8, t, n, length int) bool {
 	d := g.d
@@ -379,52 +409,19 @@ func (g *isisPrinter) tlv(typ uint8, t, n, length int) bool {
 		}
 		g.str("\n\t      ")
 		g.b = appendTok(g.b, map[uint8]string{0: "IsNotVirtual", 1: "IsVirtual"}, d.u8(t), "bogus virtual flag 0x%02x")
-		t, n = t+1, n-1
-		for n != 0 {
-			if n < 11 {
-				return true
-			}
-			if !d.has(t, 11) {
-				g.trunc()
-			}
+		g.fixedEntries(t+1, n-1, 11, func(t int) {
 			g.printf("\n\t      IS Neighbor: %s", g.id(t+4, 7))
 			g.metricBlock(t)
-			t, n = t+11, n-11
-		}
+		})
 	case 3:
-		for n != 0 {
-			if n < 10 {
-				return true
-			}
-			if !d.has(t, 10) {
-				g.trunc()
-			}
+		g.fixedEntries(t, n, 10, func(t int) {
 			g.printf("\n\t      ES Neighbor: %s", g.id(t+4, 6))
 			g.metricBlock(t)
-			t, n = t+10, n-10
-		}
+		})
 	case 4:
-		for n != 0 {
-			if n < 6 {
-				return true
-			}
-			if !d.has(t, 6) {
-				g.trunc()
-			}
-			g.printf("\n\t      %s", g.id(t, 6))
-			t, n = t+6, n-6
-		}
+		g.fixedEntries(t, n, 6, func(t int) { g.printf("\n\t      %s", g.id(t, 6)) })
 	case 6:
-		for n != 0 {
-			if n < 6 {
-				return true
-			}
-			if !d.has(t, 6) {
-				g.trunc()
-			}
-			g.printf("\n\t      SNPA: %s", g.id(t, 6))
-			t, n = t+6, n-6
-		}
+		g.fixedEntries(t, n, 6, func(t int) { g.printf("\n\t      SNPA: %s", g.id(t, 6)) })
 	case 7:
 		if n < 4 {
 			return true
@@ -490,17 +487,7 @@ func (g *isisPrinter) tlv(typ uint8, t, n, length int) bool {
 			}
 			t, n = t+2, n-2
 		}
-		for n != 0 {
-			l := g.extISReach(t, typ, n)
-			if l == 0 {
-				g.trunc()
-			}
-			if n < l {
-				g.printf(" [remaining tlv length %d < %d] (invalid)", n, l)
-				break
-			}
-			t, n = t+l, n-l
-		}
+		g.variableEntries(t, n, func(t, n int) int { return g.extISReach(t, typ, n) })
 	case 128, 130:
 		return g.ipReach(t, n)
 	case 129:
@@ -532,17 +519,7 @@ func (g *isisPrinter) tlv(typ uint8, t, n, length int) bool {
 			t, n = t+2, n-2
 		}
 		v6 := typ == 236 || typ == 237
-		for n != 0 {
-			l := g.extIPReach(t, v6)
-			if l == 0 {
-				g.trunc()
-			}
-			if n < l {
-				g.printf(" [remaining tlv length %d < %d] (invalid)", n, l)
-				break
-			}
-			t, n = t+l, n-l
-		}
+		g.variableEntries(t, n, func(t, _ int) int { return g.extIPReach(t, v6) })
 	case 137:
 		g.str("\n\t      Hostname: ")
 		g.printJNP(d, t, n)

@@ -30,21 +30,17 @@ func hostShort(v uint16) uint32 {
 // address, in its four layouts (long or short header, with or without a
 // pad byte), as libpcap's gen_dnhostop.
 func (c *compiler) decnetHost(addr uint32, dir dirQual) *frag {
-	var offLong, offShort uint32
-	switch dir {
-	case dirDst:
-		offShort, offLong = 1, 7
-	case dirSrc:
-		offShort, offLong = 3, 15
-	case dirAnd:
-		b0 := c.decnetHost(addr, dirSrc)
-		return and(b0, c.decnetHost(addr, dirDst))
-	case dirDefault, dirOr:
-		b0 := c.decnetHost(addr, dirSrc)
-		return or(b0, c.decnetHost(addr, dirDst))
-	default:
-		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
-	}
+	// The address's offset after the flags byte in long and short
+	// headers: source 15 and 3, destination 7 and 1.
+	return c.byDirection(dir,
+		func() *frag { return c.decnetAt(addr, 15, 3) },
+		func() *frag { return c.decnetAt(addr, 7, 1) },
+		notForAddresses)
+}
+
+// decnetAt tests the address at offLong in a long header, offShort in a
+// short one.
+func (c *compiler) decnetAt(addr, offLong, offShort uint32) *frag {
 	a := hostShort(uint16(addr))
 	b0 := c.linkType(etherTypeDN)
 	// Long header with a pad byte.

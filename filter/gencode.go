@@ -580,75 +580,64 @@ func (c *compiler) llcNamed(name string) *frag {
 }
 
 func (c *compiler) hostop(addr, mask uint32, dir dirQual, proto uint32, srcOff, dstOff uint32) *frag {
-	var off uint32
+	at := func(off uint32) func() *frag {
+		return func() *frag {
+			b0 := c.linkType(proto)
+			b1 := c.mcmp(orLinkPl, off, szW, addr, mask)
+			return and(b0, b1)
+		}
+	}
+	return c.byDirection(dir, at(srcOff), at(dstOff), notForAddresses)
+}
+
+// notForAddresses is libpcap's message for a direction qualifier that only
+// 802.11 addresses take.
+const notForAddresses = "'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses"
+
+// byDirection compiles a test of the source, the destination or both, as
+// the direction qualifier asks ("src and dst" and "src or dst" compile the
+// source test first, as libpcap does); other qualifiers fail with the
+// message invalid, which takes the qualifier.
+func (c *compiler) byDirection(dir dirQual, src, dst func() *frag, invalid string) *frag {
 	switch dir {
 	case dirSrc:
-		off = srcOff
+		return src()
 	case dirDst:
-		off = dstOff
+		return dst()
 	case dirAnd:
-		b0 := c.hostop(addr, mask, dirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop(addr, mask, dirDst, proto, srcOff, dstOff)
-		return and(b0, b1)
+		b0 := src()
+		return and(b0, dst())
 	case dirDefault, dirOr:
-		b0 := c.hostop(addr, mask, dirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop(addr, mask, dirDst, proto, srcOff, dstOff)
-		return or(b0, b1)
-	default:
-		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
+		b0 := src()
+		return or(b0, dst())
 	}
-	b0 := c.linkType(proto)
-	b1 := c.mcmp(orLinkPl, off, szW, addr, mask)
-	return and(b0, b1)
+	c.fail(invalid, dir)
+	return nil
 }
 
 func (c *compiler) hostop6(addr, mask [16]byte, dir dirQual, proto uint32, srcOff, dstOff uint32) *frag {
-	var off uint32
-	switch dir {
-	case dirSrc:
-		off = srcOff
-	case dirDst:
-		off = dstOff
-	case dirAnd:
-		b0 := c.hostop6(addr, mask, dirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop6(addr, mask, dirDst, proto, srcOff, dstOff)
-		return and(b0, b1)
-	case dirDefault, dirOr:
-		b0 := c.hostop6(addr, mask, dirSrc, proto, srcOff, dstOff)
-		b1 := c.hostop6(addr, mask, dirDst, proto, srcOff, dstOff)
-		return or(b0, b1)
-	default:
-		c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
+	at := func(off uint32) func() *frag {
+		return func() *frag {
+			w := func(b [16]byte, i int) uint32 { return binary.BigEndian.Uint32(b[4*i:]) }
+			b1 := c.mcmp(orLinkPl, off+12, szW, w(addr, 3), w(mask, 3))
+			b0 := c.mcmp(orLinkPl, off+8, szW, w(addr, 2), w(mask, 2))
+			b1 = and(b0, b1)
+			b0 = c.mcmp(orLinkPl, off+4, szW, w(addr, 1), w(mask, 1))
+			b1 = and(b0, b1)
+			b0 = c.mcmp(orLinkPl, off, szW, w(addr, 0), w(mask, 0))
+			b1 = and(b0, b1)
+			b0 = c.linkType(etherTypeIPv6)
+			return and(b0, b1)
+		}
 	}
-	w := func(b [16]byte, i int) uint32 { return binary.BigEndian.Uint32(b[4*i:]) }
-	b1 := c.mcmp(orLinkPl, off+12, szW, w(addr, 3), w(mask, 3))
-	b0 := c.mcmp(orLinkPl, off+8, szW, w(addr, 2), w(mask, 2))
-	b1 = and(b0, b1)
-	b0 = c.mcmp(orLinkPl, off+4, szW, w(addr, 1), w(mask, 1))
-	b1 = and(b0, b1)
-	b0 = c.mcmp(orLinkPl, off, szW, w(addr, 0), w(mask, 0))
-	b1 = and(b0, b1)
-	b0 = c.linkType(etherTypeIPv6)
-	return and(b0, b1)
+	return c.byDirection(dir, at(srcOff), at(dstOff), notForAddresses)
 }
 
 func (c *compiler) ehostop(eaddr []byte, dir dirQual) *frag {
-	switch dir {
-	case dirSrc:
-		return c.bcmp(orLinkHdr, 6, eaddr)
-	case dirDst:
-		return c.bcmp(orLinkHdr, 0, eaddr)
-	case dirAnd:
-		b0 := c.ehostop(eaddr, dirSrc)
-		b1 := c.ehostop(eaddr, dirDst)
-		return and(b0, b1)
-	case dirDefault, dirOr:
-		b0 := c.ehostop(eaddr, dirSrc)
-		b1 := c.ehostop(eaddr, dirDst)
-		return or(b0, b1)
-	}
-	c.fail("'%s' is only supported on 802.11 with 802.11 headers", dir)
-	return nil
+	return c.byDirection(dir,
+		func() *frag { return c.bcmp(orLinkHdr, 6, eaddr) },
+		func() *frag { return c.bcmp(orLinkHdr, 0, eaddr) },
+		"'%s' is only supported on 802.11 with 802.11 headers")
 }
 
 // protoModifierName is how libpcap's error messages name a qualifier.
@@ -712,20 +701,10 @@ func (c *compiler) portAtom(off uint32, v uint32) *frag  { return c.cmp(orTranIP
 func (c *compiler) portAtom6(off uint32, v uint32) *frag { return c.cmp(orTranIPv6, off, szH, v) }
 
 func (c *compiler) dirPair(dir dirQual, what string, atom func(off uint32) *frag) *frag {
-	switch dir {
-	case dirSrc:
-		return atom(0)
-	case dirDst:
-		return atom(2)
-	case dirAnd:
-		tmp := atom(0)
-		return and(tmp, atom(2))
-	case dirDefault, dirOr:
-		tmp := atom(0)
-		return or(tmp, atom(2))
-	}
-	c.fail("'%s' is not a valid qualifier for %s", dir, what)
-	return nil
+	return c.byDirection(dir,
+		func() *frag { return atom(0) },
+		func() *frag { return atom(2) },
+		"'%s' is not a valid qualifier for "+strings.ReplaceAll(what, "%", "%%"))
 }
 
 func (c *compiler) portOp(port, proto uint32, dir dirQual) *frag {

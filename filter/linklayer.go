@@ -383,20 +383,10 @@ func (c *compiler) prologueBody(entry *block) *block {
 // arcnetHost tests the one-byte ARCnet source (offset 0) or destination
 // (offset 1) address, as libpcap's gen_ahostop.
 func (c *compiler) arcnetHost(a uint32, dir dirQual) *frag {
-	switch dir {
-	case dirSrc:
-		return c.cmp(orLinkHdr, 0, szB, a)
-	case dirDst:
-		return c.cmp(orLinkHdr, 1, szB, a)
-	case dirAnd:
-		b0 := c.arcnetHost(a, dirSrc)
-		return and(b0, c.arcnetHost(a, dirDst))
-	case dirDefault, dirOr:
-		b0 := c.arcnetHost(a, dirSrc)
-		return or(b0, c.arcnetHost(a, dirDst))
-	}
-	c.fail("'%s' is not a valid qualifier for addresses other than 802.11 MAC addresses", dir)
-	return nil
+	return c.byDirection(dir,
+		func() *frag { return c.cmp(orLinkHdr, 0, szB, a) },
+		func() *frag { return c.cmp(orLinkHdr, 1, szB, a) },
+		notForAddresses)
 }
 
 // arcnetAddress compiles "[link] [dir] [host] $XX" on ARCnet.

@@ -138,16 +138,10 @@ func (c *compiler) wlanNotCTSOrACK() *frag {
 func (c *compiler) wlanHost(e []byte, dir dirQual) *frag {
 	atom := func(off uint32) *frag { return c.bcmp(orLinkHdr, off, e) }
 	switch dir {
-	case dirSrc:
-		return c.wlanSrc(atom)
-	case dirDst:
-		return c.wlanDst(atom)
-	case dirAnd:
-		b0 := c.wlanSrc(atom)
-		return and(b0, c.wlanDst(atom))
-	case dirDefault, dirOr:
-		b0 := c.wlanSrc(atom)
-		return or(b0, c.wlanDst(atom))
+	case dirSrc, dirDst, dirAnd, dirDefault, dirOr:
+		return c.byDirection(dir,
+			func() *frag { return c.wlanSrc(atom) },
+			func() *frag { return c.wlanDst(atom) }, "")
 	case dirAddr1:
 		return atom(4)
 	case dirAddr2:

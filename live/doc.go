@@ -3,10 +3,12 @@
 //
 // On Linux it uses AF_PACKET sockets (through github.com/mdlayher/packet for
 // the socket itself, the kernel BPF filter, promiscuous mode and the kernel
-// counters) and reads them the way libpcap does: either through a
-// TPACKET_V3 ring mapped into the process (the default, and the fast path) or
-// with one recvmsg(2) per packet carrying SO_TIMESTAMPNS and PACKET_AUXDATA
-// control messages (the latency path, used in immediate mode). Either way
+// counters) and reads them the way libpcap does: through a TPACKET_V3 ring
+// mapped into the process, which hands packets over in blocks (the default,
+// and the cheapest per packet); through a TPACKET_V2 ring, which hands each
+// packet over as soon as it arrives (immediate mode); or, on request, with
+// one recvmsg(2) per packet carrying SO_TIMESTAMPNS and PACKET_AUXDATA
+// control messages. Whichever way, the same code builds the packet, and
 // every packet gets the kernel's nanosecond timestamp, its original length
 // (even when a snap length or the filter cut it short), its direction, the
 // index of the interface it crossed and, when the driver stripped it, its

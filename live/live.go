@@ -121,23 +121,31 @@ type Method uint8
 
 // Methods.
 const (
-	// MethodAuto picks MethodRing, or MethodRecvmsg in immediate mode.
+	// MethodAuto picks MethodRing, or MethodFrameRing in immediate mode.
 	MethodAuto Method = iota
 	// MethodRing reads a TPACKET_V3 ring shared with the kernel: packets
 	// are handed over in blocks, which is cheaper per packet but delays
-	// delivery until a block fills or the batching timeout retires it.
+	// delivery until a block fills or the batching timeout retires it
+	// (1 ms in immediate mode). Every timeout retires a block however
+	// few packets it holds, so at low rates a ring of a few large blocks
+	// (a block holds a packet of the snap length) holds only a few
+	// milliseconds of traffic for a reader that stalls.
 	MethodRing
 	// MethodRecvmsg reads one packet per recvmsg(2): every packet is
-	// delivered at once, at the cost of a system call and a copy each.
-	// Under a flood it drops most packets where an immediate-mode ring
-	// (1 ms block timeout) keeps up; its socket buffer, counted in
-	// packets rather than in blocks that each timeout retires, rides out
-	// a stalled reader at low rates better (bench/capture-flood.sh).
+	// delivered at once, at the cost of a system call and a copy each,
+	// so under a flood it drops most packets (bench/capture-flood.sh).
 	MethodRecvmsg
+	// MethodFrameRing reads a TPACKET_V2 ring of fixed-size frames, as
+	// libpcap's immediate mode does: the kernel hands each packet over
+	// as soon as it is in its frame, and the reader makes no system call
+	// while packets keep coming. A frame holds a packet of the
+	// interface's MTU (1500 bytes for "any"); larger ones, which receive
+	// offloads make, are read whole from the socket buffer.
+	MethodFrameRing
 )
 
-// ParseMethod accepts the words Method.String returns: auto (or ""), ring
-// and recvmsg.
+// ParseMethod accepts the words Method.String returns: auto (or ""), ring,
+// frame-ring and recvmsg.
 func ParseMethod(s string) (Method, error) {
 	switch strings.ToLower(s) {
 	case "", "auto":
@@ -146,8 +154,10 @@ func ParseMethod(s string) (Method, error) {
 		return MethodRing, nil
 	case "recvmsg":
 		return MethodRecvmsg, nil
+	case "frame-ring":
+		return MethodFrameRing, nil
 	}
-	return 0, errors.New("live: method must be ring, recvmsg or auto")
+	return 0, errors.New("live: method must be ring, frame-ring, recvmsg or auto")
 }
 
 func (m Method) String() string {
@@ -156,6 +166,8 @@ func (m Method) String() string {
 		return "ring"
 	case MethodRecvmsg:
 		return "recvmsg"
+	case MethodFrameRing:
+		return "frame-ring"
 	}
 	return "auto"
 }
@@ -178,7 +190,9 @@ type Config struct {
 	// Direction selects incoming, outgoing or both.
 	Direction Direction
 	// BufferSize is the kernel buffer in bytes: the ring size (rounded up
-	// to whole blocks), or SO_RCVBUF for MethodRecvmsg. 0 means
+	// to whole blocks), or SO_RCVBUF for MethodRecvmsg. A frame ring
+	// (MethodFrameRing) also gets a socket buffer of this size for the
+	// packets too large for a frame. 0 means
 	// DefaultBufferSize. Handle.BufferSize tells what the kernel granted.
 	BufferSize int
 	// Immediate delivers every packet as soon as it arrives.

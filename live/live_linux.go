@@ -141,10 +141,16 @@ type Handle struct {
 	hatype  uint16
 	lt      linktype.LinkType
 	cooked  bool
-	snaplen int
-	cfg     Config
-	method  Method
-	bufSize int // the kernel buffer in effect, see BufferSize
+	// cookedLen is the length of the cooked header put in front of each
+	// packet (0 unless cooked); vlanOff is where a stripped VLAN tag goes
+	// back (vlanOffset).
+	cookedLen int
+	vlanOff   int
+	snaplen   int
+	mtu       int // sizes the frames of a frame ring
+	cfg       Config
+	method    Method
+	bufSize   int // the kernel buffer in effect, see BufferSize
 
 	pkt      pkt.Packet
 	flags    [4]byte
@@ -168,8 +174,14 @@ type Handle struct {
 	oobn   int
 	recvFn func(fd uintptr) bool
 
-	// ring path
-	ring *ring
+	// ring paths: one of them is set
+	blocks *blockRing
+	frames *frameRing
+	copyFn func(fd uintptr) bool // reads a packet too large for its frame
+
+	// scratch holds a packet copied out of a ring whose frame has no room
+	// in front for the headers that capture puts back.
+	scratch []byte
 
 	// beforeWait, when set, runs on the reading goroutine whenever a read
 	// is about to wait for packets (a packet-buffered Session flushes).
@@ -209,7 +221,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if h.method == MethodAuto {
 		h.method = MethodRing
 		if c.Immediate {
-			h.method = MethodRecvmsg
+			h.method = MethodFrameRing
 		}
 	}
 	ifi, err := InterfaceByName(name)
@@ -219,8 +231,15 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if name == AnyDevice {
 		h.cooked, h.lt = true, linktype.LinuxSLL2
 	} else {
-		h.ifIndex, h.hatype = ifi.Index, ifi.HardwareType
+		h.ifIndex, h.hatype, h.mtu = ifi.Index, ifi.HardwareType, ifi.MTU
 		h.lt, h.cooked = LinkTypeForARPHRD(ifi.HardwareType)
+	}
+	h.vlanOff = vlanOffset(h.lt)
+	switch {
+	case h.cooked && h.lt == linktype.LinuxSLL2:
+		h.cookedLen = SLL2HeaderLen
+	case h.cooked && h.lt == linktype.LinuxSLL:
+		h.cookedLen = SLLHeaderLen
 	}
 	// A cooked capture must keep at least its header and one byte.
 	if h.cooked && h.snaplen < SLL2HeaderLen+1 {
@@ -289,21 +308,20 @@ func (h *Handle) setup() error {
 			serr = os.NewSyscallError("setsockopt PACKET_AUXDATA", err)
 			return
 		}
-		if h.method == MethodRing {
-			serr = h.setupRing(s)
+		switch h.method {
+		case MethodRing:
+			serr = h.setupBlockRing(s)
+			return
+		case MethodFrameRing:
+			serr = h.setupFrameRing(s, h.mtu)
 			return
 		}
 		if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 			serr = os.NewSyscallError("setsockopt SO_TIMESTAMPNS", err)
 			return
 		}
-		// SO_RCVBUFFORCE passes the rmem_max limit with CAP_NET_ADMIN;
-		// without it SO_RCVBUF gives what the limit allows.
-		if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, h.cfg.BufferSize); err != nil {
-			if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUF, h.cfg.BufferSize); err != nil {
-				serr = os.NewSyscallError("setsockopt SO_RCVBUF", err)
-				return
-			}
+		if serr = setReceiveBuffer(s, h.cfg.BufferSize); serr != nil {
+			return
 		}
 		// Linux doubles the value asked for to allow for its own
 		// bookkeeping and reports the doubled size.
@@ -319,6 +337,18 @@ func (h *Handle) setup() error {
 	}
 	if h.method == MethodRecvmsg {
 		h.setupRecvmsg()
+	}
+	return nil
+}
+
+// setReceiveBuffer sets the socket's receive buffer. SO_RCVBUFFORCE passes
+// the rmem_max limit with CAP_NET_ADMIN; without it SO_RCVBUF gives what the
+// limit allows.
+func setReceiveBuffer(s, size int) error {
+	if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, size); err != nil {
+		if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_RCVBUF, size); err != nil {
+			return os.NewSyscallError("setsockopt SO_RCVBUF", err)
+		}
 	}
 	return nil
 }
@@ -418,9 +448,12 @@ func (h *Handle) ReadPacket() (*pkt.Packet, error) {
 		}
 		var ok bool
 		var err error
-		if h.ring != nil {
-			ok, err = h.readRing()
-		} else {
+		switch {
+		case h.frames != nil:
+			ok, err = h.readFrameRing()
+		case h.blocks != nil:
+			ok, err = h.readBlockRing()
+		default:
 			ok, err = h.readRecvmsg()
 		}
 		if err != nil {
@@ -459,15 +492,11 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		return false, h.readErr
 	}
 	from := &h.from
-	pkttype := pkt.PacketType(from.Pkttype)
-	ifIndex := int(from.Ifindex)
-	if !h.wantDirection(ifIndex, pkttype, from.Hatype) {
+	if !h.wantDirection(int(from.Ifindex), pkt.PacketType(from.Pkttype), from.Hatype) {
 		return false, nil
 	}
-	wireLen := h.n // MSG_TRUNC: the frame's real length
+	m := frameMeta{wireLen: h.n, sll: from} // MSG_TRUNC: n is the frame's real length
 	got := min(h.n, h.snaplen)
-	var ts time.Time
-	var aux *unix.TpacketAuxdata
 	oob := h.oob[:h.oobn]
 	for len(oob) >= unix.SizeofCmsghdr {
 		cm := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
@@ -479,9 +508,12 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		switch {
 		case cm.Level == unix.SOL_SOCKET && cm.Type == unix.SCM_TIMESTAMPNS && len(data) >= int(unsafe.Sizeof(unix.Timespec{})):
 			tsp := (*unix.Timespec)(unsafe.Pointer(&data[0]))
-			ts = time.Unix(int64(tsp.Sec), int64(tsp.Nsec))
+			m.sec, m.nsec = int64(tsp.Sec), int64(tsp.Nsec)
 		case cm.Level == unix.SOL_PACKET && cm.Type == unix.PACKET_AUXDATA && len(data) >= int(unsafe.Sizeof(unix.TpacketAuxdata{})):
-			aux = (*unix.TpacketAuxdata)(unsafe.Pointer(&data[0]))
+			aux := (*unix.TpacketAuxdata)(unsafe.Pointer(&data[0]))
+			m.wireLen = int(aux.Len)
+			got = min(got, int(aux.Snaplen))
+			m.setVLAN(aux.Status, aux.Vlan_tci, aux.Vlan_tpid)
 		}
 		next := cmsgAlign(l)
 		if next >= len(oob) {
@@ -489,47 +521,11 @@ func (h *Handle) readRecvmsg() (bool, error) {
 		}
 		oob = oob[next:]
 	}
-	if ts.IsZero() {
-		ts = time.Now()
+	if m.sec == 0 && m.nsec == 0 {
+		now := time.Now()
+		m.sec, m.nsec = now.Unix(), int64(now.Nanosecond())
 	}
-	var vlanValid bool
-	var tci, tpid uint16
-	if aux != nil {
-		wireLen = int(aux.Len)
-		if aux.Snaplen < uint32(got) {
-			got = int(aux.Snaplen)
-		}
-		vlanValid = aux.Vlan_tci != 0 || aux.Status&unix.TP_STATUS_VLAN_VALID != 0
-		tci, tpid = aux.Vlan_tci, etherTypeVLAN
-		if aux.Vlan_tpid != 0 || aux.Status&unix.TP_STATUS_VLAN_TPID_VALID != 0 {
-			tpid = aux.Vlan_tpid
-		}
-	}
-	start := headroom
-	proto := ntohs(from.Protocol)
-	addr := from.Addr[:min(int(from.Halen), sllAddrLen)]
-	switch {
-	case h.cooked && h.lt == linktype.LinuxSLL2:
-		start -= SLL2HeaderLen
-		putSLL2(h.buf[start:], proto, ifIndex, from.Hatype, pkttype, addr)
-		got += SLL2HeaderLen
-		wireLen += SLL2HeaderLen
-	case h.cooked && h.lt == linktype.LinuxSLL:
-		start -= SLLHeaderLen
-		putSLL(h.buf[start:], proto, from.Hatype, pkttype, addr)
-		got += SLLHeaderLen
-		wireLen += SLLHeaderLen
-	}
-	data := h.buf[start : start+got]
-	if off := vlanOffset(h.lt); vlanValid && off >= 0 && got >= off {
-		data = insertVLAN(h.buf[start-vlanTagLen:], got, off, tpid, tci)
-		wireLen += vlanTagLen
-	}
-	if len(data) > h.snaplen {
-		data = data[:h.snaplen]
-	}
-	h.fill(ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: from.Hatype, VLANTCI: tci, VLAN: vlanValid})
-	return true, nil
+	return h.deliver(h.buf, headroom, headroom, got, &m), nil
 }
 
 func (h *Handle) fill(ts time.Time, wireLen int, data []byte, info packetInfo) {
@@ -664,8 +660,11 @@ func (h *Handle) Close() error {
 	h.statsMu.Unlock()
 	err := h.conn.Close()
 	h.mu.Lock()
-	if h.ring != nil {
-		h.ring.unmap()
+	if h.blocks != nil {
+		unmapRing(&h.blocks.mem)
+	}
+	if h.frames != nil {
+		unmapRing(&h.frames.mem)
 	}
 	h.mu.Unlock()
 	return err
@@ -685,8 +684,11 @@ func OSDescription() string {
 // block at the latest two batching timeouts after it filled, so stopping at
 // once would lose the last packets. recvmsg has nothing to wait for.
 func (h *Handle) drainTime() time.Duration {
-	if h.method != MethodRing {
+	switch h.method {
+	case MethodRecvmsg:
 		return 0
+	case MethodFrameRing:
+		return frameRingDrain
 	}
 	tov := h.cfg.Timeout
 	if h.cfg.Immediate {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -156,7 +157,31 @@ var methods = []struct {
 }{
 	{"ring", live.Config{Method: live.MethodRing, Timeout: 5 * time.Millisecond}},
 	{"recvmsg", live.Config{Method: live.MethodRecvmsg}},
+	{"frame-ring", live.Config{Method: live.MethodFrameRing}},
 	{"immediate", live.Config{Immediate: true}},
+}
+
+// readMethods are the distinct ways of reading: methods without the
+// immediate entry, which picks one of them.
+var readMethods = methods[:3]
+
+// TestImmediatePicksFrameRing checks what MethodAuto picks.
+func TestImmediatePicksFrameRing(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		cfg  live.Config
+		want live.Method
+	}{
+		{live.Config{}, live.MethodRing},
+		{live.Config{Immediate: true}, live.MethodFrameRing},
+		{live.Config{Immediate: true, Method: live.MethodRecvmsg}, live.MethodRecvmsg},
+		{live.Config{Immediate: true, Method: live.MethodRing}, live.MethodRing},
+	} {
+		cfg := tt.cfg
+		if got := e.open(t, e.p.B, e.p.VethB, &cfg).Method(); got != tt.want {
+			t.Errorf("Open(%+v).Method() = %v, want %v", tt.cfg, got, tt.want)
+		}
+	}
 }
 
 // TestCaptureVeth sends frames of every size from namespace A and checks
@@ -394,7 +419,7 @@ func TestBreak(t *testing.T) {
 // kernel counts the packets it had to drop.
 func TestKernelDrops(t *testing.T) {
 	e := newEnv(t)
-	for _, m := range methods[:2] {
+	for _, m := range readMethods {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg
 			cfg.BufferSize = 64 << 10
@@ -447,6 +472,8 @@ func TestBufferSize(t *testing.T) {
 	}{
 		{name: "ring default", cfg: live.Config{Method: live.MethodRing}, asked: live.DefaultBufferSize, ring: true},
 		{name: "ring rounded up", cfg: live.Config{Method: live.MethodRing, BufferSize: 1500 << 10, SnapLen: 65535}, asked: 1500 << 10, ring: true},
+		{name: "frame ring default", cfg: live.Config{Method: live.MethodFrameRing}, asked: live.DefaultBufferSize, ring: true},
+		{name: "frame ring rounded up", cfg: live.Config{Method: live.MethodFrameRing, BufferSize: 1500<<10 + 100}, asked: 1500<<10 + 100, ring: true},
 		{name: "recvmsg 1 MiB", cfg: live.Config{Method: live.MethodRecvmsg, BufferSize: 1 << 20}, asked: 1 << 20},
 		{name: "recvmsg 300 KiB", cfg: live.Config{Method: live.MethodRecvmsg, BufferSize: 300 << 10}, asked: 300 << 10},
 	}
@@ -466,6 +493,47 @@ func TestBufferSize(t *testing.T) {
 			default:
 				t.Errorf("socket buffer of %d bytes for %d asked (rmem_max %d)", got, tt.asked, rmemMax)
 			}
+		})
+	}
+}
+
+// TestFrameRingOversize sends frames larger than the frames of a
+// TPACKET_V2 ring, which is sized for the MTU in effect when it was
+// opened: the kernel queues them whole on the socket (TP_STATUS_COPY) and
+// the capture must read them from there, cut at the snap length only.
+func TestFrameRingOversize(t *testing.T) {
+	e := newEnv(t)
+	for _, snaplen := range []int{0, 5000} {
+		t.Run(fmt.Sprintf("snaplen %d", snaplen), func(t *testing.T) {
+			h := e.open(t, e.p.B, e.p.VethB, &live.Config{Method: live.MethodFrameRing, SnapLen: snaplen, Protocol: testEtherType})
+			for _, ns := range []struct{ name, dev string }{{e.p.A, e.p.VethA}, {e.p.B, e.p.VethB}} {
+				if out, err := exec.Command("ip", "-n", ns.name, "link", "set", ns.dev, "mtu", "9000").CombinedOutput(); err != nil {
+					t.Fatalf("raising the MTU: %v: %s", err, out)
+				}
+			}
+			var inj *live.Injector
+			if err := netns.Do(e.p.A, func() (err error) { inj, err = live.OpenInjector(e.p.VethA); return err }); err != nil {
+				t.Fatal(err)
+			}
+			defer inj.Close()
+			var sent [][]byte
+			for i, n := range []int{8000, 100, 3000, 9014, 1514} {
+				f := frame(e.macB, e.macA, testEtherType, uint32(i), n)
+				if err := inj.WritePacketData(f); err != nil {
+					t.Fatal(err)
+				}
+				sent = append(sent, f)
+			}
+			for i, p := range readN(t, h, len(sent)) {
+				want := sent[i]
+				if snaplen > 0 && len(want) > snaplen {
+					want = want[:snaplen]
+				}
+				if !bytes.Equal(p.Data, want) || p.Length != len(sent[i]) {
+					t.Errorf("packet %d: got %d of %d bytes, want %d of %d", i, len(p.Data), p.Length, len(want), len(sent[i]))
+				}
+			}
+			expectNone(t, h, 20*time.Millisecond)
 		})
 	}
 }
@@ -557,7 +625,7 @@ func TestAgreesWithTcpdump(t *testing.T) {
 // TestReadPacketAllocs proves the read path allocates nothing per packet.
 func TestReadPacketAllocs(t *testing.T) {
 	e := newEnv(t)
-	for _, m := range methods[:2] {
+	for _, m := range readMethods {
 		t.Run(m.name, func(t *testing.T) {
 			cfg := m.cfg
 			cfg.BufferSize = 8 << 20

@@ -10,16 +10,14 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/pcaptool/pcaptool/linktype"
-	"github.com/pcaptool/pcaptool/pkt"
 	"golang.org/x/sys/unix"
 )
 
-// ring is a TPACKET_V3 receive ring: blockNr blocks of blockSize bytes
+// blockRing is a TPACKET_V3 receive ring: blockNr blocks of blockSize bytes
 // shared with the kernel. The kernel fills a block with packets and hands it
 // over (block_status |= TP_STATUS_USER) when it is full or when the retire
 // timeout expires; the reader gives it back by storing TP_STATUS_KERNEL.
-type ring struct {
+type blockRing struct {
 	mem       []byte
 	blockSize int
 	blockNr   int
@@ -28,7 +26,6 @@ type ring struct {
 	left      int  // packets of cur not read yet
 	off       int  // offset in cur of the next packet
 	waitFn    func(fd uintptr) bool
-	scratch   []byte // for frames whose header does not fit in place
 }
 
 // Layout of the structures in linux/if_packet.h.
@@ -41,14 +38,22 @@ const (
 	ringReserve      = vlanTagLen
 )
 
-// setupRing switches the socket to TPACKET_V3 and maps its ring.
-func (h *Handle) setupRing(s int) error {
-	if err := unix.SetsockoptInt(s, unix.SOL_PACKET, unix.PACKET_VERSION, unix.TPACKET_V3); err != nil {
+// setRingVersion chooses the tpacket header version of the socket's ring.
+func setRingVersion(s, version int) error {
+	if err := unix.SetsockoptInt(s, unix.SOL_PACKET, unix.PACKET_VERSION, version); err != nil {
 		return os.NewSyscallError("setsockopt PACKET_VERSION", err)
 	}
 	// Room in front of each frame to put back a VLAN tag, as libpcap asks.
 	if err := unix.SetsockoptInt(s, unix.SOL_PACKET, unix.PACKET_RESERVE, ringReserve); err != nil {
 		return os.NewSyscallError("setsockopt PACKET_RESERVE", err)
+	}
+	return nil
+}
+
+// setupBlockRing switches the socket to TPACKET_V3 and maps its ring.
+func (h *Handle) setupBlockRing(s int) error {
+	if err := setRingVersion(s, unix.TPACKET_V3); err != nil {
+		return err
 	}
 	page := os.Getpagesize()
 	// A block must hold the largest frame plus its headers.
@@ -86,39 +91,52 @@ func (h *Handle) setupRing(s int) error {
 	if err != nil {
 		return os.NewSyscallError("mmap", err)
 	}
-	r := &ring{mem: mem, blockSize: blockSize, blockNr: blockNr}
+	r := &blockRing{mem: mem, blockSize: blockSize, blockNr: blockNr}
 	r.waitFn = func(uintptr) bool { return r.ready() }
-	h.ring = r
+	h.blocks = r
 	h.bufSize = blockSize * blockNr
 	return nil
 }
 
-func (r *ring) status(block int) *uint32 {
+func (r *blockRing) status(block int) *uint32 {
 	return (*uint32)(unsafe.Pointer(&r.mem[block*r.blockSize+blockStatusOff]))
 }
 
-func (r *ring) ready() bool {
+func (r *blockRing) ready() bool {
 	return atomic.LoadUint32(r.status(r.cur))&unix.TP_STATUS_USER != 0
 }
 
-func (r *ring) u32(off int) uint32 {
+func (r *blockRing) u32(off int) uint32 {
 	return *(*uint32)(unsafe.Pointer(&r.mem[off]))
 }
 
-func (r *ring) unmap() {
-	if r.mem != nil {
-		_ = unix.Munmap(r.mem)
-		r.mem = nil
+// unmapRing releases the memory a ring shares with the kernel.
+func unmapRing(mem *[]byte) {
+	if *mem != nil {
+		_ = unix.Munmap(*mem)
+		*mem = nil
 	}
 }
 
-var errRingCorrupt = errors.New("live: ring block holds an inconsistent packet header")
+// waitRing waits until ready reports a frame or block handed over to
+// user space, running beforeWait first: the reader has caught up with
+// the kernel.
+func (h *Handle) waitRing(ready func(fd uintptr) bool) error {
+	if h.beforeWait != nil {
+		if err := h.beforeWait(); err != nil {
+			return err
+		}
+	}
+	return h.rc.Read(ready)
+}
 
-// readRing returns the next packet from the ring, waiting for the kernel to
+var errRingCorrupt = errors.New("live: ring holds an inconsistent packet header")
+
+// readBlockRing returns the next packet from the ring, waiting for the kernel to
 // hand over a block when none is pending. It reports false for a packet the
 // direction rules reject.
-func (h *Handle) readRing() (bool, error) {
-	r := h.ring
+func (h *Handle) readBlockRing() (bool, error) {
+	r := h.blocks
 	for r.left == 0 {
 		if r.held {
 			atomic.StoreUint32(r.status(r.cur), unix.TP_STATUS_KERNEL)
@@ -126,12 +144,7 @@ func (h *Handle) readRing() (bool, error) {
 			r.cur = (r.cur + 1) % r.blockNr
 		}
 		if !r.ready() {
-			if h.beforeWait != nil {
-				if err := h.beforeWait(); err != nil {
-					return false, err
-				}
-			}
-			if err := h.rc.Read(r.waitFn); err != nil {
+			if err := h.waitRing(r.waitFn); err != nil {
 				return false, err
 			}
 		}
@@ -148,7 +161,6 @@ func (h *Handle) readRing() (bool, error) {
 		return false, fmt.Errorf("%w: block %d offset %d", errRingCorrupt, r.cur, r.off)
 	}
 	hdr := (*unix.Tpacket3Hdr)(unsafe.Pointer(&r.mem[p]))
-	sll := (*unix.RawSockaddrLinklayer)(unsafe.Pointer(&r.mem[p+tpacket3HdrLen]))
 	r.left--
 	if hdr.Next_offset == 0 {
 		r.left = 0
@@ -161,64 +173,12 @@ func (h *Handle) readRing() (bool, error) {
 		r.left = 0
 		return false, fmt.Errorf("%w: block %d frame at %d+%d, %d bytes", errRingCorrupt, r.cur, pktOff, mac, got)
 	}
-	pkttype := pkt.PacketType(sll.Pkttype)
-	ifIndex := int(sll.Ifindex)
-	if !h.wantDirection(ifIndex, pkttype, sll.Hatype) {
-		return false, nil
+	m := frameMeta{
+		sec:     int64(hdr.Sec),
+		nsec:    int64(hdr.Nsec),
+		wireLen: int(hdr.Len),
+		sll:     (*unix.RawSockaddrLinklayer)(unsafe.Pointer(&r.mem[p+tpacket3HdrLen])),
 	}
-	wireLen := int(hdr.Len)
-	vlanValid := hdr.Hv1.Vlan_tci != 0 || hdr.Status&unix.TP_STATUS_VLAN_VALID != 0
-	tci := uint16(hdr.Hv1.Vlan_tci)
-	tpid := uint16(etherTypeVLAN)
-	if hdr.Hv1.Vlan_tpid != 0 || hdr.Status&unix.TP_STATUS_VLAN_TPID_VALID != 0 {
-		tpid = hdr.Hv1.Vlan_tpid
-	}
-	proto := ntohs(sll.Protocol)
-	addr := sll.Addr[:min(int(sll.Halen), sllAddrLen)]
-
-	// Headers are built in the free space between the sockaddr_ll and the
-	// frame, as libpcap does; a frame without that room is copied out.
-	hdrLen := 0
-	switch {
-	case h.cooked && h.lt == linktype.LinuxSLL2:
-		hdrLen = SLL2HeaderLen
-	case h.cooked && h.lt == linktype.LinuxSLL:
-		hdrLen = SLLHeaderLen
-	}
-	off := vlanOffset(h.lt)
-	insert := vlanValid && off >= 0 && got+hdrLen >= off
-	room := hdrLen
-	if insert {
-		room += vlanTagLen
-	}
-	var buf []byte // buf[room:] is the frame
-	if mac-room >= tpacket3HdrLen+sockaddrLLLen {
-		buf = r.mem[p+mac-room : p+mac+got]
-	} else {
-		if cap(r.scratch) < room+got {
-			r.scratch = make([]byte, room+got)
-		}
-		buf = r.scratch[:room+got]
-		copy(buf[room:], r.mem[p+mac:p+mac+got])
-	}
-	start := room - hdrLen
-	switch hdrLen {
-	case SLL2HeaderLen:
-		putSLL2(buf[start:], proto, ifIndex, sll.Hatype, pkttype, addr)
-	case SLLHeaderLen:
-		putSLL(buf[start:], proto, sll.Hatype, pkttype, addr)
-	}
-	got += hdrLen
-	wireLen += hdrLen
-	data := buf[start : start+got]
-	if insert {
-		data = insertVLAN(buf[start-vlanTagLen:], got, off, tpid, tci)
-		wireLen += vlanTagLen
-	}
-	if len(data) > h.snaplen {
-		data = data[:h.snaplen]
-	}
-	ts := time.Unix(int64(hdr.Sec), int64(hdr.Nsec))
-	h.fill(ts, wireLen, data, packetInfo{IfIndex: ifIndex, Type: pkttype, Protocol: proto, HardwareType: sll.Hatype, VLANTCI: tci, VLAN: vlanValid})
-	return true, nil
+	m.setVLAN(hdr.Status, uint16(hdr.Hv1.Vlan_tci), hdr.Hv1.Vlan_tpid)
+	return h.deliver(r.mem[p:base+r.blockSize], mac, mac-tpacket3HdrLen-sockaddrLLLen, got, &m), nil
 }

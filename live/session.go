@@ -25,7 +25,9 @@ const DefaultFlushInterval = time.Second
 // Stopping drains the kernel first: a ring (MethodRing) hands packets over
 // in blocks that the kernel retires at the latest two batching timeouts
 // after they fill, so a cancelled session keeps reading for that long and
-// no packet that reached the ring before the stop is lost.
+// no packet that reached the ring before the stop is lost; a frame ring
+// (MethodFrameRing) is read for a few milliseconds more, what the frames it
+// already holds take.
 //
 // The fields are read when Run starts; a Session runs once.
 type Session struct {

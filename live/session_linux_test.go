@@ -404,9 +404,9 @@ func (f *flushCounter) lastFlushed() int {
 
 // TestSessionPacketBuffered checks that a packet-buffered session writes
 // every packet out before it waits for the next one (the flush interval is
-// an hour, so only that rule can flush), on the ring and with recvmsg.
+// an hour, so only that rule can flush), with every method.
 func TestSessionPacketBuffered(t *testing.T) {
-	for _, m := range []live.Method{live.MethodRecvmsg, live.MethodRing} {
+	for _, m := range []live.Method{live.MethodRecvmsg, live.MethodRing, live.MethodFrameRing} {
 		t.Run(m.String(), func(t *testing.T) {
 			e := newEnv(t)
 			h := e.open(t, e.p.B, e.p.VethB, &live.Config{Immediate: true, Method: m, Protocol: testEtherType})

@@ -36,5 +36,7 @@ func main() {
 		}
 		f.Close()
 	}
-	os.Exit(int(sum) & 0) // keep the copy observable to the compiler
+	if os.Getenv("READCOPY_SUM") != "" { // keeps the copy observable to the compiler
+		fmt.Fprintln(os.Stderr, sum)
+	}
 }

@@ -89,7 +89,7 @@ Capturing needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode):
 	fl.IntVarP(&f.bufferKiB, "buffer-size", "B", 0, "kernel capture buffer in KiB (default 2048)")
 	fl.StringVar(&f.bpfFile, "bpf-file", "", "read the filter as a BPF program in tcpdump -ddd or -dd form")
 	fl.StringVarP(&f.direction, "direction", "Q", "inout", "packets to capture: in, out or inout")
-	fl.StringVar(&f.method, "method", "auto", "how to read packets: ring (TPACKET_V3), recvmsg, or auto (ring; recvmsg with --immediate)")
+	fl.StringVar(&f.method, "method", "auto", "how to read packets: ring (TPACKET_V3, packets in blocks), frame-ring (TPACKET_V2, each packet at once), recvmsg (one system call per packet), or auto (ring; frame-ring with --immediate)")
 	fl.StringVar(&f.precision, "time-stamp-precision", "micro", "timestamp precision of pcap files: micro or nano (pcapng files always store nanoseconds)")
 	fl.BoolVarP(&f.packetBuf, "packet-buffered", "U", false, "write every packet to the file before waiting for the next (packets queued together: one flush, within 1 ms)")
 	fl.DurationVar(&f.bufTimeout, "buffer-timeout", 100*time.Millisecond, "without --immediate, how long the kernel may hold packets to hand them over in batches")

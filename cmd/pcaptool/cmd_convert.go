@@ -1,14 +1,9 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/pcapng"
 	"github.com/pcaptool/pcaptool/pkt"
 )
 
@@ -89,10 +84,6 @@ func closeOutput(w *capfile.Writer) error {
 // convertBlocks copies a pcapng file block by block, so that nothing the
 // packet model does not carry is lost.
 func convertBlocks(in *capfile.Reader, outName string, opts capfile.WriterOptions, quiet bool) error {
-	br := in.Pcapng()
-	if br == nil {
-		return withExitCode(exitFailure, errors.New("convert: internal error: pcapng input without a pcapng reader"))
-	}
 	w, err := capfile.CreateRaw(outName, opts)
 	if err != nil {
 		return withExitCode(exitFailure, err)
@@ -100,22 +91,8 @@ func convertBlocks(in *capfile.Reader, outName string, opts capfile.WriterOption
 	defer w.Abort()
 	done := progress(quiet, "converting", in)
 	defer done()
-	bw := pcapng.NewWriter(w)
-	blocks := br.Blocks()
-	for {
-		b, err := blocks.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return withExitCode(exitFailure, fmt.Errorf("%s: %w", in.Name(), err))
-		}
-		if err := bw.WriteBlock(b); err != nil {
-			return withExitCode(exitFailure, fmt.Errorf("%s: %w", outName, err))
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return withExitCode(exitFailure, fmt.Errorf("%s: %w", outName, err))
+	if _, err := capfile.CopyBlocks(w, in); err != nil {
+		return withExitCode(exitFailure, err)
 	}
 	return closeOutput(w)
 }

@@ -1,31 +1,29 @@
-// Package pipeio overlaps file I/O with the work of the goroutine that
-// parses or produces the bytes: a ReadAhead reads the next large blocks
-// on a goroutine of its own while the caller consumes the current one,
-// and a WriteBehind writes filled blocks on a goroutine of its own while
-// the caller fills the next. Both hold a small fixed ring of buffers, so
-// memory stays constant whatever the size of the stream, and neither
-// allocates per call.
+// Package pipeio overlaps reading with the work of the goroutine that
+// parses the bytes: a ReadAhead reads the next large blocks on a goroutine
+// of its own while the caller consumes the current one. It holds a small
+// fixed ring of buffers, so memory stays constant whatever the size of the
+// stream, and allocates nothing per call.
 //
-// On two or more cores the system calls (and, for compressed streams, the
-// decompression or compression done by the wrapped reader or writer) run
-// beside the caller instead of between its records.
+// On two or more cores the decompression done by the wrapped reader runs
+// beside the parser instead of between its records. (Compressed output
+// needs no such ring: the gzip, zstd and lz4 writers compress on every
+// core themselves.)
 package pipeio
 
 import (
 	"errors"
 	"io"
 	"sync"
-	"sync/atomic"
 )
 
-// Default geometry: 3 blocks of 256 KiB each way (768 KiB), enough to
-// keep a reader and a parser busy without weighing on memory bounds.
+// Default geometry: 3 blocks of 256 KiB (768 KiB), enough to keep a
+// reader and a parser busy without weighing on memory bounds.
 const (
 	DefaultBlockSize = 256 << 10
 	DefaultBlocks    = 3
 )
 
-// ErrClosed is returned by a ReadAhead or WriteBehind used after Close.
+// ErrClosed is returned by a ReadAhead used after Close.
 var ErrClosed = errors.New("pipeio: use after Close")
 
 // geometry applies the defaults to a ring's block size and count; a ring
@@ -138,125 +136,4 @@ func (r *ReadAhead) Close() error {
 	r.once.Do(func() { close(r.done) })
 	<-r.exited
 	return nil
-}
-
-// WriteBehind is an io.Writer that writes to its destination on a
-// goroutine: Write copies into the current block and hands full blocks
-// over. Errors from the destination come back from a later Write, Flush
-// or Close.
-type WriteBehind struct {
-	dst     io.Writer
-	free    chan *block
-	filled  chan *block
-	flushed chan error
-	cur     *block
-	err     error
-	closed  bool
-	failed  atomic.Pointer[error] // the destination's first error, set by drain
-}
-
-// NewWriteBehind starts a writer of blocks of blockSize bytes, at most
-// blocks of them in flight (values <= 0 take the defaults).
-func NewWriteBehind(dst io.Writer, blockSize, blocks int) *WriteBehind {
-	blockSize, blocks = geometry(blockSize, blocks)
-	w := &WriteBehind{
-		dst:     dst,
-		free:    make(chan *block, blocks),
-		filled:  make(chan *block, blocks),
-		flushed: make(chan error, 1),
-	}
-	for range blocks - 1 {
-		w.free <- &block{buf: make([]byte, blockSize)}
-	}
-	w.cur = &block{buf: make([]byte, blockSize)}
-	go w.drain()
-	return w
-}
-
-// drain writes blocks in order. A nil block asks for a report of the
-// first error so far (a flush); closing filled ends it.
-func (w *WriteBehind) drain() {
-	var err error
-	for b := range w.filled {
-		if b == nil {
-			w.flushed <- err
-			continue
-		}
-		if err == nil && b.n > 0 {
-			if _, err = w.dst.Write(b.buf[:b.n]); err != nil {
-				w.failed.Store(&err)
-			}
-		}
-		b.n = 0
-		w.free <- b
-	}
-	w.flushed <- err
-}
-
-// Write copies p into the ring.
-func (w *WriteBehind) Write(p []byte) (int, error) {
-	if w.closed {
-		return 0, ErrClosed
-	}
-	if w.err != nil {
-		return 0, w.err
-	}
-	if e := w.failed.Load(); e != nil {
-		w.err = *e
-		return 0, w.err
-	}
-	written := 0
-	for len(p) > 0 {
-		n := copy(w.cur.buf[w.cur.n:], p)
-		w.cur.n += n
-		written += n
-		p = p[n:]
-		if w.cur.n == len(w.cur.buf) {
-			w.filled <- w.cur
-			w.cur = <-w.free
-		}
-	}
-	return written, nil
-}
-
-// Flush hands over the partial block and waits until everything written
-// so far is in the destination.
-func (w *WriteBehind) Flush() error {
-	if w.closed {
-		return ErrClosed
-	}
-	if w.err != nil {
-		return w.err
-	}
-	if w.cur.n > 0 {
-		w.filled <- w.cur
-		w.cur = <-w.free
-	}
-	w.filled <- nil
-	w.err = <-w.flushed
-	return w.err
-}
-
-// Close flushes and stops the goroutine; it does not close the
-// destination.
-func (w *WriteBehind) Close() error {
-	if w.closed {
-		return w.err
-	}
-	err := w.Flush()
-	w.closed = true
-	close(w.filled)
-	<-w.flushed
-	return err
-}
-
-// Abort stops the goroutine after the blocks already handed over,
-// dropping the current one.
-func (w *WriteBehind) Abort() {
-	if w.closed {
-		return
-	}
-	w.closed = true
-	close(w.filled)
-	<-w.flushed
 }
