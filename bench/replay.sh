@@ -8,6 +8,7 @@
 #   bench/replay.sh                 # RUNS=3 runs per cell, median
 #   RUNS=5 SMALL=1000000 bench/replay.sh
 #   REPLAY_FLAGS="--spin 200us" bench/replay.sh   # extra flags for pcaptool's timed runs
+#   PARTS=accuracy RUNS=5 bench/replay.sh          # only the timing table (or PARTS=rate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -15,6 +16,7 @@ REPLAY_FLAGS=${REPLAY_FLAGS:-}
 small=${SMALL:-300000}   # 64-byte frames in the top-speed file
 large=${LARGE:-100000}   # 1500-byte frames
 timed=${TIMED:-2000}     # packets in the timing files
+parts=${PARTS:-rate,accuracy}
 for tool in ip tcpdump tcpreplay; do
 	command -v "$tool" >/dev/null || { echo "$tool not installed" >&2; exit 1; }
 done
@@ -23,8 +25,10 @@ done
 . bench/veth.sh
 veth_setup pcrb
 
-"$pt" generate -F pcap -c "$small" --frame-size 64 --ipv6 -1 "$work/64.pcap"
-"$pt" generate -F pcap -c "$large" --frame-size 1500 --ipv6 -1 "$work/1500.pcap"
+if [[ $parts == *rate* ]]; then
+	"$pt" generate -F pcap -c "$small" --frame-size 64 --ipv6 -1 "$work/64.pcap"
+	"$pt" generate -F pcap -c "$large" --frame-size 1500 --ipv6 -1 "$work/1500.pcap"
+fi
 "$pt" generate -F pcap -c "$timed" --gap 200us --seed 3 "$work/mixed.pcap"
 "$pt" generate -F pcap -c "$timed" --gap 200us --seed 4 --frame-size 1000 --ipv6 -1 "$work/1000.pcap"
 
@@ -98,10 +102,12 @@ accuracy() {
 		wait "$td" || true
 		gaperr "$mode" "$arg" "$file" "$cap"
 	done >"$work/acc"
+	sed "s/^/$tool --$mode $arg: p50 p99 max /" "$work/acc" >&2 # each run, for the record
 	printf "%s | %s | %s" "$(cut -d' ' -f1 "$work/acc" | median)" "$(cut -d' ' -f2 "$work/acc" | median)" "$(cut -d' ' -f3 "$work/acc" | median)"
 }
 
 echo "tcpreplay $(tcpreplay -V 2>&1 | awk 'NR==1 {print $3}'), tcpdump $(tcpdump --version 2>&1 | awk 'NR==1 {print $3}'); $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $parts == *rate* ]]; then
 echo
 echo "Top speed on a veth pair, packets per second (median of $runs runs; higher is better):"
 echo
@@ -113,6 +119,8 @@ for f in 64 1500; do
 	b=$(rate tcpreplay "$work/$f.pcap")
 	printf "| %s × %s bytes | %.0f | %.0f | %.2f× |\n" "$n" "$f" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')"
 done
+fi
+if [[ $parts == *accuracy* ]]; then
 echo
 echo "Timing accuracy: |inter-packet gap error| in µs measured by tcpdump on the far end against the"
 echo "schedule (original gaps / rate), p50 | p99 | max over $timed packets, median of $runs runs (lower is better):"
@@ -125,5 +133,6 @@ for spec in "speed 1 mixed 200 µs mean gaps, mixed sizes" "pps 5000 mixed mixed
 	b=$(accuracy tcpreplay "$mode" "$arg" "$work/$file.pcap")
 	echo "| --$mode $arg ($what) | $a | $b |"
 done
+fi
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -58,6 +58,10 @@ func (e *PacketError) Error() string {
 
 func (e *PacketError) Unwrap() error { return e.Err }
 
+// filler is an input that can read ahead into its buffer before the
+// replay's clock starts, as capfile.Reader does.
+type filler interface{ Fill() error }
+
 // Opener returns the input of one pass; the Replayer closes it when it is
 // an io.Closer.
 type Opener func() (pkt.Reader, error)
@@ -93,10 +97,8 @@ type run struct {
 	pass   int
 	err    error // an error that ends the replay
 
-	// started is set once the first packet has gone out; firstDue is its
-	// place in the schedule.
-	started  bool
-	firstDue time.Duration
+	// started is set once the first packet has gone out.
+	started bool
 }
 
 // Run replays the packets open provides, once per pass, until the passes,
@@ -113,10 +115,14 @@ func (r *Replayer) Run(ctx context.Context, open Opener) (Stats, error) {
 	}
 	x := &run{
 		Replayer: r, ctx: ctx, sched: sched,
-		arena:  make([]byte, 0, arenaSize),
+		arena:  make([]byte, arenaSize),
 		frames: make([][]byte, 0, batch),
 		nums:   make([]uint64, 0, batch),
 	}
+	// Fault the arena's pages in now rather than on the first batch
+	// large enough to reach each of them, during the replay.
+	clear(x.arena)
+	x.arena = x.arena[:0]
 	x.st.Device = r.Sender.Name()
 	x.clock.init(r.Config.SpinTime)
 	defer x.clock.stop()
@@ -163,6 +169,13 @@ func (x *run) onePass(open Opener) (bool, error) {
 	if c, ok := rd.(io.Closer); ok {
 		defer c.Close()
 	}
+	if f, ok := rd.(filler); ok {
+		// Read ahead before the clock starts (capfile.Reader.Fill):
+		// the first refill of a fresh buffer page-faults on every page.
+		if err := f.Fill(); err != nil {
+			return false, err
+		}
+	}
 	want := x.Sender.LinkType()
 	var num uint64
 	for {
@@ -186,8 +199,12 @@ func (x *run) onePass(open Opener) (bool, error) {
 		if !ok {
 			return false, nil
 		}
-		if x.st.Packets == 0 && len(x.frames) == 0 {
-			x.firstDue = due
+		first := !x.started && !x.Config.TopSpeed
+		if first {
+			// A timed schedule starts with the first packet sent, as
+			// tcpreplay's does: opening the input and reading ahead
+			// are not a gap between packets.
+			x.clock.start = time.Now().Add(-due)
 		}
 		if len(p.Data) > x.Sender.MaxFrame(p.Data) {
 			x.fail(num, p.Data, live.ErrFrameTooLarge)
@@ -216,7 +233,7 @@ func (x *run) onePass(open Opener) (bool, error) {
 		x.arena = append(x.arena, p.Data...)
 		x.frames = append(x.frames, x.arena[n:len(x.arena):len(x.arena)])
 		x.nums = append(x.nums, num)
-		if early {
+		if early || first {
 			// A packet that was waited for goes out at once.
 			if err := x.flush(); err != nil {
 				return false, err
@@ -234,12 +251,8 @@ func (x *run) flush() error {
 			x.st.Packets++
 			x.st.Bytes += uint64(len(f))
 		}
-		if !x.started && n > 0 && !x.Config.TopSpeed {
-			// A timed schedule starts when the first packet has gone out,
-			// as tcpreplay's does: opening the input, reading ahead and
-			// the socket's first send are not a gap between packets.
+		if n > 0 {
 			x.started = true
-			x.clock.start = time.Now().Add(-x.firstDue)
 		}
 		if err != nil {
 			if !errors.Is(err, live.ErrFrameTooLarge) || n >= len(frames) {
