@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
@@ -94,6 +95,7 @@ type run struct {
 	arena  []byte
 	frames [][]byte
 	nums   []uint64 // input position of each frame of the batch
+	flows  *flowCounter
 	pass   int
 	err    error // an error that ends the replay
 
@@ -118,6 +120,7 @@ func (r *Replayer) Run(ctx context.Context, open Opener) (Stats, error) {
 		arena:  make([]byte, arenaSize),
 		frames: make([][]byte, 0, batch),
 		nums:   make([]uint64, 0, batch),
+		flows:  newFlowCounter(r.Sender.LinkType()),
 	}
 	// Fault the arena's pages in now rather than on the first batch
 	// large enough to reach each of them, during the replay.
@@ -250,6 +253,7 @@ func (x *run) flush() error {
 		for _, f := range frames[:n] {
 			x.st.Packets++
 			x.st.Bytes += uint64(len(f))
+			x.flows.add(f, &x.st)
 		}
 		if n > 0 {
 			x.started = true
@@ -290,6 +294,12 @@ type clock struct {
 	start time.Time
 	spin  time.Duration
 	timer *time.Timer
+	// yield says the spin yields to the Go scheduler every yieldEvery,
+	// which it does only when the scheduler has one P (GOMAXPROCS=1):
+	// with more, a yield wakes a thread on another CPU to look for work.
+	// yielded is when it last did.
+	yield   bool
+	yielded time.Duration
 }
 
 func (c *clock) init(spin time.Duration) {
@@ -297,6 +307,7 @@ func (c *clock) init(spin time.Duration) {
 		spin = DefaultSpinTime
 	}
 	c.spin = spin
+	c.yield = runtime.GOMAXPROCS(0) == 1
 	c.timer = time.NewTimer(time.Hour)
 	c.timer.Stop()
 	c.start = time.Now()
@@ -327,5 +338,14 @@ func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
 		if ctx.Err() != nil {
 			return false
 		}
+		if now := due - left; c.yield && now-c.yielded >= yieldEvery {
+			// Yield before the Go scheduler's monitor preempts the
+			// spinning goroutine (after 10 ms) with a signal.
+			runtime.Gosched()
+			c.yielded = now
+		}
 	}
 }
+
+// yieldEvery is how often a spinning wait yields to the Go scheduler.
+const yieldEvery = 2 * time.Millisecond
