@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
@@ -286,66 +285,3 @@ func (x *run) fail(num uint64, frame []byte, err error) {
 		})
 	}
 }
-
-// clock paces the replay on the monotonic clock: it sleeps until SpinTime
-// before a packet is due, then spins, because a timer wakes up late by as
-// much as a millisecond on a busy machine.
-type clock struct {
-	start time.Time
-	spin  time.Duration
-	timer *time.Timer
-	// yield says the spin yields to the Go scheduler every yieldEvery,
-	// which it does only when the scheduler has one P (GOMAXPROCS=1):
-	// with more, a yield wakes a thread on another CPU to look for work.
-	// yielded is when it last did.
-	yield   bool
-	yielded time.Duration
-}
-
-func (c *clock) init(spin time.Duration) {
-	if spin == 0 {
-		spin = DefaultSpinTime
-	}
-	c.spin = spin
-	c.yield = runtime.GOMAXPROCS(0) == 1
-	c.timer = time.NewTimer(time.Hour)
-	c.timer.Stop()
-	c.start = time.Now()
-}
-
-func (c *clock) stop() { c.timer.Stop() }
-
-// elapsed is the monotonic time since the start.
-func (c *clock) elapsed() time.Duration { return time.Since(c.start) }
-
-// waitUntil returns when due has come, or false when ctx ends first.
-func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
-	for {
-		left := due - c.elapsed()
-		if left <= 0 {
-			return true
-		}
-		if left > c.spin {
-			c.timer.Reset(left - c.spin)
-			select {
-			case <-ctx.Done():
-				c.timer.Stop()
-				return false
-			case <-c.timer.C:
-			}
-			continue
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-		if now := due - left; c.yield && now-c.yielded >= yieldEvery {
-			// Yield before the Go scheduler's monitor preempts the
-			// spinning goroutine (after 10 ms) with a signal.
-			runtime.Gosched()
-			c.yielded = now
-		}
-	}
-}
-
-// yieldEvery is how often a spinning wait yields to the Go scheduler.
-const yieldEvery = 2 * time.Millisecond
