@@ -14,8 +14,11 @@
 // for the first time then: an input with a Fill method (capfile.Reader)
 // reads its first MiB ahead before the first packet, the batch buffer is
 // written once at the start, and the send allocates nothing. A timed
-// replay is most accurate with GOMAXPROCS=1 (see clock), which pcaptool
-// replay sets. It counts flows as tcpreplay does (Stats.Flows).
+// replay is most accurate with GOMAXPROCS=1, which pcaptool replay sets:
+// the wait then sleeps its thread with nanosleep(2) rather than on a Go
+// timer (which the runtime polls with millisecond timeouts), and the
+// scheduler wakes no other thread when the spinning goroutine yields. A
+// Replayer counts flows as tcpreplay does (Stats.Flows).
 //
 //	inj, err := live.OpenInjector("eth0")
 //	if err != nil { return err }
