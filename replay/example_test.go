@@ -47,7 +47,7 @@ func ExampleStats_WriteText() {
 	// Output:
 	// Actual: 1000 packets (750000 bytes) sent in 0.050000 seconds
 	// Rated: 15000000.0 Bps, 120.00 Mbps, 20000.00 pps
-	// Flows: 12 flows, 240.00 fps, 996 flow packets, 4 non-flow
+	// Flows: 12 flows, 240.00 fps, 996 unique flow packets, 4 unique non-flow packets
 	// Statistics for network device: eth0
 	// 	Successful packets:        1000
 	// 	Failed packets:            0

@@ -216,7 +216,7 @@ func TestStatsText(t *testing.T) {
 	}
 	want := `Actual: 1000 packets (741958 bytes) sent in 0.053918 seconds
 Rated: 13760859.1 Bps, 110.09 Mbps, 18546.68 pps
-Flows: 25 flows, 463.67 fps, 990 flow packets, 10 non-flow
+Flows: 25 flows, 463.67 fps, 990 unique flow packets, 10 unique non-flow packets
 Statistics for network device: veth0
 	Successful packets:        1000
 	Failed packets:            2

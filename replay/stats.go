@@ -61,7 +61,7 @@ func (s *Stats) WriteText(w io.Writer) error {
 	bps, mbps, pps := s.Rates()
 	_, err := fmt.Fprintf(w, `Actual: %d packets (%d bytes) sent in %.6f seconds
 Rated: %.1f Bps, %.2f Mbps, %.2f pps
-Flows: %d flows, %.2f fps, %d flow packets, %d non-flow
+Flows: %d flows, %.2f fps, %d unique flow packets, %d unique non-flow packets
 Statistics for network device: %s
 	Successful packets:        %d
 	Failed packets:            %d
