@@ -18,7 +18,8 @@ type Stats struct {
 	// direction of an IP protocol between two addresses and, for TCP and
 	// UDP, two ports (for ICMP, a type and code). FlowPackets counts the
 	// IP packets sent with a complete header, NonFlowPackets those that
-	// are not IP.
+	// are not IP. (tcpreplay 4.4.3 counts IPv6 packets as non-flow; later
+	// versions count their flows, as this does.)
 	Flows, FlowPackets, NonFlowPackets uint64
 	// Failed counts packets that could not be sent (larger than the MTU,
 	// for one) and were skipped.
