@@ -73,6 +73,12 @@ func OpenInjector(name string) (*Injector, error) {
 	}
 	i := &Injector{conn: conn, rc: rc, name: name, mtu: ifi.MTU, lt: lt, hdr: linkHeaderLen(lt)}
 	i.sendF = i.sendOnce
+	// Room for a batch of 64 (a replay's default), written once so that
+	// no first send page-faults on it.
+	i.msgs, i.iovs = make([]mmsghdr, 64), make([]unix.Iovec, 64)
+	for k := range i.msgs {
+		i.msgs[k].len, i.iovs[k].Len = 1, 1
+	}
 	return i, nil
 }
 

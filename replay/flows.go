@@ -20,15 +20,26 @@ type flowKey struct {
 }
 
 // flowCounter counts the flows of the frames sent. Its table holds one
-// entry per flow, allocated as flows are first seen: a packet of a flow
-// already seen allocates nothing.
+// entry per flow: a packet of a flow already seen allocates nothing, and
+// the table grows (allocates) only past flowTableSize flows.
 type flowCounter struct {
 	lt   linktype.LinkType
 	seen map[flowKey]struct{}
 }
 
+// flowTableSize is the number of flows the table holds before it first
+// grows.
+const flowTableSize = 4096
+
 func newFlowCounter(lt linktype.LinkType) *flowCounter {
-	return &flowCounter{lt: lt, seen: make(map[flowKey]struct{})}
+	seen := make(map[flowKey]struct{}, flowTableSize)
+	// Fill and empty the table once so that its memory is touched now,
+	// not page by page as flows appear while the replay's clock runs.
+	for i := range flowTableSize {
+		seen[flowKey{sport: uint16(i)}] = struct{}{}
+	}
+	clear(seen)
+	return &flowCounter{lt: lt, seen: seen}
 }
 
 // add counts frame in st: a new flow, a packet of a flow, or a packet
