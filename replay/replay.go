@@ -98,8 +98,10 @@ type run struct {
 	pass   int
 	err    error // an error that ends the replay
 
-	// started is set once the first packet has gone out.
-	started bool
+	// started is set once the first packet has gone out; firstDue is its
+	// place in the schedule.
+	started  bool
+	firstDue time.Duration
 }
 
 // Run replays the packets open provides, once per pass, until the passes,
@@ -205,8 +207,13 @@ func (x *run) onePass(open Opener) (bool, error) {
 		if first {
 			// A timed schedule starts with the first packet sent, as
 			// tcpreplay's does: opening the input and reading ahead
-			// are not a gap between packets.
+			// are not a gap between packets. The first packet is due
+			// now, and the clock starts again once it has gone out
+			// (flush): the first send on a socket is slow (100 µs and
+			// more), and the packets due during it would follow in a
+			// burst.
 			x.clock.start = time.Now().Add(-due)
+			x.firstDue = due
 		}
 		if len(p.Data) > x.Sender.MaxFrame(p.Data) {
 			x.fail(num, p.Data, live.ErrFrameTooLarge)
@@ -254,8 +261,9 @@ func (x *run) flush() error {
 			x.st.Bytes += uint64(len(f))
 			x.flows.add(f, &x.st)
 		}
-		if n > 0 {
+		if n > 0 && !x.started {
 			x.started = true
+			x.clock.start = time.Now().Add(-x.firstDue)
 		}
 		if err != nil {
 			if !errors.Is(err, live.ErrFrameTooLarge) || n >= len(frames) {
