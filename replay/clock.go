@@ -59,8 +59,7 @@ func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
 				return false
 			}
 			sleepThread(min(left-c.spin, threadSleepStep))
-			runtime.Gosched()
-			c.yielded = c.elapsed()
+			c.yield()
 			continue
 		}
 		if left > c.spin {
@@ -76,12 +75,18 @@ func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		if now := due - left; c.oneP && now-c.yielded >= yieldEvery {
-			// Yield before the Go scheduler's monitor preempts the
-			// spinning goroutine (after 10 ms) with a signal.
-			runtime.Gosched()
-			c.yielded = now
+		if now := due - left; now-c.yielded >= yieldEvery {
+			c.yield()
 		}
+	}
+}
+
+// yield yields to the scheduler when it has one P, before its monitor
+// preempts the spinning goroutine (after 10 ms) with a signal.
+func (c *clock) yield() {
+	if c.oneP {
+		runtime.Gosched()
+		c.yielded = c.elapsed()
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/replay"
@@ -108,8 +109,13 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 	if !f.quiet {
 		r.Warn = func(err error) { fmt.Fprintf(errOut, "pcaptool: %v\n", err) }
 	}
+	opts, err := readerOptions()
+	if err != nil {
+		return err
+	}
+	opts.ReadSize = replay.FileReadSize
 	st, runErr := r.Run(ctx, func() (pkt.Reader, error) {
-		rd, err := openCapture(name)
+		rd, err := capfile.OpenOptions(name, opts)
 		if err != nil {
 			return nil, err
 		}
