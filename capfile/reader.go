@@ -20,12 +20,6 @@ type ReaderOptions struct {
 	// MaxPacketSize caps one packet's capture length (pcap) or one
 	// block's length (pcapng); 0 means the format's default.
 	MaxPacketSize int
-	// ReadSize caps each read from the input at this many bytes; 0 means
-	// as many as the read buffer has room for (up to 1 MiB). A replay
-	// sets it small so that no refill of the buffer holds a packet up for
-	// long: on a virtual machine, copying 1 MiB out of the page cache
-	// takes 300 µs and more.
-	ReadSize int
 }
 
 // Reader reads packets from a capture file of either format. It implements
@@ -77,11 +71,7 @@ func NewReader(r io.Reader, name string, opts ReaderOptions) (*Reader, error) {
 
 func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	name := raw.Name()
-	var src io.Reader = raw
-	if opts.ReadSize > 0 {
-		src = &cappedReader{r: raw, max: opts.ReadSize}
-	}
-	inner := bufio.NewReaderSize(src, pcap.DefaultBufferSize)
+	inner := bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
 	rd := &Reader{raw: raw, buf: inner}
 	head, err := inner.Peek(4)
 	if err != nil && len(head) < 4 {
@@ -189,14 +179,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
-
-// cappedReader reads at most max bytes at a time from r.
-type cappedReader struct {
-	r   io.Reader
-	max int
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.max)]) }
 
 type closerFunc func() error
 

@@ -59,7 +59,8 @@ func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
 				return false
 			}
 			sleepThread(min(left-c.spin, threadSleepStep))
-			c.yield()
+			runtime.Gosched()
+			c.yielded = c.elapsed()
 			continue
 		}
 		if left > c.spin {
@@ -75,18 +76,12 @@ func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		if now := due - left; now-c.yielded >= yieldEvery {
-			c.yield()
+		if now := due - left; c.oneP && now-c.yielded >= yieldEvery {
+			// Yield before the Go scheduler's monitor preempts the
+			// spinning goroutine (after 10 ms) with a signal.
+			runtime.Gosched()
+			c.yielded = now
 		}
-	}
-}
-
-// yield yields to the scheduler when it has one P, before its monitor
-// preempts the spinning goroutine (after 10 ms) with a signal.
-func (c *clock) yield() {
-	if c.oneP {
-		runtime.Gosched()
-		c.yielded = c.elapsed()
 	}
 }
 

@@ -67,17 +67,10 @@ type filler interface{ Fill() error }
 type Opener func() (pkt.Reader, error)
 
 // OpenFile opens the capture file name (any format or compression capfile
-// reads) for every pass, reading it FileReadSize bytes at a time.
+// reads) for every pass.
 func OpenFile(name string) Opener {
-	return func() (pkt.Reader, error) {
-		return capfile.OpenOptions(name, capfile.ReaderOptions{ReadSize: FileReadSize})
-	}
+	return func() (pkt.Reader, error) { return capfile.Open(name) }
 }
-
-// FileReadSize is the largest read OpenFile makes at once (a 1 MiB read
-// out of the page cache holds the next packet up by 300 µs and more on a
-// virtual machine; 64 KiB, by a few tens).
-const FileReadSize = 64 << 10
 
 // Replayer sends packets with a Sender as its Config says.
 type Replayer struct {
@@ -221,7 +214,6 @@ func (x *run) onePass(open Opener) (bool, error) {
 			// burst.
 			x.clock.start = time.Now().Add(-due)
 			x.firstDue = due
-			x.clock.yield() // now rather than be preempted among the first packets
 		}
 		if len(p.Data) > x.Sender.MaxFrame(p.Data) {
 			x.fail(num, p.Data, live.ErrFrameTooLarge)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/live"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/replay"
@@ -109,13 +108,8 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 	if !f.quiet {
 		r.Warn = func(err error) { fmt.Fprintf(errOut, "pcaptool: %v\n", err) }
 	}
-	opts, err := readerOptions()
-	if err != nil {
-		return err
-	}
-	opts.ReadSize = replay.FileReadSize
 	st, runErr := r.Run(ctx, func() (pkt.Reader, error) {
-		rd, err := capfile.OpenOptions(name, opts)
+		rd, err := openCapture(name)
 		if err != nil {
 			return nil, err
 		}
