@@ -8,6 +8,7 @@
 #   bench/replay.sh                 # RUNS=3 runs per cell, median
 #   RUNS=5 SMALL=1000000 bench/replay.sh
 #   REPLAY_FLAGS="--spin 200us" bench/replay.sh   # extra flags for pcaptool's timed runs
+#   PARTS=accuracy RUNS=5 bench/replay.sh          # only the timing table (or PARTS=rate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -15,6 +16,7 @@ REPLAY_FLAGS=${REPLAY_FLAGS:-}
 small=${SMALL:-300000}   # 64-byte frames in the top-speed file
 large=${LARGE:-100000}   # 1500-byte frames
 timed=${TIMED:-2000}     # packets in the timing files
+parts=${PARTS:-rate,accuracy}
 for tool in ip tcpdump tcpreplay; do
 	command -v "$tool" >/dev/null || { echo "$tool not installed" >&2; exit 1; }
 done
@@ -23,8 +25,10 @@ done
 . bench/veth.sh
 veth_setup pcrb
 
-"$pt" generate -F pcap -c "$small" --frame-size 64 --ipv6 -1 "$work/64.pcap"
-"$pt" generate -F pcap -c "$large" --frame-size 1500 --ipv6 -1 "$work/1500.pcap"
+if [[ $parts == *rate* ]]; then
+	"$pt" generate -F pcap -c "$small" --frame-size 64 --ipv6 -1 "$work/64.pcap"
+	"$pt" generate -F pcap -c "$large" --frame-size 1500 --ipv6 -1 "$work/1500.pcap"
+fi
 "$pt" generate -F pcap -c "$timed" --gap 200us --seed 3 "$work/mixed.pcap"
 "$pt" generate -F pcap -c "$timed" --gap 200us --seed 4 --frame-size 1000 --ipv6 -1 "$work/1000.pcap"
 
@@ -70,38 +74,54 @@ gaperr() {
 		  printf "%.1f %.1f %.1f\n", v[int((NR + 1) / 2)], v[i99], v[NR] }'
 }
 
-# accuracy TOOL MODE ARG FILE: replays FILE while tcpdump records the far
-# end; prints the medians over $runs runs of p50, p99 and max gap error.
+# onerun TOOL MODE ARG FILE: replays FILE while tcpdump records the far
+# end; prints "p50 p99 max" of the run's gap error.
+onerun() {
+	local tool=$1 mode=$2 arg=$3 file=$4
+	local cap=$work/cap.pcap
+	ip netns exec "$nsb" tcpdump -i "$vb" --immediate-mode -B 65536 --time-stamp-precision=nano -w "$cap" 2>"$work/td.err" &
+	local td=$!
+	until grep -q listening "$work/td.err" 2>/dev/null; do sleep 0.05; done
+	local args
+	case $tool/$mode in
+	pcaptool/speed) args=(--speed "$arg") ;;
+	pcaptool/pps) args=(--pps "$arg") ;;
+	pcaptool/mbps) args=(--mbps "$arg") ;;
+	tcpreplay/speed) args=(--multiplier "$arg") ;;
+	tcpreplay/pps) args=(--pps "$arg") ;;
+	tcpreplay/mbps) args=(--mbps "$arg") ;;
+	esac
+	if [ "$tool" = pcaptool ]; then
+		inA "$pt" replay -i "$va" "${args[@]}" $REPLAY_FLAGS "$file" >/dev/null
+	else
+		inA tcpreplay -q -i "$va" "${args[@]}" "$file" >/dev/null
+	fi
+	sleep 0.3
+	kill -TERM "$td"
+	wait "$td" || true
+	gaperr "$mode" "$arg" "$file" "$cap"
+}
+
+# accuracy MODE ARG FILE: $runs runs of each tool, alternating (so that a
+# change of load weighs on both), and a table row of the medians of p50,
+# p99 and max for pcaptool then tcpreplay.
 accuracy() {
-	local tool=$1 mode=$2 arg=$3 file=$4 i
+	local mode=$1 arg=$2 file=$3 i tool
+	: >"$work/acc.pcaptool"
+	: >"$work/acc.tcpreplay"
 	for ((i = 0; i < runs; i++)); do
-		local cap=$work/cap.pcap
-		ip netns exec "$nsb" tcpdump -i "$vb" --immediate-mode -B 65536 --time-stamp-precision=nano -w "$cap" 2>"$work/td.err" &
-		local td=$!
-		until grep -q listening "$work/td.err" 2>/dev/null; do sleep 0.05; done
-		local args
-		case $tool/$mode in
-		pcaptool/speed) args=(--speed "$arg") ;;
-		pcaptool/pps) args=(--pps "$arg") ;;
-		pcaptool/mbps) args=(--mbps "$arg") ;;
-		tcpreplay/speed) args=(--multiplier "$arg") ;;
-		tcpreplay/pps) args=(--pps "$arg") ;;
-		tcpreplay/mbps) args=(--mbps "$arg") ;;
-		esac
-		if [ "$tool" = pcaptool ]; then
-			inA "$pt" replay -i "$va" "${args[@]}" $REPLAY_FLAGS "$file" >/dev/null
-		else
-			inA tcpreplay -q -i "$va" "${args[@]}" "$file" >/dev/null
-		fi
-		sleep 0.3
-		kill -TERM "$td"
-		wait "$td" || true
-		gaperr "$mode" "$arg" "$file" "$cap"
-	done >"$work/acc"
-	printf "%s | %s | %s" "$(cut -d' ' -f1 "$work/acc" | median)" "$(cut -d' ' -f2 "$work/acc" | median)" "$(cut -d' ' -f3 "$work/acc" | median)"
+		for tool in pcaptool tcpreplay; do
+			onerun "$tool" "$mode" "$arg" "$file" >>"$work/acc.$tool"
+		done
+	done
+	for tool in pcaptool tcpreplay; do
+		sed "s/^/$tool --$mode $arg: p50 p99 max /" "$work/acc.$tool" >&2 # each run, for the record
+		printf " %s | %s | %s |" "$(cut -d' ' -f1 "$work/acc.$tool" | median)" "$(cut -d' ' -f2 "$work/acc.$tool" | median)" "$(cut -d' ' -f3 "$work/acc.$tool" | median)"
+	done
 }
 
 echo "tcpreplay $(tcpreplay -V 2>&1 | awk 'NR==1 {print $3}'), tcpdump $(tcpdump --version 2>&1 | awk 'NR==1 {print $3}'); $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $parts == *rate* ]]; then
 echo
 echo "Top speed on a veth pair, packets per second (median of $runs runs; higher is better):"
 echo
@@ -113,17 +133,18 @@ for f in 64 1500; do
 	b=$(rate tcpreplay "$work/$f.pcap")
 	printf "| %s × %s bytes | %.0f | %.0f | %.2f× |\n" "$n" "$f" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')"
 done
+fi
+if [[ $parts == *accuracy* ]]; then
 echo
 echo "Timing accuracy: |inter-packet gap error| in µs measured by tcpdump on the far end against the"
-echo "schedule (original gaps / rate), p50 | p99 | max over $timed packets, median of $runs runs (lower is better):"
+echo "schedule (original gaps / rate), p50 | p99 | max over $timed packets, median of $runs runs of each tool, alternating (lower is better):"
 echo
 echo "| mode | pcaptool p50 | p99 | max | tcpreplay p50 | p99 | max |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for spec in "speed 1 mixed 200 µs mean gaps, mixed sizes" "pps 5000 mixed mixed sizes" "mbps 40 1000 1000-byte frames"; do
 	read -r mode arg file what <<<"$spec"
-	a=$(accuracy pcaptool "$mode" "$arg" "$work/$file.pcap")
-	b=$(accuracy tcpreplay "$mode" "$arg" "$work/$file.pcap")
-	echo "| --$mode $arg ($what) | $a | $b |"
+	echo "| --$mode $arg ($what) |$(accuracy "$mode" "$arg" "$work/$file.pcap")"
 done
+fi
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

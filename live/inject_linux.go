@@ -73,6 +73,12 @@ func OpenInjector(name string) (*Injector, error) {
 	}
 	i := &Injector{conn: conn, rc: rc, name: name, mtu: ifi.MTU, lt: lt, hdr: linkHeaderLen(lt)}
 	i.sendF = i.sendOnce
+	// Room for a batch of 64 (a replay's default), written once so that
+	// no first send page-faults on it.
+	i.msgs, i.iovs = make([]mmsghdr, 64), make([]unix.Iovec, 64)
+	for k := range i.msgs {
+		i.msgs[k].len, i.iovs[k].Len = 1, 1
+	}
 	return i, nil
 }
 
@@ -181,9 +187,14 @@ func (i *Injector) WriteBatch(frames [][]byte) (int, error) {
 
 // sendOnce is the syscall.RawConn write callback: one sendmmsg of the
 // frames from i.first on. It reports false (wait for room) on EAGAIN.
+//
+// The socket is non-blocking, so the call is a raw one: it does not tell
+// the Go scheduler it may block, which would let the scheduler's monitor
+// hand the sender's P to another thread, and wake one, when a send takes
+// longer than its 20 µs tick (a replay's timing suffers from both).
 func (i *Injector) sendOnce(fd uintptr) bool {
 	for {
-		n, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&i.msgs[i.first])), uintptr(len(i.batch)), 0, 0, 0)
+		n, _, errno := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&i.msgs[i.first])), uintptr(len(i.batch)), 0, 0, 0)
 		switch errno {
 		case 0:
 			i.sent = int(n)

@@ -10,7 +10,15 @@
 // that stops short of the due time and a spin on the monotonic clock for
 // the rest, and hands packets that are due together (all of them at top
 // speed) to its Sender as one batch, which live.Injector sends with a
-// single sendmmsg(2).
+// single sendmmsg(2). Nothing it touches while the clock runs is touched
+// for the first time then: an input with a Fill method (capfile.Reader)
+// reads its first MiB ahead before the first packet, the batch buffer is
+// written once at the start, and the send allocates nothing. A timed
+// replay is most accurate with GOMAXPROCS=1, which pcaptool replay sets:
+// the wait then sleeps its thread with nanosleep(2) rather than on a Go
+// timer (which the runtime polls with millisecond timeouts), and the
+// scheduler wakes no other thread when the spinning goroutine yields. A
+// Replayer counts flows as tcpreplay does (Stats.Flows).
 //
 //	inj, err := live.OpenInjector("eth0")
 //	if err != nil { return err }

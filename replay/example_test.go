@@ -41,11 +41,13 @@ func ExampleSchedule() {
 
 // Statistics print as tcpreplay prints them.
 func ExampleStats_WriteText() {
-	st := replay.Stats{Device: "eth0", Packets: 1000, Bytes: 750000, Elapsed: 50 * time.Millisecond}
+	st := replay.Stats{Device: "eth0", Packets: 1000, Bytes: 750000, Flows: 12, FlowPackets: 996, NonFlowPackets: 4,
+		Elapsed: 50 * time.Millisecond}
 	st.WriteText(os.Stdout)
 	// Output:
 	// Actual: 1000 packets (750000 bytes) sent in 0.050000 seconds
 	// Rated: 15000000.0 Bps, 120.00 Mbps, 20000.00 pps
+	// Flows: 12 flows, 240.00 fps, 996 unique flow packets, 4 unique non-flow packets
 	// Statistics for network device: eth0
 	// 	Successful packets:        1000
 	// 	Failed packets:            0

@@ -58,6 +58,10 @@ func (e *PacketError) Error() string {
 
 func (e *PacketError) Unwrap() error { return e.Err }
 
+// filler is an input that can read ahead into its buffer before the
+// replay's clock starts, as capfile.Reader does.
+type filler interface{ Fill() error }
+
 // Opener returns the input of one pass; the Replayer closes it when it is
 // an io.Closer.
 type Opener func() (pkt.Reader, error)
@@ -90,6 +94,7 @@ type run struct {
 	arena  []byte
 	frames [][]byte
 	nums   []uint64 // input position of each frame of the batch
+	flows  *flowCounter
 	pass   int
 	err    error // an error that ends the replay
 
@@ -113,10 +118,15 @@ func (r *Replayer) Run(ctx context.Context, open Opener) (Stats, error) {
 	}
 	x := &run{
 		Replayer: r, ctx: ctx, sched: sched,
-		arena:  make([]byte, 0, arenaSize),
+		arena:  make([]byte, arenaSize),
 		frames: make([][]byte, 0, batch),
 		nums:   make([]uint64, 0, batch),
+		flows:  newFlowCounter(r.Sender.LinkType()),
 	}
+	// Fault the arena's pages in now rather than on the first batch
+	// large enough to reach each of them, during the replay.
+	clear(x.arena)
+	x.arena = x.arena[:0]
 	x.st.Device = r.Sender.Name()
 	x.clock.init(r.Config.SpinTime)
 	defer x.clock.stop()
@@ -163,6 +173,13 @@ func (x *run) onePass(open Opener) (bool, error) {
 	if c, ok := rd.(io.Closer); ok {
 		defer c.Close()
 	}
+	if f, ok := rd.(filler); ok {
+		// Read ahead before the clock starts (capfile.Reader.Fill):
+		// the first refill of a fresh buffer page-faults on every page.
+		if err := f.Fill(); err != nil {
+			return false, err
+		}
+	}
 	want := x.Sender.LinkType()
 	var num uint64
 	for {
@@ -186,7 +203,16 @@ func (x *run) onePass(open Opener) (bool, error) {
 		if !ok {
 			return false, nil
 		}
-		if x.st.Packets == 0 && len(x.frames) == 0 {
+		first := !x.started && !x.Config.TopSpeed
+		if first {
+			// A timed schedule starts with the first packet sent, as
+			// tcpreplay's does: opening the input and reading ahead
+			// are not a gap between packets. The first packet is due
+			// now, and the clock starts again once it has gone out
+			// (flush): the first send on a socket is slow (100 µs and
+			// more), and the packets due during it would follow in a
+			// burst.
+			x.clock.start = time.Now().Add(-due)
 			x.firstDue = due
 		}
 		if len(p.Data) > x.Sender.MaxFrame(p.Data) {
@@ -216,7 +242,7 @@ func (x *run) onePass(open Opener) (bool, error) {
 		x.arena = append(x.arena, p.Data...)
 		x.frames = append(x.frames, x.arena[n:len(x.arena):len(x.arena)])
 		x.nums = append(x.nums, num)
-		if early {
+		if early || first {
 			// A packet that was waited for goes out at once.
 			if err := x.flush(); err != nil {
 				return false, err
@@ -233,11 +259,9 @@ func (x *run) flush() error {
 		for _, f := range frames[:n] {
 			x.st.Packets++
 			x.st.Bytes += uint64(len(f))
+			x.flows.add(f, &x.st)
 		}
-		if !x.started && n > 0 && !x.Config.TopSpeed {
-			// A timed schedule starts when the first packet has gone out,
-			// as tcpreplay's does: opening the input, reading ahead and
-			// the socket's first send are not a gap between packets.
+		if n > 0 && !x.started {
 			x.started = true
 			x.clock.start = time.Now().Add(-x.firstDue)
 		}
@@ -267,52 +291,5 @@ func (x *run) fail(num uint64, frame []byte, err error) {
 			Number: num, Pass: x.pass, Size: len(frame), Device: x.Sender.Name(),
 			MTU: x.Sender.MTU(), MaxFrame: x.Sender.MaxFrame(frame), Err: err,
 		})
-	}
-}
-
-// clock paces the replay on the monotonic clock: it sleeps until SpinTime
-// before a packet is due, then spins, because a timer wakes up late by as
-// much as a millisecond on a busy machine.
-type clock struct {
-	start time.Time
-	spin  time.Duration
-	timer *time.Timer
-}
-
-func (c *clock) init(spin time.Duration) {
-	if spin == 0 {
-		spin = DefaultSpinTime
-	}
-	c.spin = spin
-	c.timer = time.NewTimer(time.Hour)
-	c.timer.Stop()
-	c.start = time.Now()
-}
-
-func (c *clock) stop() { c.timer.Stop() }
-
-// elapsed is the monotonic time since the start.
-func (c *clock) elapsed() time.Duration { return time.Since(c.start) }
-
-// waitUntil returns when due has come, or false when ctx ends first.
-func (c *clock) waitUntil(ctx context.Context, due time.Duration) bool {
-	for {
-		left := due - c.elapsed()
-		if left <= 0 {
-			return true
-		}
-		if left > c.spin {
-			c.timer.Reset(left - c.spin)
-			select {
-			case <-ctx.Done():
-				c.timer.Stop()
-				return false
-			case <-c.timer.C:
-			}
-			continue
-		}
-		if ctx.Err() != nil {
-			return false
-		}
 	}
 }

@@ -187,7 +187,7 @@ func TestReplayerCancel(t *testing.T) {
 
 func TestReplayerNoAllocations(t *testing.T) {
 	f := &countSender{}
-	open := frames(256, linktype.Ethernet, 60, 1514)
+	open := tcpFrames(256, 16) // flows counted too
 	r := &Replayer{Sender: f, Config: Config{TopSpeed: true, Loops: 4}}
 	if _, err := r.Run(context.Background(), open); err != nil {
 		t.Fatal(err)
@@ -208,13 +208,15 @@ func (c *countSender) MaxFrame([]byte) int                     { return 1514 }
 func (c *countSender) LinkType() linktype.LinkType             { return linktype.Ethernet }
 
 func TestStatsText(t *testing.T) {
-	st := Stats{Device: "veth0", Packets: 1000, Bytes: 741958, Failed: 2, Truncated: 1, RetriedENOBUFS: 3, RetriedEAGAIN: 4, Elapsed: 53918 * time.Microsecond}
+	st := Stats{Device: "veth0", Packets: 1000, Bytes: 741958, Flows: 25, FlowPackets: 990, NonFlowPackets: 10,
+		Failed: 2, Truncated: 1, RetriedENOBUFS: 3, RetriedEAGAIN: 4, Elapsed: 53918 * time.Microsecond}
 	var b strings.Builder
 	if err := st.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
 	want := `Actual: 1000 packets (741958 bytes) sent in 0.053918 seconds
 Rated: 13760859.1 Bps, 110.09 Mbps, 18546.68 pps
+Flows: 25 flows, 463.67 fps, 990 unique flow packets, 10 unique non-flow packets
 Statistics for network device: veth0
 	Successful packets:        1000
 	Failed packets:            2
@@ -233,7 +235,8 @@ Statistics for network device: veth0
 }
 
 func TestStatsJSON(t *testing.T) {
-	st := Stats{Device: "veth0", Packets: 10, Bytes: 1000, Failed: 1, Passes: 2, Elapsed: 2 * time.Second, Interrupted: true}
+	st := Stats{Device: "veth0", Packets: 10, Bytes: 1000, Flows: 3, FlowPackets: 9, NonFlowPackets: 1,
+		Failed: 1, Passes: 2, Elapsed: 2 * time.Second, Interrupted: true}
 	b, err := json.Marshal(st)
 	if err != nil {
 		t.Fatal(err)
@@ -242,7 +245,8 @@ func TestStatsJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range map[string]any{"device": "veth0", "packets": 10.0, "bytes": 1000.0, "seconds": 2.0, "pps": 5.0, "bytes_per_second": 500.0, "mbps": 0.004, "failed": 1.0, "passes": 2.0, "interrupted": true, "retried_eagain": 0.0} {
+	for k, v := range map[string]any{"device": "veth0", "packets": 10.0, "bytes": 1000.0, "seconds": 2.0, "pps": 5.0, "bytes_per_second": 500.0, "mbps": 0.004, "failed": 1.0, "passes": 2.0, "interrupted": true, "retried_eagain": 0.0,
+		"flows": 3.0, "flows_per_second": 1.5, "flow_packets": 9.0, "non_flow_packets": 1.0} {
 		if m[k] != v {
 			t.Errorf("%s = %v, want %v (%s)", k, m[k], v, b)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -41,7 +42,8 @@ Ethernet interfaces). Packets cut short by a snap length are sent as
 captured. A packet larger than the interface's MTU (plus its link-layer
 header) is reported with its number and size, counted as failed and
 skipped, as tcpreplay does. SIGINT or SIGTERM ends the replay with the
-statistics of what was sent (exit status 130).
+statistics of what was sent (exit status 130). A timed replay runs the Go
+scheduler on one CPU (GOMAXPROCS=1) unless GOMAXPROCS is set.
 
 Sending needs CAP_NET_RAW:
   setcap cap_net_raw,cap_net_admin+ep ./pcaptool`,
@@ -94,6 +96,13 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 	defer inj.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if !f.cfg.TopSpeed && os.Getenv("GOMAXPROCS") == "" {
+		// A timed replay is one goroutine spinning on the clock. With
+		// one P the Go scheduler has no idle P to wake a thread for when
+		// that goroutine yields or is preempted, a thread that would run
+		// on another CPU and push the receivers there onto the sender's.
+		runtime.GOMAXPROCS(1)
+	}
 	r := &replay.Replayer{Sender: inj, Config: f.cfg}
 	errOut := cmd.ErrOrStderr()
 	if !f.quiet {
