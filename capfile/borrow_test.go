@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/pcaptool/pcaptool/pkt"
@@ -58,6 +59,7 @@ func convertFile(t *testing.T, in, out string, format Format, borrow bool) []byt
 // packets straddle blocks, are larger than a block or than the largest
 // peek: the output must be the same bytes as when every packet is copied.
 func TestBorrowMatchesCopy(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // reading ahead needs two
 	saved := readAheadGeometry
 	t.Cleanup(func() { readAheadGeometry = saved })
 	dir := t.TempDir()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/pcaptool/pcaptool/pcapng"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
@@ -18,7 +19,9 @@ func TestFill(t *testing.T) {
 	for _, name := range []string{"a.pcap", "a.pcapng", "a.pcap.gz"} {
 		for _, n := range []int{10, 6000} {
 			path := filepath.Join(dir, fmt.Sprint(n, name))
-			w, err := Create(path, WriterOptions{})
+			// The section header's options are read with the file
+			// header, before Fill: they must survive it.
+			w, err := Create(path, WriterOptions{Section: pcapng.WriterOptions{Comments: []string{"section comment"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,6 +60,11 @@ func TestFill(t *testing.T) {
 						got = append(got, p.Clone())
 					}
 					comparePackets(t, got, want)
+					if ng := r.Pcapng(); ng != nil {
+						if c := ng.Sections()[0].Header.Comments(); len(c) != 1 || c[0] != "section comment" {
+							t.Errorf("section header comments %q after Fill", c)
+						}
+					}
 				})
 			}
 		}

@@ -89,13 +89,9 @@ func NewReader(r io.Reader, name string, opts ReaderOptions) (*Reader, error) {
 func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	rd := &Reader{raw: raw}
 	var inner pipeio.BufferedReader
-	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone {
+	if (raw.readAhead || opts.ReadAhead) && raw.compression == CompressionNone && runtime.GOMAXPROCS(0) > 1 {
 		g := readAheadGeometry
-		if runtime.GOMAXPROCS(0) > 1 {
-			rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
-		} else {
-			rd.ahead = pipeio.NewPeekerSync(raw, g.blockSize, 2, g.peekSize)
-		}
+		rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
 		inner = rd.ahead
 	} else {
 		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
@@ -162,10 +158,9 @@ func (r *Reader) ReadPacket() (*pkt.Packet, error) {
 }
 
 // Fill reads ahead as far as the read buffer goes (1 MiB of a
-// bufio.Reader; the current block of a read-ahead ring, whose other blocks
-// it touches when it reads synchronously) or to the end of the input, so
-// that the packets that follow are parsed from memory already read and
-// touched. A replay calls it before its clock starts: the first refill of
+// bufio.Reader; the current block of a read-ahead ring) or to the end of
+// the input, so that the packets that follow are parsed from memory
+// already read and touched. A replay calls it before its clock starts: the first refill of
 // a fresh buffer costs a page fault per 4 KiB page, which on a virtual
 // machine adds up to milliseconds. Fill moves the buffered bytes, so the
 // packet ReadPacket returned last is no longer valid; with a packet read
@@ -174,9 +169,6 @@ func (r *Reader) ReadPacket() (*pkt.Packet, error) {
 func (r *Reader) Fill() error {
 	if r.pending != nil || r.atEOF {
 		return nil
-	}
-	if r.ahead != nil {
-		r.ahead.Prefault()
 	}
 	_, err := r.buf.Peek(r.buf.Size())
 	switch {

@@ -96,7 +96,9 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd.pending = b
+	// A copy: the block waits for the first Next while the buffer it was
+	// read from may be refilled (capfile.Reader.Fill, a read-ahead ring).
+	rd.pending = b.Clone()
 	return rd, nil
 }
 

@@ -41,8 +41,7 @@ type Peeker struct {
 	exited    chan struct{}
 	closeOnce sync.Once
 
-	background bool // a goroutine reads ahead (NewPeeker)
-	touched    byte // what touch read, kept so that the reads stay
+	touched byte // what touch read, kept so that the reads stay
 
 	cur     *peekBlock
 	err     error    // sticky: the source's error once its bytes are consumed
@@ -65,18 +64,6 @@ type peekBlock struct {
 // A source that can block forever must not be wrapped, since Close waits
 // for the read in progress.
 func NewPeeker(src io.Reader, blockSize, blocks, peekSize int) *Peeker {
-	return newPeeker(src, blockSize, blocks, peekSize, true)
-}
-
-// NewPeekerSync is a Peeker that reads on the caller's goroutine, when it
-// runs out of bytes, into the next of its blocks: no second core, but the
-// same parsing in place and lending (Owns) as NewPeeker's, with the bytes
-// read still in the caller's cache. Two blocks is enough.
-func NewPeekerSync(src io.Reader, blockSize, blocks, peekSize int) *Peeker {
-	return newPeeker(src, blockSize, blocks, peekSize, false)
-}
-
-func newPeeker(src io.Reader, blockSize, blocks, peekSize int, background bool) *Peeker {
 	if blockSize <= 0 {
 		blockSize = DefaultPeekBlockSize
 	}
@@ -87,13 +74,12 @@ func newPeeker(src io.Reader, blockSize, blocks, peekSize int, background bool) 
 		peekSize = DefaultPeekSize
 	}
 	p := &Peeker{
-		background: background,
-		src:        src,
-		head:       peekSize,
-		free:       make(chan *peekBlock, blocks),
-		filled:     make(chan *peekBlock, blocks),
-		done:       make(chan struct{}),
-		exited:     make(chan struct{}),
+		src:    src,
+		head:   peekSize,
+		free:   make(chan *peekBlock, blocks),
+		filled: make(chan *peekBlock, blocks),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
 	}
 	stride := peekSize + blockSize
 	p.mem = hugepage.Make[byte](stride * blocks)
@@ -102,11 +88,7 @@ func newPeeker(src io.Reader, blockSize, blocks, peekSize int, background bool) 
 		p.blocks = append(p.blocks, b)
 		p.free <- b
 	}
-	if background {
-		go p.fill()
-	} else {
-		close(p.exited)
-	}
+	go p.fill()
 	return p
 }
 
@@ -162,26 +144,6 @@ func within(mem, b []byte) bool {
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
 	at := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	return at >= start && at-start+uintptr(len(b)) <= uintptr(len(mem))
-}
-
-// Prefault writes to the memory of the blocks a synchronous Peeker will
-// read into next, and to the part of the current block already consumed,
-// so that later reads take no page faults (a first touch costs a fault
-// per 4 KiB page: milliseconds in all on a virtual machine). What Peek
-// returned before is no longer valid. With a goroutine reading ahead,
-// which owns the other blocks, it does nothing.
-func (p *Peeker) Prefault() {
-	if p.background {
-		return
-	}
-	for _, b := range p.blocks {
-		if b != p.cur {
-			clear(b.buf)
-		}
-	}
-	if c := p.cur; c != nil {
-		clear(c.buf[:c.r])
-	}
 }
 
 // Size returns the largest n Peek accepts.
@@ -285,14 +247,12 @@ func (p *Peeker) advance() bool {
 		p.free <- c
 	}
 	p.cur = next
-	if p.background {
-		// Bring the block, written by the reading goroutine's core,
-		// into this core's cache in one sequential pass the hardware
-		// prefetches, before the parser hops from record header to
-		// record header through it: measured, that hopping costs
-		// more than the pass on the 2-core reference machine.
-		p.touched += touch(next.buf[next.r:next.w])
-	}
+	// Bring the block, written by the reading goroutine's core, into
+	// this core's cache in one sequential pass the hardware prefetches,
+	// before the parser hops from record header to record header
+	// through it: measured, that hopping costs more than the pass on the
+	// 2-core reference machine.
+	p.touched += touch(next.buf[next.r:next.w])
 	return true
 }
 
@@ -305,26 +265,20 @@ func touch(b []byte) byte {
 	return s
 }
 
-// nextBlock returns the next filled block: from the reading goroutine, or,
-// reading synchronously, a free block read into now (the current one is
-// still in use, hence two blocks at least). It reports false after Close.
+// nextBlock returns the next block the reading goroutine filled. It
+// reports false after Close.
 func (p *Peeker) nextBlock() (*peekBlock, bool) {
 	select {
 	case <-p.done:
 		return nil, false
 	default:
 	}
-	if p.background {
-		select {
-		case b := <-p.filled:
-			return b, true
-		case <-p.done:
-			return nil, false
-		}
+	select {
+	case b := <-p.filled:
+		return b, true
+	case <-p.done:
+		return nil, false
 	}
-	b := <-p.free
-	p.read(b)
-	return b, true
 }
 
 // Close stops reading ahead and waits until the goroutine is out of the

@@ -153,22 +153,3 @@ func TestPeekerCloseEarly(t *testing.T) {
 		t.Fatalf("reading past the current block after Close: %v, want ErrClosed", err)
 	}
 }
-
-func TestPeekerPrefault(t *testing.T) {
-	data := make([]byte, 10_000)
-	for i := range data {
-		data[i] = byte(i * 7)
-	}
-	for _, background := range []bool{false, true} {
-		p := newPeeker(bytes.NewReader(data), 1000, 2, 100, background)
-		if _, err := p.Discard(1234); err != nil {
-			t.Fatal(err)
-		}
-		p.Prefault()
-		rest, err := io.ReadAll(p)
-		p.Close()
-		if err != nil || !bytes.Equal(rest, data[1234:]) {
-			t.Errorf("background %v: %d bytes after Prefault, want the %d left (%v)", background, len(rest), len(data)-1234, err)
-		}
-	}
-}
