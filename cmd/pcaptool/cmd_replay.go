@@ -23,6 +23,8 @@ type replayFlags struct {
 	loop  int
 	json  bool
 	quiet bool
+	// preload reads the file into memory first (tcpreplay -K).
+	preload bool
 }
 
 func init() {
@@ -69,6 +71,7 @@ Sending needs CAP_NET_RAW:
 	fl.DurationVar(&f.cfg.Duration, "duration", 0, "stop after this long (e.g. 30s; 0: no limit)")
 	fl.DurationVar(&f.cfg.SpinTime, "spin", replay.DefaultSpinTime, "stop sleeping this long before a packet is due and spin on the clock (longer: more accurate on a busy machine, more CPU)")
 	fl.IntVar(&f.cfg.BatchSize, "batch", replay.DefaultBatchSize, "largest number of due packets sent with one system call")
+	fl.BoolVarP(&f.preload, "preload-pcap", "K", false, "read the whole file into memory before sending (timed replays of files up to 64 MiB always are)")
 	fl.BoolVar(&f.json, "json", false, "print the statistics as a JSON object on stdout")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not report skipped packets one by one")
 	cmd.MarkFlagRequired("interface")
@@ -108,13 +111,23 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 	if !f.quiet {
 		r.Warn = func(err error) { fmt.Fprintf(errOut, "pcaptool: %v\n", err) }
 	}
-	st, runErr := r.Run(ctx, func() (pkt.Reader, error) {
+	open := replay.Opener(func() (pkt.Reader, error) {
 		rd, err := openCapture(name)
 		if err != nil {
 			return nil, err
 		}
 		return rd, nil
 	})
+	if preload, limit := preloadLimit(f, name); preload {
+		ropts, err := readerOptions()
+		if err == nil {
+			open, err = replay.Preload(name, limit, ropts)
+		}
+		if err != nil {
+			return withExitCode(exitFailure, err)
+		}
+	}
+	st, runErr := r.Run(ctx, open)
 	if f.json {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		if err := enc.Encode(st); err != nil {
@@ -130,4 +143,19 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 		return withExitCode(exitInterrupted, nil)
 	}
 	return nil
+}
+
+// preloadLimit says whether to preload the file and how large it may be:
+// always with --preload-pcap (up to 4 GiB), and for a timed replay of a
+// regular file up to replay.DefaultPreloadLimit, whose refills would
+// otherwise hold packets up.
+func preloadLimit(f *replayFlags, name string) (bool, int64) {
+	if f.preload {
+		return true, 4 << 30
+	}
+	if f.cfg.TopSpeed || name == "-" {
+		return false, 0
+	}
+	st, err := os.Stat(name)
+	return err == nil && st.Mode().IsRegular() && st.Size() <= replay.DefaultPreloadLimit, replay.DefaultPreloadLimit
 }
