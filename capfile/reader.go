@@ -97,7 +97,7 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
 	}
 	rd.buf = inner
-	if err := rd.open(inner, opts); err != nil {
+	if err := rd.open(opts); err != nil {
 		if rd.ahead != nil {
 			rd.ahead.Close()
 		}
@@ -106,10 +106,10 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 	return rd, nil
 }
 
-// open reads the file header from inner and prepares the reader of its
+// open reads the file header from rd.buf and prepares the reader of its
 // format.
-func (rd *Reader) open(inner pipeio.BufferedReader, opts ReaderOptions) error {
-	name := rd.raw.Name()
+func (rd *Reader) open(opts ReaderOptions) error {
+	name, inner := rd.raw.Name(), rd.buf
 	head, err := inner.Peek(4)
 	if err != nil && len(head) < 4 {
 		if err == io.EOF {
@@ -160,9 +160,9 @@ func (r *Reader) ReadPacket() (*pkt.Packet, error) {
 // Fill reads ahead as far as the read buffer goes (1 MiB of a
 // bufio.Reader; the current block of a read-ahead ring) or to the end of
 // the input, so that the packets that follow are parsed from memory
-// already read and touched. A replay calls it before its clock starts: the first refill of
-// a fresh buffer costs a page fault per 4 KiB page, which on a virtual
-// machine adds up to milliseconds. Fill moves the buffered bytes, so the
+// already read and touched. A replay calls it before its clock starts:
+// the first refill of a fresh buffer costs a page fault per 4 KiB page,
+// which on a virtual machine adds up to milliseconds. Fill moves the buffered bytes, so the
 // packet ReadPacket returned last is no longer valid; with a packet read
 // ahead by OpenFrom pending, it does nothing. The end of the input is not
 // an error; another read error is returned, and again by ReadPacket.

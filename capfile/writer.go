@@ -123,10 +123,6 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 		return nil, err
 	}
 	w.file, w.out = f, f
-	if comp == Gzip || comp == Zstd || comp == LZ4 {
-		w.gate = &gate{w: f}
-		w.out = w.gate
-	}
 	if err := w.wrapCompression(comp); err != nil {
 		w.Abort()
 		return nil, err
@@ -170,6 +166,10 @@ const gzipBlockSize = 256 << 10
 
 func (w *Writer) wrapCompression(c Compression) error {
 	w.compress = c == Gzip || c == Zstd || c == LZ4
+	if w.compress {
+		w.gate = &gate{w: w.out}
+		w.out = w.gate
+	}
 	switch c {
 	case Gzip:
 		// pgzip compresses blocks on every core (its output is one

@@ -121,17 +121,21 @@ func (g *Gather) Flush() error {
 		return nil
 	}
 	_, err := g.dst.WriteVectors(g.vecs)
-	clear(g.vecs) // drop the references to lent memory
-	g.vecs, g.buf, g.tail = g.vecs[:0], g.buf[:0], false
+	g.drop()
 	g.err = err
 	return err
+}
+
+// drop empties the queue, and forgets the references to lent memory.
+func (g *Gather) drop() {
+	clear(g.vecs)
+	g.vecs, g.buf, g.tail = g.vecs[:0], g.buf[:0], false
 }
 
 // Stop drops what is queued and makes later writes fail with ErrClosed,
 // for an output closed or abandoned while a lender may still call Flush.
 func (g *Gather) Stop() {
-	clear(g.vecs)
-	g.vecs, g.buf, g.tail = g.vecs[:0], g.buf[:0], false
+	g.drop()
 	if g.err == nil {
 		g.err = ErrClosed
 	}

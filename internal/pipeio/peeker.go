@@ -34,14 +34,13 @@ type Peeker struct {
 	src       io.Reader
 	head      int // headroom in front of each block: the largest Peek
 	mem       []byte
-	blocks    []*peekBlock
 	free      chan *peekBlock
 	filled    chan *peekBlock
 	done      chan struct{}
 	exited    chan struct{}
 	closeOnce sync.Once
 
-	touched byte // what touch read, kept so that the reads stay
+	touched byte // the sum touch returns, kept so that its reads are not optimised away
 
 	cur     *peekBlock
 	err     error    // sticky: the source's error once its bytes are consumed
@@ -84,9 +83,7 @@ func NewPeeker(src io.Reader, blockSize, blocks, peekSize int) *Peeker {
 	stride := peekSize + blockSize
 	p.mem = hugepage.Make[byte](stride * blocks)
 	for i := range blocks {
-		b := &peekBlock{buf: p.mem[i*stride : (i+1)*stride : (i+1)*stride]}
-		p.blocks = append(p.blocks, b)
-		p.free <- b
+		p.free <- &peekBlock{buf: p.mem[i*stride : (i+1)*stride : (i+1)*stride]}
 	}
 	go p.fill()
 	return p
@@ -148,15 +145,6 @@ func within(mem, b []byte) bool {
 
 // Size returns the largest n Peek accepts.
 func (p *Peeker) Size() int { return p.head }
-
-// Buffered returns how many bytes can be peeked without waiting for the
-// reading goroutine.
-func (p *Peeker) Buffered() int {
-	if p.cur == nil {
-		return 0
-	}
-	return p.cur.w - p.cur.r
-}
 
 // Peek returns the next n bytes without consuming them. With fewer bytes
 // before the end of the stream it returns those and the error (io.EOF at
