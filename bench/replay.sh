@@ -9,10 +9,13 @@
 #   RUNS=5 SMALL=1000000 bench/replay.sh
 #   REPLAY_FLAGS="--spin 200us" bench/replay.sh   # extra flags for pcaptool's timed runs
 #   PARTS=accuracy RUNS=5 bench/replay.sh          # only the timing table (or PARTS=rate)
+#   LOAD=2 PARTS=accuracy bench/replay.sh           # with 2 CPU-bound processes running throughout
+#   REPLAY_WRAP="chrt -f 1" bench/replay.sh         # run pcaptool replay under a command
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
 REPLAY_FLAGS=${REPLAY_FLAGS:-}
+REPLAY_WRAP=${REPLAY_WRAP:-}   # a command to run pcaptool replay under, e.g. "chrt -f 1"
 small=${SMALL:-300000}   # 64-byte frames in the top-speed file
 large=${LARGE:-100000}   # 1500-byte frames
 timed=${TIMED:-2000}     # packets in the timing files
@@ -92,7 +95,7 @@ onerun() {
 	tcpreplay/mbps) args=(--mbps "$arg") ;;
 	esac
 	if [ "$tool" = pcaptool ]; then
-		inA "$pt" replay -i "$va" "${args[@]}" $REPLAY_FLAGS "$file" >/dev/null
+		inA $REPLAY_WRAP "$pt" replay -i "$va" "${args[@]}" $REPLAY_FLAGS "$file" >/dev/null
 	else
 		inA tcpreplay -q -i "$va" "${args[@]}" "$file" >/dev/null
 	fi
@@ -135,6 +138,15 @@ for f in 64 1500; do
 done
 fi
 if [[ $parts == *accuracy* ]]; then
+loaders=()
+if [ "${LOAD:-0}" -gt 0 ]; then
+	for ((i = 0; i < LOAD; i++)); do
+		sh -c 'while :; do :; done' &
+		loaders+=($!)
+	done
+	echo
+	echo "With $LOAD CPU-bound processes (sh -c 'while :; do :; done') running throughout."
+fi
 echo
 echo "Timing accuracy: |inter-packet gap error| in µs measured by tcpdump on the far end against the"
 echo "schedule (original gaps / rate), p50 | p99 | max over $timed packets, median of $runs runs of each tool, alternating (lower is better):"
@@ -145,6 +157,7 @@ for spec in "speed 1 mixed 200 µs mean gaps, mixed sizes" "pps 5000 mixed mixed
 	read -r mode arg file what <<<"$spec"
 	echo "| --$mode $arg ($what) |$(accuracy "$mode" "$arg" "$work/$file.pcap")"
 done
+[ ${#loaders[@]} = 0 ] || kill "${loaders[@]}"
 fi
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -314,3 +314,33 @@ func BenchmarkMerge4(b *testing.B) {
 		pkt.Copy(discard{}, convert.NewMerge(srcs, convert.MergeOptions{}))
 	}
 }
+
+// TestCheckSortWindow checks that CheckSortWindow, which copies no packet,
+// says the same as a streaming Sort's outcome, across window sizes either
+// side of what each input needs.
+func TestCheckSortWindow(t *testing.T) {
+	cases, tooSmall := 0, 0
+	for _, disorder := range []int{0, 5, 50} {
+		for _, memory := range []int64{16 << 10, 64 << 10, 256 << 10, 4 << 20} {
+			cfg := synth.Config{Packets: 3000, Seed: uint64(disorder) + 1, Disorder: disorder,
+				DisorderWindow: 20 * time.Millisecond, MeanGap: 50 * time.Microsecond}
+			opts := convert.SortOptions{Memory: memory, Streaming: true}
+			_, sortErr := pkt.Copy(discard{}, convert.NewSort(synth.New(cfg), opts))
+			checkErr := convert.CheckSortWindow(synth.New(cfg), opts)
+			cases++
+			if sortErr != nil {
+				tooSmall++
+			}
+			if errors.Is(sortErr, convert.ErrSortWindow) != errors.Is(checkErr, convert.ErrSortWindow) ||
+				(sortErr == nil) != (checkErr == nil) {
+				t.Errorf("disorder %d%%, memory %d: sort says %v, check says %v", disorder, memory, sortErr, checkErr)
+			}
+		}
+	}
+	if tooSmall == 0 || tooSmall == cases {
+		t.Errorf("the window was too small in %d of %d cases: the table tests one outcome only", tooSmall, cases)
+	}
+	if err := convert.CheckSortWindow(failingReader{}, convert.SortOptions{}); !errors.Is(err, errBoom) {
+		t.Errorf("CheckSortWindow on a failing reader: %v", err)
+	}
+}

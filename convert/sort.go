@@ -126,6 +126,29 @@ func (s *Sort) ReadPacket() (*pkt.Packet, error) {
 	return p, err
 }
 
+// CheckSortWindow reads src through the window a streaming Sort with
+// opts.Memory would use, placing and ordering every packet as it would
+// but copying none, and returns nil when that Sort would succeed, an
+// error wrapping ErrSortWindow when it would not, or the error reading
+// src. An output that cannot be discarded after a failed streaming pass
+// (a pipe, a device) can so be streamed only when it will succeed.
+func CheckSortWindow(src pkt.Reader, opts SortOptions) error {
+	if opts.Memory <= 0 {
+		opts.Memory = DefaultSortMemory
+	}
+	w := newSortWindow(src, opts.Memory)
+	w.dry = true
+	for {
+		_, err := w.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // Close removes the temporary run files.
 func (s *Sort) Close() error {
 	var errs []error

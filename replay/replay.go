@@ -128,7 +128,13 @@ func (r *Replayer) Run(ctx context.Context, open Opener) (Stats, error) {
 	clear(x.arena)
 	x.arena = x.arena[:0]
 	x.st.Device = r.Sender.Name()
-	x.clock.init(r.Config.SpinTime)
+	if p := r.Config.RealtimePriority; p > 0 && !r.Config.TopSpeed {
+		if leave, err := enterRealtime(p); err == nil {
+			defer leave()
+			x.st.Realtime = true
+		}
+	}
+	x.clock.init(r.Config.SpinTime, x.st.Realtime)
 	defer x.clock.stop()
 	before := r.Sender.Stats()
 	loops := r.Config.Loops

@@ -38,9 +38,22 @@ type Config struct {
 	// so the pacing is unaffected.
 	BatchSize int
 	// SpinTime is how long before a packet is due the Replayer stops
-	// sleeping and spins on the clock instead; 0 means DefaultSpinTime.
-	// Longer is more accurate on a busy machine and costs more CPU.
+	// sleeping and spins on the clock instead; 0 means DefaultSpinTime,
+	// or DefaultRealtimeSpinTime when the replay runs under a real-time
+	// policy. Longer is more accurate on a busy machine and costs more CPU.
 	SpinTime time.Duration
+	// RealtimePriority, when above 0, runs a timed replay under the
+	// SCHED_FIFO real-time policy at this priority (1–99) where the
+	// kernel permits it (root, CAP_SYS_NICE or an RLIMIT_RTPRIO as high):
+	// every thread of the process for the duration of Run, so that no
+	// ordinary process or kernel thread takes the sender's CPU while a
+	// packet is due. Where it is not permitted the replay runs as it
+	// would have; Stats.Realtime says which. Top-speed replays ignore it.
+	// While real-time, the clock spins for at most 75 ms of every 100 ms
+	// and sleeps for the rest: the kernel stops real-time threads for
+	// 50 ms once they have taken 95 % of a CPU for a second
+	// (sched_rt_runtime_us).
+	RealtimePriority int
 }
 
 // Defaults.
@@ -50,6 +63,13 @@ const (
 	// DefaultSpinTime covers the lateness of a timer wake-up on a loaded
 	// machine (about a millisecond); on an idle one 100µs would do.
 	DefaultSpinTime = time.Millisecond
+	// DefaultRealtimeSpinTime is the spin of a real-time replay, whose
+	// thread the kernel wakes from a sleep without timer slack and
+	// before any ordinary process.
+	DefaultRealtimeSpinTime = 100 * time.Microsecond
+	// DefaultRealtimePriority is the SCHED_FIFO priority pcaptool replay
+	// asks for: the lowest, above every ordinary process.
+	DefaultRealtimePriority = 1
 )
 
 // Sentinel errors.
@@ -81,6 +101,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: batch size %d is negative", ErrConfig, c.BatchSize)
 	case c.SpinTime < 0:
 		return fmt.Errorf("%w: spin time %v is negative", ErrConfig, c.SpinTime)
+	case c.RealtimePriority < 0 || c.RealtimePriority > 99:
+		return fmt.Errorf("%w: real-time priority %d is not between 0 and 99", ErrConfig, c.RealtimePriority)
 	}
 	return nil
 }

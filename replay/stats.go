@@ -36,6 +36,9 @@ type Stats struct {
 	Elapsed time.Duration
 	// Interrupted is true when the context ended the replay.
 	Interrupted bool
+	// Realtime is true when the replay ran under the SCHED_FIFO policy
+	// Config.RealtimePriority asked for.
+	Realtime bool
 }
 
 // Rates returns bytes, megabits (10^6 bits) and packets per second over
@@ -95,6 +98,7 @@ type statsJSON struct {
 	RetriedEAGAIN  uint64  `json:"retried_eagain"`
 	Passes         int     `json:"passes"`
 	Interrupted    bool    `json:"interrupted"`
+	Realtime       bool    `json:"realtime"`
 }
 
 // MarshalJSON encodes s with its rates:
@@ -107,7 +111,7 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 		Flows: s.Flows, FlowsPerSecond: s.FlowsPerSecond(), FlowPackets: s.FlowPackets, NonFlowPackets: s.NonFlowPackets,
 		Failed: s.Failed, Truncated: s.Truncated,
 		RetriedENOBUFS: s.RetriedENOBUFS, RetriedEAGAIN: s.RetriedEAGAIN,
-		Passes: s.Passes, Interrupted: s.Interrupted,
+		Passes: s.Passes, Interrupted: s.Interrupted, Realtime: s.Realtime,
 	})
 }
 
@@ -122,7 +126,7 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 		Flows: j.Flows, FlowPackets: j.FlowPackets, NonFlowPackets: j.NonFlowPackets,
 		Elapsed: time.Duration(j.Seconds * 1e9), Failed: j.Failed, Truncated: j.Truncated,
 		RetriedENOBUFS: j.RetriedENOBUFS, RetriedEAGAIN: j.RetriedEAGAIN,
-		Passes: j.Passes, Interrupted: j.Interrupted,
+		Passes: j.Passes, Interrupted: j.Interrupted, Realtime: j.Realtime,
 	}
 	return nil
 }

@@ -45,7 +45,10 @@ captured. A packet larger than the interface's MTU (plus its link-layer
 header) is reported with its number and size, counted as failed and
 skipped, as tcpreplay does. SIGINT or SIGTERM ends the replay with the
 statistics of what was sent (exit status 130). A timed replay runs the Go
-scheduler on one CPU (GOMAXPROCS=1) unless GOMAXPROCS is set.
+scheduler on one CPU (GOMAXPROCS=1) unless GOMAXPROCS is set, and under
+the SCHED_FIFO real-time policy (--priority, 1 by default) where that is
+permitted (root or CAP_SYS_NICE): no ordinary process then takes the
+sender's CPU while a packet is due. --priority 0 turns it off.
 
 Sending needs CAP_NET_RAW:
   setcap cap_net_raw,cap_net_admin+ep ./pcaptool`,
@@ -69,7 +72,8 @@ Sending needs CAP_NET_RAW:
 	fl.IntVarP(&f.loop, "loop", "l", 1, "send the file this many times (0: until interrupted)")
 	fl.Uint64VarP(&f.cfg.Limit, "limit", "L", 0, "stop after this many packets (0: no limit)")
 	fl.DurationVar(&f.cfg.Duration, "duration", 0, "stop after this long (e.g. 30s; 0: no limit)")
-	fl.DurationVar(&f.cfg.SpinTime, "spin", replay.DefaultSpinTime, "stop sleeping this long before a packet is due and spin on the clock (longer: more accurate on a busy machine, more CPU)")
+	fl.DurationVar(&f.cfg.SpinTime, "spin", 0, "stop sleeping this long before a packet is due and spin on the clock (longer: more accurate on a busy machine, more CPU; default 1ms, 100µs under a real-time policy)")
+	fl.IntVar(&f.cfg.RealtimePriority, "priority", replay.DefaultRealtimePriority, "SCHED_FIFO real-time priority of a timed replay, 1-99, where permitted (root or CAP_SYS_NICE); 0: ordinary scheduling")
 	fl.IntVar(&f.cfg.BatchSize, "batch", replay.DefaultBatchSize, "largest number of due packets sent with one system call")
 	fl.BoolVarP(&f.preload, "preload-pcap", "K", false, "read the whole file into memory before sending (timed replays of files up to 64 MiB always are)")
 	fl.BoolVar(&f.json, "json", false, "print the statistics as a JSON object on stdout")
@@ -128,6 +132,9 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 		}
 	}
 	st, runErr := r.Run(ctx, open)
+	if !st.Realtime && !f.cfg.TopSpeed && cmd.Flags().Changed("priority") && f.cfg.RealtimePriority > 0 && !f.quiet {
+		fmt.Fprintf(errOut, "pcaptool: replay: SCHED_FIFO priority %d not permitted (needs root or CAP_SYS_NICE): ran with ordinary scheduling\n", f.cfg.RealtimePriority)
+	}
 	if f.json {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		if err := enc.Encode(st); err != nil {

@@ -34,7 +34,10 @@ streaming pass through a window of that size, which succeeds whenever no
 packet is further out of order than the window holds (the usual case for
 captures from several queues or interfaces). Otherwise, and for standard
 input, the input is cut into sorted runs written to temporary files in
---temp-dir, which are then merged.`,
+--temp-dir, which are then merged. When the output is not a regular file
+(standard output, a pipe, a device), which cannot be rewritten after a
+streaming pass that fails, a first pass over the input that copies no
+packet checks that the window suffices.`,
 		Example: `  pcaptool sort merged.pcapng sorted.pcapng
   pcaptool sort --memory 1073741824 huge.pcap.zst sorted.pcap.zst`,
 		Args: cobra.ExactArgs(2),
@@ -53,25 +56,46 @@ input, the input is cut into sorted runs written to temporary files in
 }
 
 func runSort(inName, outName string, opts convert.SortOptions, out *outputFlags, quiet bool) error {
-	rewindable := false
-	// A failed streaming pass is retried from the start, which needs an
-	// input that can be read twice and an output that can be discarded.
-	// A device, FIFO or standard output has received the first pass's
-	// bytes by then, so only a regular destination qualifies.
-	if inName != "-" {
-		st, err := os.Stat(inName)
-		kind, kerr := outfile.Inspect(outName)
-		rewindable = err == nil && st.Mode().IsRegular() && kerr == nil && kind == outfile.Regular
+	// Streaming needs an input that can be read twice: a failed
+	// streaming pass is retried from the start with the external sort.
+	// A regular destination is simply written again; a device, FIFO or
+	// standard output has received the first pass's bytes by then, so
+	// for those a first pass that copies nothing checks that streaming
+	// will succeed.
+	if inName == "-" {
+		return sortOnce(inName, outName, opts, out, quiet)
 	}
-	if rewindable {
-		opts.Streaming = true
-		err := sortOnce(inName, outName, opts, out, quiet)
-		if !errors.Is(err, convert.ErrSortWindow) {
-			return err
+	if st, err := os.Stat(inName); err != nil || !st.Mode().IsRegular() {
+		return sortOnce(inName, outName, opts, out, quiet)
+	}
+	opts.Streaming = true
+	if kind, err := outfile.Inspect(outName); err != nil || kind != outfile.Regular {
+		err := checkSortWindow(inName, opts, quiet)
+		if errors.Is(err, convert.ErrSortWindow) {
+			opts.Streaming = false
+		} else if err != nil {
+			return withExitCode(exitFailure, err)
 		}
-		opts.Streaming = false
+		return sortOnce(inName, outName, opts, out, quiet)
 	}
+	err := sortOnce(inName, outName, opts, out, quiet)
+	if !errors.Is(err, convert.ErrSortWindow) {
+		return err
+	}
+	opts.Streaming = false
 	return sortOnce(inName, outName, opts, out, quiet)
+}
+
+// checkSortWindow says whether a streaming sort of inName will succeed.
+func checkSortWindow(inName string, opts convert.SortOptions, quiet bool) error {
+	in, err := openCapture(inName)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	done := progress(quiet, "checking order", in)
+	defer done()
+	return convert.CheckSortWindow(in, opts)
 }
 
 func sortOnce(inName, outName string, opts convert.SortOptions, out *outputFlags, quiet bool) error {
