@@ -214,10 +214,12 @@ func (x *run) onePass(open Opener) (bool, error) {
 			// A timed schedule starts with the first packet sent, as
 			// tcpreplay's does: opening the input and reading ahead
 			// are not a gap between packets. The first packet is due
-			// now, and the clock starts again once it has gone out
-			// (flush): the first send on a socket is slow (100 µs and
-			// more), and the packets due during it would follow in a
-			// burst.
+			// now, and the clock starts again when the send that
+			// puts it out begins (flush), which a packet refused for
+			// its size may delay. (Not when that send returns: the
+			// first send on a socket is slow, 50–100 µs, but the
+			// frame is on the wire early in it, and the second
+			// packet went out that much late in every run.)
 			x.clock.start = time.Now().Add(-due)
 			x.firstDue = due
 		}
@@ -261,6 +263,10 @@ func (x *run) onePass(open Opener) (bool, error) {
 func (x *run) flush() error {
 	frames, nums := x.frames, x.nums
 	for len(frames) > 0 {
+		var sent time.Time
+		if !x.started {
+			sent = time.Now()
+		}
 		n, err := x.Sender.WriteBatch(frames)
 		for _, f := range frames[:n] {
 			x.st.Packets++
@@ -269,7 +275,7 @@ func (x *run) flush() error {
 		}
 		if n > 0 && !x.started {
 			x.started = true
-			x.clock.start = time.Now().Add(-x.firstDue)
+			x.clock.start = sent.Add(-x.firstDue)
 		}
 		if err != nil {
 			if !errors.Is(err, live.ErrFrameTooLarge) || n >= len(frames) {
