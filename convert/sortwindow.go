@@ -104,6 +104,14 @@ func (w *sortWindow) place(n int) int {
 	return -1
 }
 
+// room finds room for n bytes in the ring and an index slot, or returns -1.
+func (w *sortWindow) room(n int) int {
+	if w.qLen == len(w.queue) {
+		return -1 // the index is full: as good as a full ring
+	}
+	return w.place(n)
+}
+
 // push records a packet placed in the ring; the queue has room (next
 // checks).
 func (w *sortWindow) push(off, size int) {
@@ -150,10 +158,7 @@ func (w *sortWindow) next() (*pkt.Packet, error) {
 				time.Unix(w.lastKey.sec, int64(w.lastKey.nsec)).UTC().Format(time.RFC3339Nano))
 		}
 		size := recordSize(p)
-		off := w.place(size)
-		if w.qLen == len(w.queue) {
-			off = -1 // the index is full: as good as a full ring
-		}
+		off := w.room(size)
 		if off < 0 {
 			if w.buffered() == 0 {
 				return nil, fmt.Errorf("%w: packet %d needs %d bytes, more than the %d-byte window", ErrSortWindow, w.seq+1, size, len(w.ring))
@@ -221,44 +226,62 @@ func (w *sortWindow) pop() windowItem {
 	return w.heapPop()
 }
 
-func (w *sortWindow) less(a, b int) bool {
-	x, y := &w.heap[a], &w.heap[b]
+// itemLess orders window items by timestamp, then arrival.
+func itemLess(x, y *windowItem) bool {
 	return keyLess(x.sec, x.nsec, x.seq, y.sec, y.nsec, y.seq)
 }
 
+// heapPush adds it to the heap, moving the hole up rather than swapping.
 func (w *sortWindow) heapPush(it windowItem) {
 	w.heap = append(w.heap, it)
-	i := len(w.heap) - 1
+	h := w.heap
+	i := len(h) - 1
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !w.less(i, parent) {
+		if !itemLess(&it, &h[parent]) {
 			break
 		}
-		w.heap[i], w.heap[parent] = w.heap[parent], w.heap[i]
+		h[i] = h[parent]
 		i = parent
 	}
+	h[i] = it
 }
 
+// heapPop removes the heap's earliest item. It moves the hole at the top
+// down to a leaf along the earlier children (one comparison a level), then
+// the last item up from there (Floyd's bottom-up pop): the last item
+// belongs near the bottom, so this takes about half the comparisons of
+// sifting it down from the top.
 func (w *sortWindow) heapPop() windowItem {
-	top := w.heap[0]
-	n := len(w.heap) - 1
-	w.heap[0] = w.heap[n]
-	w.heap = w.heap[:n]
+	h := w.heap
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	w.heap = h[:n]
+	h = h[:n]
+	if n == 0 {
+		return top
+	}
 	i := 0
 	for {
 		l := 2*i + 1
 		if l >= n {
 			break
 		}
-		j := l
-		if r := l + 1; r < n && w.less(r, l) {
-			j = r
+		if r := l + 1; r < n && itemLess(&h[r], &h[l]) {
+			l = r
 		}
-		if !w.less(j, i) {
+		h[i] = h[l]
+		i = l
+	}
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !itemLess(&last, &h[parent]) {
 			break
 		}
-		w.heap[i], w.heap[j] = w.heap[j], w.heap[i]
-		i = j
+		h[i] = h[parent]
+		i = parent
 	}
+	h[i] = last
 	return top
 }
