@@ -10,6 +10,7 @@
 #   REPLAY_FLAGS="--spin 200us" bench/replay.sh   # extra flags for pcaptool's timed runs
 #   PARTS=accuracy RUNS=5 bench/replay.sh          # only the timing table (or PARTS=rate)
 #   LOAD=2 PARTS=accuracy bench/replay.sh           # with 2 CPU-bound processes running throughout
+#   MODES=pps PARTS=accuracy RUNS=15 bench/replay.sh  # only some of speed,pps,mbps
 #   REPLAY_WRAP="chrt -f 1" bench/replay.sh         # run pcaptool replay under a command
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -155,6 +156,7 @@ echo "| mode | pcaptool p50 | p99 | max | tcpreplay p50 | p99 | max |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for spec in "speed 1 mixed 200 µs mean gaps, mixed sizes" "pps 5000 mixed mixed sizes" "mbps 40 1000 1000-byte frames"; do
 	read -r mode arg file what <<<"$spec"
+	[[ ,${MODES:-speed,pps,mbps}, == *,$mode,* ]] || continue
 	echo "| --$mode $arg ($what) |$(accuracy "$mode" "$arg" "$work/$file.pcap")"
 done
 [ ${#loaders[@]} = 0 ] || kill "${loaders[@]}"
