@@ -27,9 +27,10 @@
 #
 # Each tool runs once to warm up, then --runs times, interleaved with the
 # other tools of the job so that a change of machine load hits all of them.
-# Every run is timed by /usr/bin/time (elapsed, user, system seconds and
-# peak RSS); the table shows medians, ratios to pcaptool (> 1 means the tool
-# is that many times slower than pcaptool), and whether the peer's output
+# Every run is timed by /usr/bin/time (user, system seconds and peak RSS;
+# the elapsed time by bash's microsecond clock around it); the table shows
+# medians, ratios to pcaptool (> 1 means the tool is that many times slower
+# than pcaptool), and whether the peer's output
 # has the same packets as pcaptool's (compared as nanosecond pcap files).
 #
 # Options (or the environment variables in brackets):
@@ -182,14 +183,19 @@ time_job() {
 					target=$out
 				fi
 			fi
+			local t0=$EPOCHREALTIME
 			"$TIME" -f '%e %U %S %M' -o "$work/time.last" bash -c "exec $cmd" >"$target" 2>"$work/stderr.$i" || status=$?
+			local t1=$EPOCHREALTIME
 			if [ "$status" != 0 ]; then
 				log "$job: ${job_tools[$i]} failed (exit $status): $(tail -3 "$work/stderr.$i")"
 				echo "fail" >>"$work/times.$i"
 				continue
 			fi
 			# Round 0 warms the page cache and is not counted.
-			[ "$r" = 0 ] || tail -1 "$work/time.last" >>"$work/times.$i"
+			# The elapsed time is bash's microsecond clock around the
+			# run (time's %e has 10 ms steps, too coarse for slicing),
+			# so it includes starting time(1) and bash (about 2 ms).
+			[ "$r" = 0 ] || tail -1 "$work/time.last" | awk -v t0="$t0" -v t1="$t1" '{ $1 = sprintf("%.4f", t1 - t0); print }' >>"$work/times.$i"
 		done
 	done
 	log "job $job done (load $(cut -d' ' -f1-3 /proc/loadavg))"
