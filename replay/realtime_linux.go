@@ -52,3 +52,50 @@ func threadIDs() []int {
 	}
 	return tids
 }
+
+// pinThreads runs every thread of the process on cpu alone; unpin gives
+// each back the CPUs it had.
+func pinThreads(cpu int) (unpin func(), err error) {
+	var set unix.CPUSet
+	set.Set(cpu)
+	type saved struct {
+		tid int
+		set unix.CPUSet
+	}
+	var olds []saved
+	unpin = func() {
+		for _, o := range olds {
+			_ = unix.SchedSetaffinity(o.tid, &o.set)
+		}
+	}
+	for _, tid := range threadIDs() {
+		var old unix.CPUSet
+		if unix.SchedGetaffinity(tid, &old) != nil {
+			continue // exited
+		}
+		if err := unix.SchedSetaffinity(tid, &set); err != nil {
+			if tid == unix.Gettid() {
+				unpin()
+				return nil, fmt.Errorf("replay: run on CPU %d: %w", cpu, err)
+			}
+			continue
+		}
+		olds = append(olds, saved{tid, old})
+	}
+	return unpin, nil
+}
+
+// quietCPU returns the CPU the calling thread may run on that has handled
+// the fewest device interrupts.
+func quietCPU() (int, bool) {
+	var allowed unix.CPUSet
+	if unix.SchedGetaffinity(0, &allowed) != nil {
+		return 0, false
+	}
+	f, err := os.Open("/proc/interrupts")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	return quietestCPU(f, allowed.IsSet)
+}

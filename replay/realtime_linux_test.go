@@ -43,3 +43,42 @@ func TestEnterRealtime(t *testing.T) {
 	leave()
 	check("after", old.Policy, old.Priority)
 }
+
+// TestPinThreads checks that every thread runs on the one CPU between
+// pinThreads and unpin, and on the CPUs it had after.
+func TestPinThreads(t *testing.T) {
+	var before unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &before); err != nil {
+		t.Fatal(err)
+	}
+	cpu := -1
+	for c := range 1024 {
+		if before.IsSet(c) {
+			cpu = c // the last allowed
+		}
+	}
+	unpin, err := pinThreads(cpu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tid := range threadIDs() {
+		var set unix.CPUSet
+		if unix.SchedGetaffinity(tid, &set) != nil {
+			continue
+		}
+		if set.Count() != 1 || !set.IsSet(cpu) {
+			t.Errorf("thread %d may run on %d CPUs, want CPU %d alone", tid, set.Count(), cpu)
+		}
+	}
+	unpin()
+	var after unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &after); err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Errorf("after unpin: %d CPUs, before %d", after.Count(), before.Count())
+	}
+	if _, err := pinThreads(4095); err == nil {
+		t.Error("pinning to CPU 4095 did not fail")
+	}
+}

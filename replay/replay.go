@@ -128,10 +128,27 @@ func (r *Replayer) Run(ctx context.Context, open Opener) (Stats, error) {
 	clear(x.arena)
 	x.arena = x.arena[:0]
 	x.st.Device = r.Sender.Name()
-	if p := r.Config.RealtimePriority; p > 0 && !r.Config.TopSpeed {
-		if leave, err := enterRealtime(p); err == nil {
-			defer leave()
-			x.st.Realtime = true
+	x.st.CPU = -1
+	if !r.Config.TopSpeed {
+		if p := r.Config.RealtimePriority; p > 0 {
+			if leave, err := enterRealtime(p); err == nil {
+				defer leave()
+				x.st.Realtime = true
+			}
+		}
+		cpu, pin := r.Config.CPU.fixed()
+		if !pin && r.Config.CPU == QuietCPU && x.st.Realtime {
+			cpu, pin = quietCPU()
+		}
+		if pin {
+			unpin, err := pinThreads(cpu)
+			if err != nil && r.Config.CPU != QuietCPU {
+				return x.st, err
+			}
+			if err == nil {
+				defer unpin()
+				x.st.CPU = cpu
+			}
 		}
 	}
 	x.clock.init(r.Config.SpinTime, x.st.Realtime)

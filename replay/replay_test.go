@@ -236,7 +236,7 @@ Statistics for network device: veth0
 
 func TestStatsJSON(t *testing.T) {
 	st := Stats{Device: "veth0", Packets: 10, Bytes: 1000, Flows: 3, FlowPackets: 9, NonFlowPackets: 1,
-		Failed: 1, Passes: 2, Elapsed: 2 * time.Second, Interrupted: true, Realtime: true}
+		Failed: 1, Passes: 2, Elapsed: 2 * time.Second, Interrupted: true, Realtime: true, CPU: 1}
 	b, err := json.Marshal(st)
 	if err != nil {
 		t.Fatal(err)

@@ -54,6 +54,12 @@ type Config struct {
 	// 50 ms once they have taken 95 % of a CPU for a second
 	// (sched_rt_runtime_us).
 	RealtimePriority int
+	// CPU says which CPU a timed replay runs on. The zero value,
+	// QuietCPU, pins a real-time replay to the CPU with the fewest
+	// device interrupts; AnyCPU leaves it to the kernel; OnCPU(n) pins
+	// it to CPU n. Every thread of the process is pinned for the
+	// duration of Run. Top-speed replays ignore it.
+	CPU CPUPlacement
 }
 
 // Defaults.
@@ -101,6 +107,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: batch size %d is negative", ErrConfig, c.BatchSize)
 	case c.SpinTime < 0:
 		return fmt.Errorf("%w: spin time %v is negative", ErrConfig, c.SpinTime)
+	case c.CPU < AnyCPU:
+		return fmt.Errorf("%w: CPU placement %d is not a CPU, AnyCPU or QuietCPU", ErrConfig, c.CPU)
 	case c.RealtimePriority < 0 || c.RealtimePriority > 99:
 		return fmt.Errorf("%w: real-time priority %d is not between 0 and 99", ErrConfig, c.RealtimePriority)
 	}

@@ -39,6 +39,8 @@ type Stats struct {
 	// Realtime is true when the replay ran under the SCHED_FIFO policy
 	// Config.RealtimePriority asked for.
 	Realtime bool
+	// CPU is the CPU the replay was pinned to, -1 when it was not.
+	CPU int
 }
 
 // Rates returns bytes, megabits (10^6 bits) and packets per second over
@@ -99,6 +101,7 @@ type statsJSON struct {
 	Passes         int     `json:"passes"`
 	Interrupted    bool    `json:"interrupted"`
 	Realtime       bool    `json:"realtime"`
+	CPU            int     `json:"cpu"`
 }
 
 // MarshalJSON encodes s with its rates:
@@ -111,7 +114,7 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 		Flows: s.Flows, FlowsPerSecond: s.FlowsPerSecond(), FlowPackets: s.FlowPackets, NonFlowPackets: s.NonFlowPackets,
 		Failed: s.Failed, Truncated: s.Truncated,
 		RetriedENOBUFS: s.RetriedENOBUFS, RetriedEAGAIN: s.RetriedEAGAIN,
-		Passes: s.Passes, Interrupted: s.Interrupted, Realtime: s.Realtime,
+		Passes: s.Passes, Interrupted: s.Interrupted, Realtime: s.Realtime, CPU: s.CPU,
 	})
 }
 
@@ -126,7 +129,7 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 		Flows: j.Flows, FlowPackets: j.FlowPackets, NonFlowPackets: j.NonFlowPackets,
 		Elapsed: time.Duration(j.Seconds * 1e9), Failed: j.Failed, Truncated: j.Truncated,
 		RetriedENOBUFS: j.RetriedENOBUFS, RetriedEAGAIN: j.RetriedEAGAIN,
-		Passes: j.Passes, Interrupted: j.Interrupted, Realtime: j.Realtime,
+		Passes: j.Passes, Interrupted: j.Interrupted, Realtime: j.Realtime, CPU: j.CPU,
 	}
 	return nil
 }

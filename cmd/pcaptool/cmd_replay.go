@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ type replayFlags struct {
 	quiet bool
 	// preload reads the file into memory first (tcpreplay -K).
 	preload bool
+	cpu     string // --cpu: auto, any or a CPU number
 }
 
 func init() {
@@ -48,7 +50,10 @@ statistics of what was sent (exit status 130). A timed replay runs the Go
 scheduler on one CPU (GOMAXPROCS=1) unless GOMAXPROCS is set, and under
 the SCHED_FIFO real-time policy (--priority, 1 by default) where that is
 permitted (root or CAP_SYS_NICE): no ordinary process then takes the
-sender's CPU while a packet is due. --priority 0 turns it off.
+sender's CPU while a packet is due. --priority 0 turns it off. A real-time
+replay runs on the CPU that has handled the fewest device interrupts
+(--cpu auto); --cpu N pins a timed replay to CPU N, --cpu any leaves the
+placement to the kernel.
 
 Sending needs CAP_NET_RAW:
   setcap cap_net_raw,cap_net_admin+ep ./pcaptool`,
@@ -73,6 +78,7 @@ Sending needs CAP_NET_RAW:
 	fl.Uint64VarP(&f.cfg.Limit, "limit", "L", 0, "stop after this many packets (0: no limit)")
 	fl.DurationVar(&f.cfg.Duration, "duration", 0, "stop after this long (e.g. 30s; 0: no limit)")
 	fl.DurationVar(&f.cfg.SpinTime, "spin", 0, "stop sleeping this long before a packet is due and spin on the clock (longer: more accurate on a busy machine, more CPU; default 1ms, 100µs under a real-time policy)")
+	fl.StringVar(&f.cpu, "cpu", "auto", "CPU of a timed replay: auto (real-time: the one with the fewest device interrupts), any, or a CPU number")
 	fl.IntVar(&f.cfg.RealtimePriority, "priority", replay.DefaultRealtimePriority, "SCHED_FIFO real-time priority of a timed replay, 1-99, where permitted (root or CAP_SYS_NICE); 0: ordinary scheduling")
 	fl.IntVar(&f.cfg.BatchSize, "batch", replay.DefaultBatchSize, "largest number of due packets sent with one system call")
 	fl.BoolVarP(&f.preload, "preload-pcap", "K", false, "read the whole file into memory before sending (timed replays of files up to 64 MiB always are)")
@@ -90,6 +96,18 @@ func runReplay(cmd *cobra.Command, f *replayFlags, name string) error {
 		return withExitCode(exitFailure, errors.New("replay: --loop needs a file: standard input can be read only once"))
 	}
 	f.cfg.Loops = f.loop
+	switch f.cpu {
+	case "auto":
+		f.cfg.CPU = replay.QuietCPU
+	case "any":
+		f.cfg.CPU = replay.AnyCPU
+	default:
+		n, err := strconv.Atoi(f.cpu)
+		if err != nil || n < 0 {
+			return withExitCode(exitFailure, fmt.Errorf("replay: --cpu %q: want auto, any or a CPU number", f.cpu))
+		}
+		f.cfg.CPU = replay.OnCPU(n)
+	}
 	if f.loop == 0 {
 		f.cfg.Loops = -1
 	}
