@@ -17,7 +17,11 @@
 // replay is most accurate with GOMAXPROCS=1, which pcaptool replay sets:
 // the wait then sleeps its thread with nanosleep(2) rather than on a Go
 // timer (which the runtime polls with millisecond timeouts), and the
-// scheduler wakes no other thread when the spinning goroutine yields. A
+// scheduler wakes no other thread when the spinning goroutine yields. With
+// Config.RealtimePriority the process runs under SCHED_FIFO for the
+// replay, where permitted, so that no ordinary process takes the sender's
+// CPU when a packet is due, and Config.CPU pins it to the CPU that handles
+// the fewest device interrupts, or to one of the caller's choice. A
 // Replayer counts flows as tcpreplay does (Stats.Flows).
 //
 //	inj, err := live.OpenInjector("eth0")
