@@ -97,3 +97,17 @@ func ExampleFromSlice() {
 	// 2s
 	// 3s
 }
+
+// Check that a capture can be sorted in one streaming pass before writing
+// any of it to a pipe, which cannot take back what a failed pass wrote.
+func ExampleCheckSortWindow() {
+	cfg := synth.Config{Packets: 2000, Seed: 1, Disorder: 20, DisorderWindow: 5 * time.Millisecond, MeanGap: 100 * time.Microsecond}
+	for _, memory := range []int64{16 << 10, 1 << 20} {
+		opts := convert.SortOptions{Memory: memory, Streaming: true}
+		err := convert.CheckSortWindow(synth.New(cfg), opts)
+		fmt.Printf("%d KiB window: streams: %v\n", memory>>10, err == nil)
+	}
+	// Output:
+	// 16 KiB window: streams: false
+	// 1024 KiB window: streams: true
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -95,7 +96,12 @@ func checkSortWindow(inName string, opts convert.SortOptions, quiet bool) error 
 	defer in.Close()
 	done := progress(quiet, "checking order", in)
 	defer done()
-	return convert.CheckSortWindow(in, opts)
+	err = convert.CheckSortWindow(in, opts)
+	// The check's window index is garbage now: give its pages back
+	// before the sort makes its own, which keeps the peak within
+	// --memory and what the binary needs.
+	debug.FreeOSMemory()
+	return err
 }
 
 func sortOnce(inName, outName string, opts convert.SortOptions, out *outputFlags, quiet bool) error {
