@@ -82,3 +82,54 @@ func TestPinThreads(t *testing.T) {
 		t.Error("pinning to CPU 4095 did not fail")
 	}
 }
+
+// TestPlacementShared checks that concurrent Runs share one placement:
+// the second runs where the first put the process, and the threads are put
+// back only when the last one ends.
+func TestPlacementShared(t *testing.T) {
+	var before unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &before); err != nil {
+		t.Fatal(err)
+	}
+	cpu := -1
+	for c := range 1024 {
+		if before.IsSet(c) {
+			cpu = c
+		}
+	}
+	pinnedTo := func(want int) bool {
+		var set unix.CPUSet
+		if err := unix.SchedGetaffinity(0, &set); err != nil {
+			t.Fatal(err)
+		}
+		if want < 0 {
+			return set == before
+		}
+		return set.Count() == 1 && set.IsSet(want)
+	}
+	_, c1, release1, err := place(Config{CPU: OnCPU(cpu)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c2, release2, err := place(Config{CPU: AnyCPU})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c1 != cpu || c2 != cpu || !pinnedTo(cpu) {
+		t.Fatalf("first Run on CPU %d, second on %d, want both on %d", c1, c2, cpu)
+	}
+	release1()
+	if !pinnedTo(cpu) {
+		t.Error("the first Run's end unpinned the second")
+	}
+	release2()
+	if !pinnedTo(-1) {
+		t.Error("the threads were not given back their CPUs")
+	}
+	if _, _, _, err := place(Config{CPU: OnCPU(4095)}); err == nil {
+		t.Error("CPU 4095 accepted")
+	}
+	if placement.users != 0 {
+		t.Errorf("%d users left", placement.users)
+	}
+}

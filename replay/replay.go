@@ -130,26 +130,12 @@ func (r *Replayer) Run(ctx context.Context, open Opener) (Stats, error) {
 	x.st.Device = r.Sender.Name()
 	x.st.CPU = -1
 	if !r.Config.TopSpeed {
-		if p := r.Config.RealtimePriority; p > 0 {
-			if leave, err := enterRealtime(p); err == nil {
-				defer leave()
-				x.st.Realtime = true
-			}
+		realtime, cpu, release, err := place(r.Config)
+		if err != nil {
+			return x.st, err
 		}
-		cpu, pin := r.Config.CPU.fixed()
-		if !pin && r.Config.CPU == QuietCPU && x.st.Realtime {
-			cpu, pin = quietCPU()
-		}
-		if pin {
-			unpin, err := pinThreads(cpu)
-			if err != nil && r.Config.CPU != QuietCPU {
-				return x.st, err
-			}
-			if err == nil {
-				defer unpin()
-				x.st.CPU = cpu
-			}
-		}
+		defer release()
+		x.st.Realtime, x.st.CPU = realtime, cpu
 	}
 	x.clock.init(r.Config.SpinTime, x.st.Realtime)
 	defer x.clock.stop()

@@ -58,7 +58,9 @@ type Config struct {
 	// QuietCPU, pins a real-time replay to the CPU with the fewest
 	// device interrupts; AnyCPU leaves it to the kernel; OnCPU(n) pins
 	// it to CPU n. Every thread of the process is pinned for the
-	// duration of Run. Top-speed replays ignore it.
+	// duration of Run. Top-speed replays ignore it. The policy and the
+	// pinning are the process's: Runs that overlap share what the first
+	// of them set up, which is undone when the last one ends.
 	CPU CPUPlacement
 }
 
