@@ -47,16 +47,7 @@ func TestEnterRealtime(t *testing.T) {
 // TestPinThreads checks that every thread runs on the one CPU between
 // pinThreads and unpin, and on the CPUs it had after.
 func TestPinThreads(t *testing.T) {
-	var before unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &before); err != nil {
-		t.Fatal(err)
-	}
-	cpu := -1
-	for c := range 1024 {
-		if before.IsSet(c) {
-			cpu = c // the last allowed
-		}
-	}
+	before, cpu := lastAllowedCPU(t)
 	unpin, err := pinThreads(cpu)
 	if err != nil {
 		t.Fatal(err)
@@ -87,16 +78,7 @@ func TestPinThreads(t *testing.T) {
 // the second runs where the first put the process, and the threads are put
 // back only when the last one ends.
 func TestPlacementShared(t *testing.T) {
-	var before unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &before); err != nil {
-		t.Fatal(err)
-	}
-	cpu := -1
-	for c := range 1024 {
-		if before.IsSet(c) {
-			cpu = c
-		}
-	}
+	before, cpu := lastAllowedCPU(t)
 	pinnedTo := func(want int) bool {
 		var set unix.CPUSet
 		if err := unix.SchedGetaffinity(0, &set); err != nil {
@@ -132,4 +114,21 @@ func TestPlacementShared(t *testing.T) {
 	if placement.users != 0 {
 		t.Errorf("%d users left", placement.users)
 	}
+}
+
+// lastAllowedCPU returns the CPUs the calling thread may run on and the
+// highest-numbered of them.
+func lastAllowedCPU(t *testing.T) (unix.CPUSet, int) {
+	t.Helper()
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		t.Fatal(err)
+	}
+	cpu := -1
+	for c := range 1024 {
+		if set.IsSet(c) {
+			cpu = c
+		}
+	}
+	return set, cpu
 }
