@@ -44,6 +44,14 @@ type SortOptions struct {
 	MaxRuns int
 }
 
+// memory returns Memory, or DefaultSortMemory when it is not set.
+func (o SortOptions) memory() int64 {
+	if o.Memory <= 0 {
+		return DefaultSortMemory
+	}
+	return o.Memory
+}
+
 // Sort returns the packets of its source in timestamp order, keeping the
 // input order of packets with equal timestamps (a stable sort, as
 // reordercap's). Packets without a timestamp (Packet.NoTimestamp) come
@@ -86,9 +94,7 @@ const sortEntrySize = int64(unsafe.Sizeof(sortEntry{})) // bytes an entry costs,
 
 // NewSort returns a sorted view of src.
 func NewSort(src pkt.Reader, opts SortOptions) *Sort {
-	if opts.Memory <= 0 {
-		opts.Memory = DefaultSortMemory
-	}
+	opts.Memory = opts.memory()
 	if opts.MaxRuns <= 1 {
 		opts.MaxRuns = 128
 	}
@@ -133,10 +139,7 @@ func (s *Sort) ReadPacket() (*pkt.Packet, error) {
 // src. An output that cannot be discarded after a failed streaming pass
 // (a pipe, a device) can so be streamed only when it will succeed.
 func CheckSortWindow(src pkt.Reader, opts SortOptions) error {
-	if opts.Memory <= 0 {
-		opts.Memory = DefaultSortMemory
-	}
-	w := newSortWindow(src, opts.Memory)
+	w := newSortWindow(src, opts.memory())
 	w.dry = true
 	for {
 		_, err := w.next()

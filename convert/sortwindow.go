@@ -231,11 +231,15 @@ func itemLess(x, y *windowItem) bool {
 	return keyLess(x.sec, x.nsec, x.seq, y.sec, y.nsec, y.seq)
 }
 
-// heapPush adds it to the heap, moving the hole up rather than swapping.
+// heapPush adds it to the heap.
 func (w *sortWindow) heapPush(it windowItem) {
 	w.heap = append(w.heap, it)
-	h := w.heap
-	i := len(h) - 1
+	siftUp(w.heap, len(w.heap)-1, it)
+}
+
+// siftUp puts it in the heap h at the hole i or above, moving the hole up
+// past the items it sorts before rather than swapping.
+func siftUp(h []windowItem, i int, it windowItem) {
 	for i > 0 {
 		parent := (i - 1) / 2
 		if !itemLess(&it, &h[parent]) {
@@ -253,12 +257,10 @@ func (w *sortWindow) heapPush(it windowItem) {
 // belongs near the bottom, so this takes about half the comparisons of
 // sifting it down from the top.
 func (w *sortWindow) heapPop() windowItem {
-	h := w.heap
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	w.heap = h[:n]
-	h = h[:n]
+	n := len(w.heap) - 1
+	top, last := w.heap[0], w.heap[n]
+	h := w.heap[:n]
+	w.heap = h
 	if n == 0 {
 		return top
 	}
@@ -274,14 +276,6 @@ func (w *sortWindow) heapPop() windowItem {
 		h[i] = h[l]
 		i = l
 	}
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !itemLess(&last, &h[parent]) {
-			break
-		}
-		h[i] = h[parent]
-		i = parent
-	}
-	h[i] = last
+	siftUp(h, i, last)
 	return top
 }
