@@ -58,8 +58,9 @@ func quietestCPU(r io.Reader, allowed func(int) bool) (int, bool) {
 		if len(f) < 1+len(cpus) {
 			continue
 		}
-		if irq, ok := strings.CutSuffix(f[0], ":"); !ok || !isDigits(irq) {
-			continue
+		irq, ok := strings.CutSuffix(f[0], ":")
+		if _, err := strconv.ParseUint(irq, 10, 64); !ok || err != nil {
+			continue // the architecture's own lines: NMI, LOC, RES...
 		}
 		for i := range cpus {
 			n, err := strconv.ParseUint(f[1+i], 10, 64)
@@ -79,13 +80,4 @@ func quietestCPU(r io.Reader, allowed func(int) bool) (int, bool) {
 		return 0, false
 	}
 	return cpus[best], true
-}
-
-func isDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
