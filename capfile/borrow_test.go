@@ -66,16 +66,7 @@ func TestBorrowMatchesCopy(t *testing.T) {
 	inputs := map[Format]string{}
 	for _, f := range []Format{Pcap, Pcapng} {
 		name := filepath.Join(dir, "in."+f.String())
-		w, err := Create(name, WriterOptions{Format: f})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 3000, Seed: 7})); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
+		writeGenerated(t, name, WriterOptions{Format: f}, synth.Config{Packets: 3000, Seed: 7})
 		inputs[f] = name
 	}
 	for _, geo := range []struct{ blockSize, blocks, peekSize int }{

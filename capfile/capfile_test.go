@@ -34,6 +34,21 @@ func readPackets(t *testing.T, name string) (*Reader, []*pkt.Packet) {
 	return r, pkts
 }
 
+// writeGenerated writes the packets cfg generates to a new file path.
+func writeGenerated(t *testing.T, path string, opts WriterOptions, cfg synth.Config) {
+	t.Helper()
+	w, err := Create(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func generated(n int) []*pkt.Packet {
 	g := synth.New(synth.Config{Packets: n, Seed: 3})
 	var out []*pkt.Packet
@@ -62,16 +77,7 @@ func TestFormatsAndCompressions(t *testing.T) {
 	for _, tt := range names {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(dir, tt.name)
-			w, err := Create(path, WriterOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 300, Seed: 3})); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
+			writeGenerated(t, path, WriterOptions{}, synth.Config{Packets: 300, Seed: 3})
 			r, got := readPackets(t, path)
 			if r.Format() != tt.format || r.Compression() != tt.comp {
 				t.Fatalf("read back as %v/%v, want %v/%v", r.Format(), r.Compression(), tt.format, tt.comp)

@@ -56,16 +56,7 @@ func TestCompressedOutputWiresharkReads(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string) string {
 		path := filepath.Join(dir, name)
-		w, err := Create(path, WriterOptions{Format: Pcap, Resolution: pkt.Nanosecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 5000, Seed: 2})); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
+		writeGenerated(t, path, WriterOptions{Format: Pcap, Resolution: pkt.Nanosecond}, synth.Config{Packets: 5000, Seed: 2})
 		return path
 	}
 	want, err := os.ReadFile(write("plain.pcap"))

@@ -21,16 +21,8 @@ func TestFill(t *testing.T) {
 			path := filepath.Join(dir, fmt.Sprint(n, name))
 			// The section header's options are read with the file
 			// header, before Fill: they must survive it.
-			w, err := Create(path, WriterOptions{Section: pcapng.WriterOptions{Comments: []string{"section comment"}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: n, Seed: 3})); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
+			writeGenerated(t, path, WriterOptions{Section: pcapng.WriterOptions{Comments: []string{"section comment"}}},
+				synth.Config{Packets: n, Seed: 3})
 			if st, _ := os.Stat(path); n > 10 && name == "a.pcap" && st.Size() <= 1<<20 {
 				t.Fatalf("%s is %d bytes, not larger than the read buffer", path, st.Size())
 			}
