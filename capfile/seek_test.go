@@ -79,20 +79,6 @@ func readLines(t *testing.T, r pkt.Reader) []string {
 	}
 }
 
-func writeSynth(t *testing.T, name string, cfg synth.Config, order binary.ByteOrder) {
-	t.Helper()
-	w, err := capfile.Create(name, capfile.WriterOptions{ByteOrder: order})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func sameLines(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -126,8 +112,8 @@ func TestOpenFromGenerated(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			name := filepath.Join(dir, tc.name)
-			writeSynth(t, name, synth.Config{Packets: 20000, MeanGap: time.Millisecond, Disorder: tc.disorder,
-				DisorderWindow: 50 * time.Millisecond, Resolution: tc.res}, tc.order)
+			capfile.WriteGenerated(t, name, capfile.WriterOptions{ByteOrder: tc.order}, synth.Config{Packets: 20000,
+				MeanGap: time.Millisecond, Disorder: tc.disorder, DisorderWindow: 50 * time.Millisecond, Resolution: tc.res})
 			seeked := 0
 			probes := []int{0, 512, 4096}
 			if testing.Short() {
@@ -156,7 +142,7 @@ func TestOpenFromGenerated(t *testing.T) {
 // the middle of a large ordered file costs a few probes, not the file.
 func TestOpenFromReadsLittle(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "big.pcapng")
-	writeSynth(t, name, synth.Config{Packets: 60000, MeanGap: time.Millisecond}, nil)
+	capfile.WriteGenerated(t, name, capfile.WriterOptions{}, synth.Config{Packets: 60000, MeanGap: time.Millisecond})
 	start := time.Date(2024, 1, 1, 0, 0, 30, 0, time.UTC)
 	r, res, err := capfile.OpenFrom(name, start, capfile.SeekOptions{})
 	if err != nil {

@@ -1,0 +1,4 @@
+package capfile
+
+// WriteGenerated is writeGenerated for the package's external tests.
+var WriteGenerated = writeGenerated
