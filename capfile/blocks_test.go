@@ -5,11 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/pcaptool/pcaptool/linktype"
 	"github.com/pcaptool/pcaptool/pcapng"
 	"github.com/pcaptool/pcaptool/pkt"
+	"github.com/pcaptool/pcaptool/synth"
 )
 
 // blockFile writes a pcapng file holding blocks the packet model does not
@@ -112,6 +114,52 @@ func TestCopyBlocksErrors(t *testing.T) {
 		}
 		if err != nil && !bytes.Contains([]byte(err.Error()), []byte(tc.in)) {
 			t.Errorf("%s: error %q does not name the file", tc.in, err)
+		}
+	}
+}
+
+// TestCopyBlocksBorrowed copies a generated pcapng through read-ahead rings
+// so small that blocks straddle them: the packet bytes go out from the ring
+// (Borrow), and the copy must still be the original byte for byte.
+func TestCopyBlocksBorrowed(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // reading ahead needs two
+	saved := readAheadGeometry
+	t.Cleanup(func() { readAheadGeometry = saved })
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pcapng"), filepath.Join(dir, "out.pcapng")
+	writeGenerated(t, in, WriterOptions{Format: Pcapng}, synth.Config{Packets: 3000, Seed: 11})
+	want, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, geo := range []struct{ blockSize, blocks, peekSize int }{
+		{4096, 2, 512}, {1000, 3, 4096}, {64 << 10, 4, 2048}, {0, 0, 0},
+	} {
+		readAheadGeometry = geo
+		r, err := Open(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.ahead == nil {
+			t.Fatal("the input is not read ahead")
+		}
+		w, err := CreateRaw(out, WriterOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := CopyBlocks(w, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		got, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("ring %+v: the copy (%d bytes) differs from the original (%d bytes)", geo, len(got), len(want))
 		}
 	}
 }
