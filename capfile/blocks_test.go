@@ -123,8 +123,9 @@ func TestCopyBlocksErrors(t *testing.T) {
 // (Borrow), and the copy must still be the original byte for byte.
 func TestCopyBlocksBorrowed(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // reading ahead needs two
-	saved := readAheadGeometry
-	t.Cleanup(func() { readAheadGeometry = saved })
+	saved, savedAfter := readAheadGeometry, writeBehindAfter
+	t.Cleanup(func() { readAheadGeometry, writeBehindAfter = saved, savedAfter })
+	writeBehindAfter = 0 // every write behind, the ring released late
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.pcapng"), filepath.Join(dir, "out.pcapng")
 	writeGenerated(t, in, WriterOptions{Format: Pcapng}, synth.Config{Packets: 3000, Seed: 11})

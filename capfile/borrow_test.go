@@ -60,8 +60,9 @@ func convertFile(t *testing.T, in, out string, format Format, borrow bool) []byt
 // peek: the output must be the same bytes as when every packet is copied.
 func TestBorrowMatchesCopy(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // reading ahead needs two
-	saved := readAheadGeometry
-	t.Cleanup(func() { readAheadGeometry = saved })
+	saved, savedAfter := readAheadGeometry, writeBehindAfter
+	t.Cleanup(func() { readAheadGeometry, writeBehindAfter = saved, savedAfter })
+	writeBehindAfter = 0 // every write behind, the ring released late
 	dir := t.TempDir()
 	inputs := map[Format]string{}
 	for _, f := range []Format{Pcap, Pcapng} {

@@ -129,10 +129,19 @@ func create(name string, opts WriterOptions) (*Writer, error) {
 	}
 	if !w.compress {
 		w.gather = pipeio.NewGather(f, pcap.DefaultBufferSize)
+		if runtime.GOMAXPROCS(0) > 1 {
+			// A slow write system call (for a file, the copy into the
+			// page cache) runs on the other core, beside the parsing.
+			w.gather.WriteBehind(writeBehindAfter)
+		}
 		w.out = w.gather
 	}
 	return w, nil
 }
+
+// writeBehindAfter is how long a write must take for the next to be
+// written behind (pipeio.Gather.WriteBehind); tests set 0.
+var writeBehindAfter = pipeio.SlowWrite
 
 // pickFormat returns the format and compression opts ask for, taking from
 // the name what they leave to be picked.
@@ -226,7 +235,7 @@ func (w *Writer) Borrow(r *Reader) {
 	}
 	g := w.gather
 	g.Lend(r.ahead)
-	r.ahead.AddRecycle(func() { _ = g.Flush() }) // an error comes back from the next write
+	r.ahead.AddRecycle(g.FlushThen) // an error comes back from the next write
 }
 
 // Format returns the format being written.

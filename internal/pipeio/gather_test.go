@@ -3,7 +3,9 @@ package pipeio
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 )
 
 // vectorSink records what a Gather writes.
@@ -34,49 +36,63 @@ func TestGather(t *testing.T) {
 		lent[i] = byte(i)
 	}
 	owns := sliceLender(lent)
-	for _, tc := range []struct {
-		name      string
-		lend      bool
-		writes    [][]byte
-		wantCalls int // writev calls, for one final Flush
-		maxPieces int
-	}{
+	for _, tc := range []gatherCase{
 		{"copies join", true, [][]byte{[]byte("ab"), []byte("cd"), lent[:100]}, 1, 1},
 		{"lent referenced", true, [][]byte{[]byte("h1"), lent[:300], []byte("h2"), lent[300:900]}, 1, 4},
 		{"not lending", false, [][]byte{[]byte("h1"), lent[:300], []byte("h2"), lent[300:900]}, 1, 1},
 		{"larger than the buffer", true, [][]byte{[]byte("x"), bytes.Repeat([]byte("y"), 10_000), []byte("z")}, 3, 1},
 		{"more pieces than a writev", true, repeatPieces(lent, 1500), 3, maxGatherVectors},
 	} {
-		sink := &vectorSink{}
-		g := NewGather(sink, 4096)
-		if tc.lend {
-			g.Lend(owns)
+		for _, behind := range []bool{false, true} {
+			tc.run(t, owns, behind)
 		}
-		var want bytes.Buffer
-		for _, w := range tc.writes {
-			if n, err := g.Write(w); n != len(w) || err != nil {
-				t.Fatalf("%s: Write = %d, %v", tc.name, n, err)
-			}
-			want.Write(w)
+	}
+}
+
+// gatherCase is one case of TestGather.
+type gatherCase struct {
+	name      string
+	lend      bool
+	writes    [][]byte
+	wantCalls int // writev calls, for one final Flush
+	maxPieces int
+}
+
+func (tc gatherCase) run(t *testing.T, owns Lender, behind bool) {
+	t.Helper()
+	name := fmt.Sprintf("%s (write behind %v)", tc.name, behind)
+	sink := &vectorSink{}
+	g := NewGather(sink, 4096)
+	if behind {
+		g.WriteBehind(0)
+	}
+	if tc.lend {
+		g.Lend(owns)
+	}
+	var want bytes.Buffer
+	for _, w := range tc.writes {
+		if n, err := g.Write(w); n != len(w) || err != nil {
+			t.Fatalf("%s: Write = %d, %v", name, n, err)
 		}
-		if g.Buffered() > want.Len() {
-			t.Errorf("%s: Buffered %d > %d written", tc.name, g.Buffered(), want.Len())
-		}
-		if err := g.Flush(); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(sink.out.Bytes(), want.Bytes()) {
-			t.Errorf("%s: output differs from the writes", tc.name)
-		}
-		if sink.calls != tc.wantCalls {
-			t.Errorf("%s: %d writev calls, want %d", tc.name, sink.calls, tc.wantCalls)
-		}
-		if max := sink.pieces; sink.calls == 1 && max > tc.maxPieces {
-			t.Errorf("%s: %d pieces, want at most %d", tc.name, max, tc.maxPieces)
-		}
-		if g.Buffered() != 0 {
-			t.Errorf("%s: %d bytes still buffered after Flush", tc.name, g.Buffered())
-		}
+		want.Write(w)
+	}
+	if g.Buffered() > want.Len() {
+		t.Errorf("%s: Buffered %d > %d written", name, g.Buffered(), want.Len())
+	}
+	if err := g.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(sink.out.Bytes(), want.Bytes()) {
+		t.Errorf("%s: output differs from the writes", name)
+	}
+	if sink.calls != tc.wantCalls {
+		t.Errorf("%s: %d writev calls, want %d", name, sink.calls, tc.wantCalls)
+	}
+	if max := sink.pieces; sink.calls == 1 && max > tc.maxPieces {
+		t.Errorf("%s: %d pieces, want at most %d", name, max, tc.maxPieces)
+	}
+	if g.Buffered() != 0 {
+		t.Errorf("%s: %d bytes still buffered after Flush", name, g.Buffered())
 	}
 }
 
@@ -97,13 +113,95 @@ func repeatPieces(lent []byte, n int) [][]byte {
 
 func TestGatherStickyError(t *testing.T) {
 	boom := errors.New("boom")
+	for _, behind := range []bool{false, true} {
+		sink := &vectorSink{err: boom}
+		g := NewGather(sink, 4096)
+		if behind {
+			g.WriteBehind(0)
+		}
+		g.Write([]byte("abc"))
+		if err := g.Flush(); !errors.Is(err, boom) {
+			t.Fatalf("write behind %v: Flush = %v, want boom", behind, err)
+		}
+		if _, err := g.Write([]byte("d")); !errors.Is(err, boom) {
+			t.Errorf("write behind %v: Write after a failed flush = %v, want boom", behind, err)
+		}
+	}
+	// A batch written behind fails: a later Write says so, without a Flush.
 	sink := &vectorSink{err: boom}
 	g := NewGather(sink, 4096)
-	g.Write([]byte("abc"))
-	if err := g.Flush(); !errors.Is(err, boom) {
-		t.Fatalf("Flush = %v, want boom", err)
+	g.WriteBehind(0)
+	var err error
+	for i := 0; i < 100 && err == nil; i++ {
+		_, err = g.Write(make([]byte, 3000))
 	}
-	if _, err := g.Write([]byte("d")); !errors.Is(err, boom) {
-		t.Errorf("Write after a failed flush = %v, want boom", err)
+	if !errors.Is(err, boom) {
+		t.Errorf("Writes after a failed write behind: %v, want boom", err)
+	}
+}
+
+// gateSink is a VectorWriter that writes only once open is closed.
+type gateSink struct {
+	open chan struct{}
+	vectorSink
+}
+
+func (s *gateSink) WriteVectors(v [][]byte) (int64, error) {
+	<-s.open
+	return s.vectorSink.WriteVectors(v)
+}
+
+// TestGatherFlushThen checks that a lender is released only once its bytes
+// are written, and that writing behind lets the caller go on meanwhile.
+func TestGatherFlushThen(t *testing.T) {
+	lent := bytes.Repeat([]byte("0123456789abcdef"), 64)
+	for _, behind := range []bool{false, true} {
+		sink := &gateSink{open: make(chan struct{})}
+		if !behind {
+			close(sink.open)
+		}
+		g := NewGather(sink, 4096)
+		if behind {
+			g.WriteBehind(0)
+		}
+		g.Lend(sliceLender(lent))
+		g.Write([]byte("head"))
+		g.Write(lent[:512])
+		released := make(chan struct{})
+		g.FlushThen(func() { close(released) })
+		if behind {
+			select {
+			case <-released:
+				t.Fatal("write behind: released before the bytes were written")
+			case <-time.After(20 * time.Millisecond):
+			}
+			g.Write([]byte("tail")) // the caller goes on while the write waits
+			close(sink.open)
+		}
+		select {
+		case <-released:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("write behind %v: never released", behind)
+		}
+		if err := g.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		want := "head" + string(lent[:512])
+		if behind {
+			want += "tail"
+		}
+		if got := sink.out.String(); got != want {
+			t.Errorf("write behind %v: wrote %d bytes, want %d", behind, len(got), len(want))
+		}
+		// Nothing queued or in flight: released at once.
+		now := false
+		g.FlushThen(func() { now = true })
+		if !now {
+			t.Errorf("write behind %v: an empty FlushThen did not release at once", behind)
+		}
+		g.Stop()
+		if _, err := g.Write([]byte("x")); !errors.Is(err, ErrClosed) {
+			t.Errorf("write behind %v: Write after Stop = %v, want ErrClosed", behind, err)
+		}
 	}
 }

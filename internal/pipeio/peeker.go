@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/pcaptool/pcaptool/internal/hugepage"
@@ -43,8 +44,8 @@ type Peeker struct {
 	touched byte // the sum touch returns, kept so that its reads are not optimised away
 
 	cur     *peekBlock
-	err     error    // sticky: the source's error once its bytes are consumed
-	recycle []func() // called before a block is handed back for reading
+	err     error          // sticky: the source's error once its bytes are consumed
+	recycle []func(func()) // told when the caller moves past a block (see AddRecycle)
 }
 
 // peekBlock is one block of the ring: buf[head:] is filled by the reading
@@ -53,6 +54,9 @@ type peekBlock struct {
 	buf  []byte
 	r, w int
 	err  error
+
+	holders atomic.Int32 // recycle functions still holding the block
+	release func()       // called by each of them when done with it
 }
 
 // NewPeeker starts reading src ahead in blocks of blockSize bytes, at most
@@ -83,7 +87,13 @@ func NewPeeker(src io.Reader, blockSize, blocks, peekSize int) *Peeker {
 	stride := peekSize + blockSize
 	p.mem = hugepage.Make[byte](stride * blocks)
 	for i := range blocks {
-		p.free <- &peekBlock{buf: p.mem[i*stride : (i+1)*stride : (i+1)*stride]}
+		b := &peekBlock{buf: p.mem[i*stride : (i+1)*stride : (i+1)*stride]}
+		b.release = func() {
+			if b.holders.Add(-1) == 0 {
+				p.free <- b
+			}
+		}
+		p.free <- b
 	}
 	go p.fill()
 	return p
@@ -124,10 +134,12 @@ func (p *Peeker) fill() {
 	}
 }
 
-// AddRecycle adds a function called before the bytes of a block the caller
-// has moved past are overwritten. A writer that holds on to slices of the
-// stream (see Owns) writes them there.
-func (p *Peeker) AddRecycle(fn func()) { p.recycle = append(p.recycle, fn) }
+// AddRecycle adds a function called when the caller has moved past a
+// block: the block is read into again only once every such function has
+// called the release function it was given (at once, or later from any
+// goroutine). A writer that holds on to slices of the stream (see Owns)
+// releases the block once it has written them.
+func (p *Peeker) AddRecycle(fn func(release func())) { p.recycle = append(p.recycle, fn) }
 
 // Owns reports whether b lies in the Peeker's memory: bytes returned by
 // Peek that stay valid until the recycle function is next called.
@@ -229,10 +241,7 @@ func (p *Peeker) advance() bool {
 		rest := c.buf[c.r:c.w]
 		next.r -= len(rest)
 		copy(next.buf[next.r:], rest)
-		for _, fn := range p.recycle {
-			fn()
-		}
-		p.free <- c
+		p.give(c)
 	}
 	p.cur = next
 	// Bring the block, written by the reading goroutine's core, into
@@ -242,6 +251,19 @@ func (p *Peeker) advance() bool {
 	// 2-core reference machine.
 	p.touched += touch(next.buf[next.r:next.w])
 	return true
+}
+
+// give hands block c back to the reading goroutine once the recycle
+// functions have released it.
+func (p *Peeker) give(c *peekBlock) {
+	if len(p.recycle) == 0 {
+		p.free <- c
+		return
+	}
+	c.holders.Store(int32(len(p.recycle)))
+	for _, fn := range p.recycle {
+		fn(c.release)
+	}
 }
 
 // touch reads one byte of every cache line of b and returns their sum.
@@ -270,15 +292,11 @@ func (p *Peeker) nextBlock() (*peekBlock, bool) {
 }
 
 // Close stops reading ahead and waits until the goroutine is out of the
-// source, so that the caller may then close the source. The recycle
-// functions are called once more, so that nothing keeps the ring.
+// source, so that the caller may then close the source. The bytes of the
+// block being read stay valid, and no block is read into again: what a
+// writer still holds of the ring needs no release.
 func (p *Peeker) Close() error {
-	p.closeOnce.Do(func() {
-		close(p.done)
-		for _, fn := range p.recycle {
-			fn()
-		}
-	})
+	p.closeOnce.Do(func() { close(p.done) })
 	<-p.exited
 	return nil
 }

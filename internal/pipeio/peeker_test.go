@@ -13,13 +13,21 @@ import (
 // peekOps drives a BufferedReader with a random mix of Peek, Discard and
 // Read and returns what they saw, so that a Peeker can be compared with a
 // bufio.Reader over the same stream. It also checks that the bytes of every
-// Peek since the last recycle are still intact: a Peeker must not reuse
-// memory before it calls its recycle functions.
+// Peek not yet released are still intact: a Peeker must not reuse memory
+// before its recycle functions release it.
 type peekRun struct {
-	hold bool         // check that peeked bytes stay until recycled
-	out  bytes.Buffer // the sequence of results, as text
-	held [][]byte     // peeked slices not yet recycled
-	want [][]byte     // their contents when peeked
+	hold    bool         // check that peeked bytes stay until released
+	lag     int          // release blocks this many recycles late (0: at once)
+	out     bytes.Buffer // the sequence of results, as text
+	held    [][]byte     // peeked slices not yet recycled
+	want    [][]byte     // their contents when peeked
+	pending []heldBlock  // recycled, not yet released
+}
+
+// heldBlock is what was peeked from a block recycled but not released.
+type heldBlock struct {
+	held, want [][]byte
+	release    func()
 }
 
 func (pr *peekRun) drive(t *testing.T, r BufferedReader, seed uint64, maxPeek int) {
@@ -27,11 +35,7 @@ func (pr *peekRun) drive(t *testing.T, r BufferedReader, seed uint64, maxPeek in
 	rng := rand.New(rand.NewPCG(seed, 1))
 	buf := make([]byte, maxPeek*2)
 	for range 100_000 {
-		for i, h := range pr.held {
-			if !bytes.Equal(h, pr.want[i]) {
-				t.Fatalf("bytes peeked earlier changed before a recycle")
-			}
-		}
+		pr.check(t)
 		var n int
 		var err error
 		switch op := rng.IntN(3); op {
@@ -67,7 +71,33 @@ func (pr *peekRun) drive(t *testing.T, r BufferedReader, seed uint64, maxPeek in
 	t.Fatal("stream did not end")
 }
 
-func (pr *peekRun) recycled() { pr.held, pr.want = pr.held[:0], pr.want[:0] }
+// check fails when bytes peeked and not released have changed.
+func (pr *peekRun) check(t *testing.T) {
+	t.Helper()
+	for _, blk := range append(pr.pending, heldBlock{held: pr.held, want: pr.want}) {
+		for i, h := range blk.held {
+			if !bytes.Equal(h, blk.want[i]) {
+				t.Fatalf("bytes peeked earlier changed before their block was released")
+			}
+		}
+	}
+}
+
+// recycled is the Peeker's recycle function: it releases the block at
+// once, or pr.lag recycles later.
+func (pr *peekRun) recycled(release func()) {
+	if pr.lag == 0 {
+		pr.held, pr.want = pr.held[:0], pr.want[:0]
+		release()
+		return
+	}
+	pr.pending = append(pr.pending, heldBlock{pr.held, pr.want, release})
+	pr.held, pr.want = nil, nil
+	for len(pr.pending) > pr.lag {
+		pr.pending[0].release()
+		pr.pending = pr.pending[1:]
+	}
+}
 
 func TestPeekerMatchesBufio(t *testing.T) {
 	data := make([]byte, 50_000)
@@ -85,16 +115,20 @@ func TestPeekerMatchesBufio(t *testing.T) {
 	} {
 		for name, src := range sources {
 			for seed := range uint64(3) {
-				var want peekRun
-				got := peekRun{hold: true}
-				want.drive(t, bufio.NewReaderSize(src(), geo.peek), seed, geo.peek)
-				p := NewPeeker(src(), geo.block, geo.blocks, geo.peek)
-				p.AddRecycle(got.recycled)
-				got.drive(t, p, seed, geo.peek)
-				p.Close()
-				if !bytes.Equal(got.out.Bytes(), want.out.Bytes()) {
-					t.Errorf("blocks %d x %d, peek %d, %s source, seed %d: Peeker and bufio.Reader differ",
-						geo.block, geo.blocks, geo.peek, name, seed)
+				// A block released a recycle late stays out of the
+				// ring meanwhile, so lagging needs a third block.
+				for lag := range min(geo.blocks-1, 2) {
+					var want peekRun
+					got := peekRun{hold: true, lag: lag}
+					want.drive(t, bufio.NewReaderSize(src(), geo.peek), seed, geo.peek)
+					p := NewPeeker(src(), geo.block, geo.blocks, geo.peek)
+					p.AddRecycle(got.recycled)
+					got.drive(t, p, seed, geo.peek)
+					p.Close()
+					if !bytes.Equal(got.out.Bytes(), want.out.Bytes()) {
+						t.Errorf("blocks %d x %d, peek %d, %s source, seed %d, release lag %d: Peeker and bufio.Reader differ",
+							geo.block, geo.blocks, geo.peek, name, seed, lag)
+					}
 				}
 			}
 		}
