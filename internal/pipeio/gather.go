@@ -25,8 +25,8 @@ type VectorWriter interface {
 // back from the next Write or Flush.
 type Gather struct {
 	dst     VectorWriter
-	cur     *batch // being filled
-	spare   *batch // being written (flight), or idle
+	cur     *batch        // being filled
+	spare   *batch        // being written (flight), or idle
 	flight  chan struct{} // holds a token while spare is being written
 	flying  bool          // spare is being written, or was and not waited for
 	behind  bool          // WriteBehind was called
