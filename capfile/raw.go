@@ -38,6 +38,7 @@ func OpenRaw(name string) (*RawReader, error) {
 	size := int64(-1)
 	if name == "-" {
 		f = os.Stdin
+		pipeio.GrowPipe(f) // a capture piped in comes in larger pieces
 	} else {
 		var err error
 		if f, err = os.Open(name); err != nil {
@@ -45,6 +46,8 @@ func OpenRaw(name string) (*RawReader, error) {
 		}
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			size = st.Size()
+		} else if err == nil && st.Mode()&os.ModeNamedPipe != 0 {
+			pipeio.GrowPipe(f)
 		}
 	}
 	r, err := NewRawReader(f, name)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/pcaptool/pcaptool/internal/pipeio"
 )
 
 // ErrNotSeekable is returned by WriteAt on a destination written as a
@@ -114,6 +116,7 @@ func Create(name string, opts Options) (*File, error) {
 	case err != nil:
 		return nil, err
 	case kind == Stdout:
+		pipeio.GrowPipe(os.Stdout)
 		return &File{name: name, kind: Stdout, file: os.Stdout}, nil
 	case kind == Special && st.IsDir():
 		return nil, &fs.PathError{Op: "create", Path: name, Err: errors.New("is a directory")}
@@ -152,6 +155,7 @@ func (f *File) openDirect(flag int) (*File, error) {
 		return nil, err
 	}
 	f.kind, f.file = Special, file
+	pipeio.GrowPipe(file)
 	return f.track(), nil
 }
 
