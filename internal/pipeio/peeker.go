@@ -266,10 +266,12 @@ func (p *Peeker) give(c *peekBlock) {
 	}
 }
 
-// touch reads one byte of every cache line of b and returns their sum.
+// touch reads one byte of every other cache line of b and returns their
+// sum: the hardware's adjacent-line prefetch brings the line in between,
+// and the pass costs a few percent less than reading every line.
 func touch(b []byte) byte {
 	var s byte
-	for i := 0; i < len(b); i += 64 {
+	for i := 0; i < len(b); i += 128 {
 		s += b[i]
 	}
 	return s
