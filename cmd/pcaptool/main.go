@@ -12,6 +12,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	_ "github.com/pcaptool/pcaptool/internal/startup" // first: see its package comment
 )
 
 // Exit codes, documented in the package comment and the README.

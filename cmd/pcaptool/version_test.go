@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -50,5 +52,30 @@ func TestVersionFlag(t *testing.T) {
 	res := mustRun(t, "--version")
 	if !strings.HasPrefix(res.stdout, "pcaptool ") || !strings.Contains(res.stdout, "go1.") {
 		t.Errorf("--version printed %q", res.stdout)
+	}
+}
+
+// TestStartupAdvisesFirst checks that internal/startup's init, which advises
+// .bss for huge pages, runs before gopacket/layers' init fills its tables
+// there: afterwards the advice would come too late to matter.
+func TestStartupAdvisesFirst(t *testing.T) {
+	cmd := exec.Command(pcaptoolBin, "--version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	order := map[string]int{}
+	for i, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "init" {
+			order[f[1]] = i + 1
+		}
+	}
+	const startup, layers = "github.com/pcaptool/pcaptool/internal/startup", "github.com/google/gopacket/layers"
+	if order[startup] == 0 || order[layers] == 0 {
+		t.Fatalf("GODEBUG=inittrace=1 does not show both %s and %s:\n%s", startup, layers, out)
+	}
+	if order[startup] > order[layers] {
+		t.Errorf("%s is initialized after %s (lines %d and %d of the init trace)", startup, layers, order[startup], order[layers])
 	}
 }

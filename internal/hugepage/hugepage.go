@@ -39,3 +39,10 @@ func Make[T any](n int) []T {
 func Advise(b []byte) bool {
 	return advise(b)
 }
+
+// AdviseRange is Advise for the memory from start to end, mapped memory
+// that is not a Go slice (a section of the executable). It returns how many
+// bytes it advised.
+func AdviseRange(start, end uintptr) int {
+	return adviseRange(start, end)
+}

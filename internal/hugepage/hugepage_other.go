@@ -3,3 +3,5 @@
 package hugepage
 
 func advise([]byte) bool { return false }
+
+func adviseRange(start, end uintptr) int { return 0 }
