@@ -94,7 +94,11 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 		rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
 		inner = rd.ahead
 	} else {
-		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
+		size := pcap.DefaultBufferSize
+		if raw.bufSize > 0 {
+			size = raw.bufSize
+		}
+		inner = bufio.NewReaderSize(raw, size)
 	}
 	rd.buf = inner
 	if err := rd.open(opts); err != nil {

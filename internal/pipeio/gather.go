@@ -26,7 +26,7 @@ type VectorWriter interface {
 type Gather struct {
 	dst     VectorWriter
 	cur     *batch        // being filled
-	spare   *batch        // being written (flight), or idle
+	spare   *batch        // being written (flight), or idle; made on the first write behind
 	flight  chan struct{} // holds a token while spare is being written
 	flying  bool          // spare is being written, or was and not waited for
 	behind  bool          // WriteBehind was called
@@ -71,11 +71,11 @@ const (
 // NewGather returns a Gather writing to dst with size bytes of buffer for
 // copies (at least 4096).
 func NewGather(dst VectorWriter, size int) *Gather {
-	size = max(size, 4096)
-	newBatch := func() *batch {
-		return &batch{buf: make([]byte, 0, size), vecs: make([][]byte, 0, maxGatherVectors)}
-	}
-	return &Gather{dst: dst, cur: newBatch(), spare: newBatch(), flight: make(chan struct{}, 1)}
+	return &Gather{dst: dst, cur: newBatch(max(size, 4096)), flight: make(chan struct{}, 1)}
+}
+
+func newBatch(size int) *batch {
+	return &batch{buf: make([]byte, 0, size), vecs: make([][]byte, 0, maxGatherVectors)}
 }
 
 // WriteBehind makes g write full buffers on a goroutine while the caller
@@ -162,6 +162,10 @@ func (g *Gather) send() error {
 		b.write(g.dst)
 		g.last, g.err = b.took, b.err
 		return g.err
+	}
+	if g.spare == nil {
+		// Only now: a Gather that never writes behind holds one buffer.
+		g.spare = newBatch(cap(b.buf))
 	}
 	g.cur, g.spare = g.spare, b
 	g.flight <- struct{}{}
