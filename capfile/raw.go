@@ -28,9 +28,6 @@ type RawReader struct {
 	// readAhead says the stream is a regular file, which the packet
 	// reader may read ahead on a goroutine of its own (pipeio.Peeker).
 	readAhead bool
-	// bufSize, when set, is the buffer of a stream not read ahead
-	// (default pcap.DefaultBufferSize).
-	bufSize int
 }
 
 // OpenRaw opens the named file ("-" for standard input) and returns its

@@ -94,11 +94,7 @@ func newReader(raw *RawReader, opts ReaderOptions) (*Reader, error) {
 		rd.ahead = pipeio.NewPeeker(raw, g.blockSize, g.blocks, g.peekSize)
 		inner = rd.ahead
 	} else {
-		size := pcap.DefaultBufferSize
-		if raw.bufSize > 0 {
-			size = raw.bufSize
-		}
-		inner = bufio.NewReaderSize(raw, size)
+		inner = bufio.NewReaderSize(raw, pcap.DefaultBufferSize)
 	}
 	rd.buf = inner
 	if err := rd.open(opts); err != nil {

@@ -136,9 +136,7 @@ func openSeeking(name string, start time.Time, opts SeekOptions) (*Reader, SeekR
 	// first packet) and then the file from the chosen record on.
 	counter := &countingReader{r: io.MultiReader(bytes.NewReader(p.head), io.NewSectionReader(f, lo, p.size-lo))}
 	counter.n.Store(p.read - int64(len(p.head)))
-	// Reads of 128 KiB: a window usually ends well before a 1 MiB read
-	// would, and reading past it is what seeking saves.
-	raw := &RawReader{name: name, file: f, counter: counter, size: p.size, compression: CompressionNone, bufSize: 128 << 10}
+	raw := &RawReader{name: name, file: f, counter: counter, size: p.size, compression: CompressionNone}
 	raw.src = counter
 	r, err := newReader(raw, opts.ReaderOptions)
 	if err != nil {
