@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/pcaptool/pcaptool/linktype"
@@ -122,10 +121,7 @@ func TestCopyBlocksErrors(t *testing.T) {
 // so small that blocks straddle them: the packet bytes go out from the ring
 // (Borrow), and the copy must still be the original byte for byte.
 func TestCopyBlocksBorrowed(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // reading ahead needs two
-	saved, savedAfter := readAheadGeometry, writeBehindAfter
-	t.Cleanup(func() { readAheadGeometry, writeBehindAfter = saved, savedAfter })
-	writeBehindAfter = 0 // every write behind, the ring released late
+	geometries := tinyRings(t)
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.pcapng"), filepath.Join(dir, "out.pcapng")
 	writeGenerated(t, in, WriterOptions{Format: Pcapng}, synth.Config{Packets: 3000, Seed: 11})
@@ -133,9 +129,7 @@ func TestCopyBlocksBorrowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, geo := range []struct{ blockSize, blocks, peekSize int }{
-		{4096, 2, 512}, {1000, 3, 4096}, {64 << 10, 4, 2048}, {0, 0, 0},
-	} {
+	for _, geo := range geometries {
 		readAheadGeometry = geo
 		r, err := Open(in)
 		if err != nil {

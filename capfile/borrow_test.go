@@ -55,14 +55,28 @@ func convertFile(t *testing.T, in, out string, format Format, borrow bool) []byt
 	return b
 }
 
+// tinyRings makes the test read ahead (on two cores) and write behind at
+// every write, so that ring blocks are released late, and returns ring
+// geometries so small that packets straddle blocks, are larger than a
+// block or than the largest peek; the test sets readAheadGeometry to each.
+func tinyRings(t *testing.T) []struct{ blockSize, blocks, peekSize int } {
+	procs := runtime.GOMAXPROCS(2) // reading ahead needs two
+	saved, savedAfter := readAheadGeometry, writeBehindAfter
+	t.Cleanup(func() {
+		runtime.GOMAXPROCS(procs)
+		readAheadGeometry, writeBehindAfter = saved, savedAfter
+	})
+	writeBehindAfter = 0
+	return []struct{ blockSize, blocks, peekSize int }{
+		{4096, 2, 512}, {1000, 3, 4096}, {64 << 10, 4, 2048}, {0, 0, 0},
+	}
+}
+
 // TestBorrowMatchesCopy converts generated captures with rings so small that
 // packets straddle blocks, are larger than a block or than the largest
 // peek: the output must be the same bytes as when every packet is copied.
 func TestBorrowMatchesCopy(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // reading ahead needs two
-	saved, savedAfter := readAheadGeometry, writeBehindAfter
-	t.Cleanup(func() { readAheadGeometry, writeBehindAfter = saved, savedAfter })
-	writeBehindAfter = 0 // every write behind, the ring released late
+	geometries := tinyRings(t)
 	dir := t.TempDir()
 	inputs := map[Format]string{}
 	for _, f := range []Format{Pcap, Pcapng} {
@@ -70,9 +84,7 @@ func TestBorrowMatchesCopy(t *testing.T) {
 		writeGenerated(t, name, WriterOptions{Format: f}, synth.Config{Packets: 3000, Seed: 7})
 		inputs[f] = name
 	}
-	for _, geo := range []struct{ blockSize, blocks, peekSize int }{
-		{4096, 2, 512}, {1000, 3, 4096}, {64 << 10, 4, 2048}, {0, 0, 0},
-	} {
+	for _, geo := range geometries {
 		readAheadGeometry = geo
 		for inF, in := range inputs {
 			for _, outF := range []Format{Pcap, Pcapng} {
