@@ -47,6 +47,7 @@ type Reader struct {
 	r         pipeio.BufferedReader
 	hdr       FileHeader
 	order     binary.ByteOrder
+	little    bool // order is little-endian: record headers decode without an interface call
 	hdrLen    int
 	fracScale uint32 // nanoseconds per unit of the sub-second field
 	maxPacket int
@@ -97,6 +98,7 @@ func NewReaderOptions(r io.Reader, opts ReaderOptions) (*Reader, error) {
 		r:         br,
 		hdr:       hdr,
 		order:     hdr.ByteOrder,
+		little:    hdr.ByteOrder == binary.LittleEndian,
 		hdrLen:    hdr.recordHeaderLen(),
 		fracScale: 1000,
 		maxPacket: opts.MaxPacketSize,
@@ -234,10 +236,7 @@ func (r *Reader) ReadPacket() (*pkt.Packet, error) {
 		return nil, err
 	}
 	o := r.order
-	sec := o.Uint32(hb[0:])
-	frac := o.Uint32(hb[4:])
-	capLen := o.Uint32(hb[8:])
-	origLen := o.Uint32(hb[12:])
+	sec, frac, capLen, origLen := r.recordHeader(hb)
 	rec := &r.pkt
 	if r.hdr.Modified {
 		rec.Link = pkt.LinkInfo{
@@ -338,6 +337,17 @@ func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 // ReadPacketData implements gopacket.PacketDataSource; data is a fresh copy.
 func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	return gopacketsrc.Copy(r.ZeroCopyReadPacketData())
+}
+
+// recordHeader decodes the four fields every record header starts with.
+func (r *Reader) recordHeader(hb []byte) (sec, frac, capLen, origLen uint32) {
+	hb = hb[:16]
+	if r.little {
+		le := binary.LittleEndian
+		return le.Uint32(hb[0:]), le.Uint32(hb[4:]), le.Uint32(hb[8:]), le.Uint32(hb[12:])
+	}
+	be := binary.BigEndian
+	return be.Uint32(hb[0:]), be.Uint32(hb[4:]), be.Uint32(hb[8:]), be.Uint32(hb[12:])
 }
 
 // IsTruncated reports whether err means the input ended in the middle of a
