@@ -127,15 +127,12 @@ func (w *Writer) WritePacket(rec *pkt.Packet) error {
 	}
 	b := w.buf[:w.hdr.recordHeaderLen()]
 	o := w.order
-	o.PutUint32(b[0:], uint32(sec))
-	o.PutUint32(b[4:], frac)
 	capField, lenField := uint32(len(rec.Data)), uint32(length)
 	if w.hdr.VersionMajor == 543 || (w.hdr.VersionMajor == 2 && w.hdr.VersionMinor < 3) {
 		// Files older than 2.3 store the two lengths the other way round.
 		capField, lenField = lenField, capField
 	}
-	o.PutUint32(b[8:], capField)
-	o.PutUint32(b[12:], lenField)
+	putRecordHeader(b, o == binary.LittleEndian, uint32(sec), frac, capField, lenField)
 	if w.hdr.Modified {
 		o.PutUint32(b[16:], uint32(rec.Link.IfIndex))
 		o.PutUint16(b[20:], rec.Link.Protocol)
@@ -175,3 +172,22 @@ func (w *Writer) Close() error {
 // Offset returns the number of bytes written so far (buffered or not),
 // file header included: the offset the next record will have.
 func (w *Writer) Offset() int64 { return w.offset }
+
+// putRecordHeader encodes the four fields every record header starts with,
+// without an interface call per field.
+func putRecordHeader(b []byte, little bool, sec, frac, capLen, origLen uint32) {
+	b = b[:16]
+	if little {
+		le := binary.LittleEndian
+		le.PutUint32(b[0:], sec)
+		le.PutUint32(b[4:], frac)
+		le.PutUint32(b[8:], capLen)
+		le.PutUint32(b[12:], origLen)
+		return
+	}
+	be := binary.BigEndian
+	be.PutUint32(b[0:], sec)
+	be.PutUint32(b[4:], frac)
+	be.PutUint32(b[8:], capLen)
+	be.PutUint32(b[12:], origLen)
+}
