@@ -126,13 +126,8 @@ func (w *Writer) writeEnhancedPacket(b *EnhancedPacket, order byteOrder) error {
 		return w.fail(b.Type(), fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total))
 	}
 	buf = order.AppendUint32(buf, uint32(total))
-	order.PutUint32(buf[0:], uint32(TypeEnhancedPacket))
-	order.PutUint32(buf[4:], uint32(total))
-	order.PutUint32(buf[8:], b.InterfaceID)
-	order.PutUint32(buf[12:], uint32(b.Timestamp>>32))
-	order.PutUint32(buf[16:], uint32(b.Timestamp))
-	order.PutUint32(buf[20:], uint32(n))
-	order.PutUint32(buf[24:], b.OriginalLength)
+	putWords(buf[:headLen], order == binary.LittleEndian, uint32(TypeEnhancedPacket), uint32(total),
+		b.InterfaceID, uint32(b.Timestamp>>32), uint32(b.Timestamp), uint32(n), b.OriginalLength)
 	w.buf = buf
 	if cap(buf) > 8<<20 {
 		w.buf = nil
@@ -153,6 +148,21 @@ func (w *Writer) writeEnhancedPacket(b *EnhancedPacket, order byteOrder) error {
 	w.offset += int64(total)
 	w.blocks++
 	return nil
+}
+
+// putWords encodes the 32-bit words ws at the start of b, without an
+// interface call per word.
+func putWords(b []byte, little bool, ws ...uint32) {
+	b = b[:4*len(ws)]
+	if little {
+		for i, v := range ws {
+			binary.LittleEndian.PutUint32(b[4*i:], v)
+		}
+		return
+	}
+	for i, v := range ws {
+		binary.BigEndian.PutUint32(b[4*i:], v)
+	}
 }
 
 // Flush writes buffered data to the underlying writer.
