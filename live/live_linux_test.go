@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -538,6 +540,24 @@ func TestFrameRingOversize(t *testing.T) {
 	}
 }
 
+// lockedBuffer is a bytes.Buffer a command writes while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // TestAgreesWithTcpdump captures the same frames with tcpdump -w and with
 // each method, and compares bytes, lengths and timestamps.
 func TestAgreesWithTcpdump(t *testing.T) {
@@ -545,7 +565,7 @@ func TestAgreesWithTcpdump(t *testing.T) {
 	e := newEnv(t)
 	file := filepath.Join(t.TempDir(), "tcpdump.pcap")
 	cmd := netns.Exec(e.p.B, tcpdump, "-i", e.p.VethB, "-U", "--immediate-mode", "-B", "65536", "-w", file, "--time-stamp-precision=nano", "ether proto 0x88b5 or vlan")
-	var stderr bytes.Buffer
+	var stderr lockedBuffer // read here while tcpdump writes it
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -556,7 +576,7 @@ func TestAgreesWithTcpdump(t *testing.T) {
 		handles = append(handles, e.open(t, e.p.B, e.p.VethB, &cfg))
 	}
 	// tcpdump is ready once it says it is listening.
-	for i := 0; !bytes.Contains(stderr.Bytes(), []byte("listening on")); i++ {
+	for i := 0; !strings.Contains(stderr.String(), "listening on"); i++ {
 		if i > 200 {
 			t.Fatalf("tcpdump did not start: %s", stderr.String())
 		}
