@@ -67,6 +67,7 @@ func TestProgressBar(t *testing.T) {
 			cmd.Env = append(withoutCI(os.Environ()), tt.env...)
 			var stderr bytes.Buffer
 			var term *os.File
+			copied := make(chan struct{}) // closed once stderr holds everything
 			if tt.tty {
 				ptmx, tty, err := pty.Open()
 				if err != nil {
@@ -75,15 +76,13 @@ func TestProgressBar(t *testing.T) {
 				defer ptmx.Close()
 				term = tty
 				cmd.Stderr = tty
-				copied := make(chan struct{})
 				go func() {
 					io.Copy(&stderr, ptmx) // ends with EIO once the child and we close the tty
 					close(copied)
 				}()
-				defer func() { <-copied }()
-				defer ptmx.Close()
 			} else {
 				cmd.Stderr = &stderr
+				close(copied)
 			}
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -101,10 +100,10 @@ func TestProgressBar(t *testing.T) {
 			w.Write(data[half:])
 			w.Close()
 			err = cmd.Wait()
+			<-copied // the child has exited and closed the terminal: the copier drains it and stops
 			if err != nil {
 				t.Fatalf("%v: %v\n%s", args, err, stderr.String())
 			}
-			time.Sleep(50 * time.Millisecond) // let the copier drain the terminal
 			if got := stderr.String(); strings.Contains(got, tt.bar) != tt.want {
 				t.Errorf("progress bar %q shown: %v, want %v; stderr: %q", tt.bar, !tt.want, tt.want, got)
 			}
