@@ -248,7 +248,7 @@ func TestHugeLengthAllocatesLittle(t *testing.T) {
 		r.Next()
 		r.Next()
 	})
-	if allocs > 10 {
+	if allocs > 10 && !testenv.Race {
 		t.Errorf("%.0f allocations per read of a 100-byte input", allocs)
 	}
 	// With the default limit the length is refused before any read.
