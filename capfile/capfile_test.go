@@ -34,7 +34,9 @@ func readPackets(t *testing.T, name string) (*Reader, []*pkt.Packet) {
 	return r, pkts
 }
 
-// writeGenerated writes the packets cfg generates to a new file path.
+// writeGenerated writes the packets cfg generates to a new file path. It is
+// internal/testgen.Write for this package's own tests, which cannot import
+// testgen (it imports capfile).
 func writeGenerated(t *testing.T, path string, opts WriterOptions, cfg synth.Config) {
 	t.Helper()
 	w, err := Create(path, opts)

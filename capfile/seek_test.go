@@ -12,6 +12,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/internal/testgen"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
@@ -112,7 +113,7 @@ func TestOpenFromGenerated(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			name := filepath.Join(dir, tc.name)
-			capfile.WriteGenerated(t, name, capfile.WriterOptions{ByteOrder: tc.order}, synth.Config{Packets: 20000,
+			testgen.Write(t, name, capfile.WriterOptions{ByteOrder: tc.order}, synth.Config{Packets: 20000,
 				MeanGap: time.Millisecond, Disorder: tc.disorder, DisorderWindow: 50 * time.Millisecond, Resolution: tc.res})
 			seeked := 0
 			probes := []int{0, 512, 4096}
@@ -142,7 +143,7 @@ func TestOpenFromGenerated(t *testing.T) {
 // the middle of a large ordered file costs a few probes, not the file.
 func TestOpenFromReadsLittle(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "big.pcapng")
-	capfile.WriteGenerated(t, name, capfile.WriterOptions{}, synth.Config{Packets: 60000, MeanGap: time.Millisecond})
+	testgen.Write(t, name, capfile.WriterOptions{}, synth.Config{Packets: 60000, MeanGap: time.Millisecond})
 	start := time.Date(2024, 1, 1, 0, 0, 30, 0, time.UTC)
 	r, res, err := capfile.OpenFrom(name, start, capfile.SeekOptions{})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/export"
 	"github.com/pcaptool/pcaptool/internal/testenv"
-	"github.com/pcaptool/pcaptool/pkt"
+	"github.com/pcaptool/pcaptool/internal/testgen"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -340,16 +340,7 @@ func TestCorpusAgainstTshark(t *testing.T) {
 func TestGeneratedAgainstTshark(t *testing.T) {
 	testenv.RequireTool(t, "tshark")
 	name := filepath.Join(t.TempDir(), "gen.pcapng")
-	w, err := capfile.Create(name, capfile.WriterOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: 5000, Seed: 3, Disorder: 5})); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testgen.Write(t, name, capfile.WriterOptions{}, synth.Config{Packets: 5000, Seed: 3, Disorder: 5})
 	compareWithTshark(t, []string{name})
 }
 

@@ -10,23 +10,14 @@ import (
 	"time"
 
 	"github.com/pcaptool/pcaptool/capfile"
-	"github.com/pcaptool/pcaptool/pkt"
+	"github.com/pcaptool/pcaptool/internal/testgen"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
 func generate(t testing.TB, format capfile.Format, cfg synth.Config) []byte {
 	t.Helper()
 	name := filepath.Join(t.TempDir(), "gen")
-	w, err := capfile.Create(name, capfile.WriterOptions{Format: format})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testgen.Write(t, name, capfile.WriterOptions{Format: format}, cfg)
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/internal/testenv"
-	"github.com/pcaptool/pcaptool/pkt"
+	"github.com/pcaptool/pcaptool/internal/testgen"
 	"github.com/pcaptool/pcaptool/synth"
 )
 
@@ -24,16 +24,7 @@ import (
 func writeSynth(t testing.TB, dir string, cfg synth.Config) string {
 	t.Helper()
 	name := filepath.Join(dir, fmt.Sprintf("synth-%d-%d.pcapng", cfg.Packets, cfg.Seed))
-	w, err := capfile.Create(name, capfile.WriterOptions{Format: capfile.Pcapng})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testgen.Write(t, name, capfile.WriterOptions{Format: capfile.Pcapng}, cfg)
 	return name
 }
 

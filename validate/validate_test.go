@@ -14,6 +14,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/internal/testgen"
 	"github.com/pcaptool/pcaptool/pcap"
 	"github.com/pcaptool/pcaptool/pcapng"
 	"github.com/pcaptool/pcaptool/pkt"
@@ -24,16 +25,7 @@ import (
 func sample(t testing.TB, format capfile.Format, packets int) []byte {
 	t.Helper()
 	name := filepath.Join(t.TempDir(), "sample")
-	w, err := capfile.Create(name, capfile.WriterOptions{Format: format})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pkt.Copy(w, synth.New(synth.Config{Packets: packets, Seed: 7, Flows: 4})); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testgen.Write(t, name, capfile.WriterOptions{Format: format}, synth.Config{Packets: packets, Seed: 7, Flows: 4})
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

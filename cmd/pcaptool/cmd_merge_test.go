@@ -13,6 +13,7 @@ import (
 
 	"github.com/pcaptool/pcaptool/capfile"
 	"github.com/pcaptool/pcaptool/internal/testenv"
+	"github.com/pcaptool/pcaptool/internal/testgen"
 	"github.com/pcaptool/pcaptool/pkt"
 	"github.com/pcaptool/pcaptool/synth"
 )
@@ -21,17 +22,7 @@ import (
 // and returns its name.
 func writeSynth(t testing.TB, name string, cfg synth.Config) string {
 	t.Helper()
-	w, err := capfile.Create(name, capfile.WriterOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Abort()
-	if _, err := pkt.Copy(w, synth.New(cfg)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testgen.Write(t, name, capfile.WriterOptions{}, cfg)
 	return name
 }
 
