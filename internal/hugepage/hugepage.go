@@ -41,8 +41,7 @@ func Advise(b []byte) bool {
 }
 
 // AdviseRange is Advise for the memory from start to end, mapped memory
-// that is not a Go slice (a section of the executable). It returns how many
-// bytes it advised.
-func AdviseRange(start, end uintptr) int {
+// that is not a Go slice (a section of the executable).
+func AdviseRange(start, end uintptr) bool {
 	return adviseRange(start, end)
 }

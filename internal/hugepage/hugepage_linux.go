@@ -13,19 +13,16 @@ func advise(b []byte) bool {
 		return false
 	}
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return adviseRange(start, start+uintptr(len(b))) > 0
+	return adviseRange(start, start+uintptr(len(b)))
 }
 
-// adviseRange advises the aligned huge pages inside [start, end) and
-// returns how many bytes it advised.
-func adviseRange(start, end uintptr) int {
+// adviseRange advises the aligned huge pages inside [start, end).
+func adviseRange(start, end uintptr) bool {
 	first := (start + Size - 1) &^ (Size - 1)
 	last := end &^ (Size - 1)
 	if first >= last {
-		return 0
+		return false
 	}
-	if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, first, last-first, madvHugepage); errno != 0 {
-		return 0
-	}
-	return int(last - first)
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, first, last-first, madvHugepage)
+	return errno == 0
 }

@@ -4,4 +4,4 @@ package hugepage
 
 func advise([]byte) bool { return false }
 
-func adviseRange(start, end uintptr) int { return 0 }
+func adviseRange(start, end uintptr) bool { return false }

@@ -30,9 +30,6 @@ import (
 	"github.com/pcaptool/pcaptool/internal/hugepage"
 )
 
-// Advised is the number of bytes of .bss advised for huge pages.
-var Advised int
-
 // anchor lies in .bss (zero, with pointers): a section whose addresses do
 // not hold it is not where the program runs (a position-independent
 // executable, relocated).
@@ -46,7 +43,7 @@ func init() {
 	if at := uintptr(unsafe.Pointer(&anchor)); at < start || at >= end {
 		return
 	}
-	Advised = hugepage.AdviseRange(start, end)
+	hugepage.AdviseRange(start, end)
 }
 
 // ELF64 layout: the file header's fields that locate the section headers,
@@ -80,9 +77,9 @@ func bssRange(exe string) (start, end uintptr, ok bool) {
 	if !readAt(fd, table, int64(shoff)) {
 		return 0, 0, false
 	}
-	names := table[namesAt*sectionLen:]
-	names = make([]byte, min(le64(names[32:]), maxNamesLen))
-	if !readAt(fd, names, int64(le64(table[namesAt*sectionLen+24:]))) {
+	namesHdr := table[namesAt*sectionLen : (namesAt+1)*sectionLen] // the section of section names
+	names := make([]byte, min(le64(namesHdr[32:]), maxNamesLen))
+	if !readAt(fd, names, int64(le64(namesHdr[24:]))) {
 		return 0, 0, false
 	}
 	for i := range count {
