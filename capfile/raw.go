@@ -46,8 +46,8 @@ func OpenRaw(name string) (*RawReader, error) {
 		}
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			size = st.Size()
-		} else if err == nil && st.Mode()&os.ModeNamedPipe != 0 {
-			pipeio.GrowPipe(f)
+		} else {
+			pipeio.GrowPipe(f) // a FIFO's capture comes in larger pieces
 		}
 	}
 	r, err := NewRawReader(f, name)

@@ -13,12 +13,9 @@ const PipeSize = 1 << 20
 // GrowPipe enlarges the buffer of f to PipeSize when f is a pipe or FIFO
 // with a smaller one: the writer of a capture then blocks 16 times less
 // often, and its reader gets larger reads. It is a hint; a limit leaves the
-// pipe as it was.
+// pipe as it was. Anything else is left alone: F_GETPIPE_SZ fails on it,
+// so callers need not find out first what f is.
 func GrowPipe(f *os.File) {
-	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-		return
-	}
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return
