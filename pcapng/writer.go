@@ -126,7 +126,7 @@ func (w *Writer) writeEnhancedPacket(b *EnhancedPacket, order byteOrder) error {
 		return w.fail(b.Type(), fmt.Errorf("%w: %s block of %d bytes is too large for the format", ErrBlockLength, b.Type(), total))
 	}
 	buf = order.AppendUint32(buf, uint32(total))
-	putWords(buf[:headLen], order == binary.LittleEndian, uint32(TypeEnhancedPacket), uint32(total),
+	putWords(buf[:headLen], isLittleEndian(order), uint32(TypeEnhancedPacket), uint32(total),
 		b.InterfaceID, uint32(b.Timestamp>>32), uint32(b.Timestamp), uint32(n), b.OriginalLength)
 	w.buf = buf
 	if cap(buf) > 8<<20 {
