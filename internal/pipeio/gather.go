@@ -1,6 +1,7 @@
 package pipeio
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -29,8 +30,7 @@ type Gather struct {
 	spare   *batch        // being written (flight), or idle; made on the first write behind
 	flight  chan struct{} // holds a token while spare is being written
 	flying  bool          // spare is being written, or was and not waited for
-	behind  bool          // WriteBehind was called
-	slow    time.Duration // writes taking this long are followed by writes behind
+	slow    time.Duration // writes taking this long are followed by writes behind; never without WriteBehind
 	last    time.Duration // how long the last write took
 	lenders []Lender
 	err     error
@@ -71,7 +71,7 @@ const (
 // NewGather returns a Gather writing to dst with size bytes of buffer for
 // copies (at least 4096).
 func NewGather(dst VectorWriter, size int) *Gather {
-	return &Gather{dst: dst, cur: newBatch(max(size, 4096)), flight: make(chan struct{}, 1)}
+	return &Gather{dst: dst, cur: newBatch(max(size, 4096)), flight: make(chan struct{}, 1), slow: math.MaxInt64}
 }
 
 func newBatch(size int) *batch {
@@ -81,7 +81,7 @@ func newBatch(size int) *batch {
 // WriteBehind makes g write full buffers on a goroutine while the caller
 // fills the other one, whenever the write before took slow or longer (0:
 // always). Flush still returns once everything is written.
-func (g *Gather) WriteBehind(slow time.Duration) { g.behind, g.slow = true, slow }
+func (g *Gather) WriteBehind(slow time.Duration) { g.slow = slow }
 
 // Lender is memory a Gather may keep references to until it has written
 // them (a Peeker). A closed lender lends nothing more.
@@ -158,7 +158,7 @@ func (g *Gather) send() error {
 		b.done()
 		return nil
 	}
-	if !g.behind || g.last < g.slow {
+	if g.last < g.slow {
 		b.write(g.dst)
 		g.last, g.err = b.took, b.err
 		return g.err
